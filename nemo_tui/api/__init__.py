@@ -1,0 +1,1 @@
+"""The protocol layer: wire models, the draft, error codes, and the async client (SPEC.md)."""

@@ -1,0 +1,169 @@
+"""The draft JSON of SPEC section 10: tracks of segments with short keys, times in milliseconds.
+
+The cloud's drafts carry more fields than are documented, so every model here keeps unknown keys
+(`extra="allow"`) and `Draft.to_wire()` gives them back untouched. The engine builds and renders the
+same models the client parses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TRACK_VIDEO = 0
+TRACK_AUDIO = 1
+TRACK_TEXT = 7
+
+TRACK_TYPE_NAMES = {TRACK_VIDEO: "video", TRACK_AUDIO: "audio", TRACK_TEXT: "text"}
+
+CANVAS_LANDSCAPE = (1920, 1080)
+CANVAS_PORTRAIT = (1080, 1920)
+CANVAS_SQUARE = (1080, 1080)
+DEFAULT_FPS = 30
+
+Motion = Literal["none", "zoom_in", "zoom_out", "pan_left", "pan_right"]
+TextPosition = Literal["top", "center", "bottom"]
+
+
+class DraftPart(BaseModel):
+    """Base of every draft model: unknown keys survive, fields may be set by alias or name."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class Transition(DraftPart):
+    """How a segment blends into the next one; it overlaps the two by `d` ms."""
+
+    type: str = "fade"
+    d: int = 500
+
+
+class SegmentMeta(DraftPart):
+    """A segment's metadata. Which keys matter depends on the track type.
+
+    Video: name, src, in_ms, fit, motion, transition, volume (a clip's own sound).
+    Audio: name, src, in_ms, volume, fade_in, fade_out.
+    Text: text, pos, size (px on a 1080-high canvas), color.
+    """
+
+    name: str | None = None
+    src: str | None = None
+    in_ms: int | None = Field(default=None, alias="in")
+    fit: Literal["cover", "contain"] | None = None
+    motion: Motion | None = None
+    transition: Transition | None = None
+    volume: float | None = None
+    fade_in: int | None = None
+    fade_out: int | None = None
+    text: str | None = None
+    pos: TextPosition | None = None
+    size: int | None = None
+    color: str | None = None
+
+
+class Segment(DraftPart):
+    """One piece of a track. `st` is its start; when missing it follows the previous segment."""
+
+    id: str
+    st: int | None = None
+    d: int = 0
+    m: SegmentMeta = Field(default_factory=SegmentMeta)
+
+
+class TrackMeta(DraftPart):
+    """A track's metadata: its display name and, for audio, its role ('bgm' or 'voice')."""
+
+    name: str | None = None
+    role: str | None = None
+
+
+class Track(DraftPart):
+    """A track: `tt` is its type (0 video, 1 audio, 7 text), `sg` its segments."""
+
+    id: str
+    tt: int = TRACK_VIDEO
+    m: TrackMeta = Field(default_factory=TrackMeta)
+    sg: list[Segment] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.m.name or TRACK_TYPE_NAMES.get(self.tt, f"track {self.id}").capitalize()
+
+    def placed(self) -> list[PlacedSegment]:
+        """Each segment with its start and end on the timeline, in track order.
+
+        A segment without `st` starts where the previous one ends, minus the previous one's
+        transition, because a transition overlaps the two segments by its duration.
+        """
+        placed: list[PlacedSegment] = []
+        cursor = 0
+        for segment in self.sg:
+            start = segment.st if segment.st is not None else cursor
+            end = start + max(segment.d, 0)
+            placed.append(PlacedSegment(segment, start, end))
+            overlap = segment.m.transition.d if segment.m.transition else 0
+            cursor = max(end - overlap, start)
+        return placed
+
+    def end_ms(self) -> int:
+        return max((p.end for p in self.placed()), default=0)
+
+
+@dataclass(frozen=True)
+class PlacedSegment:
+    """A segment with its resolved position on the timeline (ms)."""
+
+    segment: Segment
+    start: int
+    end: int
+
+
+class DraftMeta(DraftPart):
+    """The canvas and title of a draft."""
+
+    title: str | None = None
+    width: int = CANVAS_LANDSCAPE[0]
+    height: int = CANVAS_LANDSCAPE[1]
+    fps: int = DEFAULT_FPS
+
+
+class Draft(DraftPart):
+    """A whole timeline. `d` is its duration in ms; `t` its tracks."""
+
+    d: int = 0
+    m: DraftMeta = Field(default_factory=DraftMeta)
+    t: list[Track] = Field(default_factory=list)
+
+    @classmethod
+    def blank(
+        cls,
+        width: int = CANVAS_LANDSCAPE[0],
+        height: int = CANVAS_LANDSCAPE[1],
+        fps: int = DEFAULT_FPS,
+    ) -> Draft:
+        """An empty draft with every field set, so `to_wire()` emits the canvas and the track list
+        (`to_wire` leaves out fields never set; a bare `Draft()` would lose tracks appended later)."""
+        return cls(d=0, m=DraftMeta(width=width, height=height, fps=fps), t=[])
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any] | None) -> Draft:
+        """Parse a draft as the server sent it; `None` or `{}` is an empty draft."""
+        return cls.model_validate(data or {})
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON to send back: short keys, and exactly the fields that were given or set, unknown
+        ones included, so a cloud draft goes back to export as it came."""
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+    def tracks_of(self, track_type: int) -> list[Track]:
+        return [track for track in self.t if track.tt == track_type]
+
+    def computed_duration(self) -> int:
+        """The end of the last segment on any track (ms)."""
+        return max((track.end_ms() for track in self.t), default=0)
+
+    def is_exportable(self) -> bool:
+        """SPEC 6: a draft is exportable when some track has at least one segment."""
+        return any(track.sg for track in self.t)

@@ -1,0 +1,73 @@
+"""What the engine knows of a media file, and how it finds out: one PyAV probe per upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+from nemo_tui.skills import media_kind_of
+
+
+class ProbeError(ValueError):
+    """The file is not media PyAV can read (e.g. a `.jpg` that is not an image)."""
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """A stored media file. `kind` is 'image', 'video' or 'audio'; `duration` is in seconds
+    (0 for stills); `name` is the user's original filename, kept as data only."""
+
+    id: str
+    name: str
+    path: Path
+    kind: str
+    duration: float
+    width: int | None
+    height: int | None
+    fps: float | None
+    has_audio: bool
+    size: int
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    kind: str
+    duration: float
+    width: int | None
+    height: int | None
+    fps: float | None
+    has_audio: bool
+
+
+def probe(path: Path, filename: str) -> ProbeResult:
+    """Read kind, duration, size and frame rate. The kind comes from the streams found, checked
+    against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound."""
+    expected = media_kind_of(filename)
+    try:
+        with av.open(str(path)) as container:
+            video = next(iter(container.streams.video), None)
+            audio = next(iter(container.streams.audio), None)
+            duration = container.duration / av.time_base if container.duration else 0.0
+            if video is not None and expected != "audio":
+                rate = video.average_rate or video.guessed_rate
+                is_still = expected == "image"
+                # Decoding one frame is what proves a picture is there: a text file named
+                # `.jpg` opens as an image stream with no size and no frame.
+                frame = next(container.decode(video), None)
+                if frame is None or not frame.width or not frame.height:
+                    raise ProbeError(f"{filename} has no picture PyAV can decode")
+                return ProbeResult(
+                    kind="image" if is_still else "video",
+                    duration=0.0 if is_still else duration,
+                    width=frame.width,
+                    height=frame.height,
+                    fps=None if is_still or not rate else float(rate),
+                    has_audio=audio is not None and not is_still,
+                )
+            if audio is not None and expected in ("audio", "video"):
+                return ProbeResult("audio", duration, None, None, None, True)
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise ProbeError(f"{filename} is not a readable media file ({exc.__class__.__name__})") from exc
+    raise ProbeError(f"{filename} has no {expected or 'media'} stream PyAV can read")
