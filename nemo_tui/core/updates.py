@@ -1,0 +1,144 @@
+"""The typed updates the session core emits; the TUI and the headless CLI render them.
+
+Each front end passes one callback to the controller and matches on these classes. They are plain
+frozen dataclasses so a Textual message can carry one as it is, and a test can compare them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from nemo_tui.api.draft import Draft
+from nemo_tui.api.models import Credits
+
+NoticeLevel = Literal["info", "warning", "error"]
+ConnectionPhase = Literal["connecting", "ready", "offline"]
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the controller stands with the backend; `detail` is one human line, never the token."""
+
+    phase: ConnectionPhase
+    backend: str
+    session_id: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TurnStarted:
+    """The person's message went to the agent (it is shown as theirs in the chat)."""
+
+    turn_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AgentText:
+    """Agent text for a turn, already GUI-translated. `delta` is appended to what is shown; when
+    `replace` is set the shown text becomes `delta` (a final event that differs from its
+    partials)."""
+
+    turn_id: str
+    delta: str
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A tool call or result: a dim line, not chat text."""
+
+    turn_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StillWorking:
+    """Only keep-alives for a while (at most once per 2 minutes of them)."""
+
+    turn_id: str
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class TurnFinished:
+    """The stream closed. `summary` is the one-line diff when the turn closed with no text."""
+
+    turn_id: str
+    text: str
+    summary: str | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One line for the person: what happened and, for problems, what to do."""
+
+    text: str
+    level: NoticeLevel = "info"
+
+
+@dataclass(frozen=True)
+class TimelineChanged:
+    """The draft as the backend now has it, its summary line, and the ids of the segments and
+    tracks that changed since the last one (for a brief highlight)."""
+
+    draft: Draft
+    summary: str
+    changed_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CreditsChanged:
+    credits: Credits
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """Bytes of one file sent so far. `done` with `error` None means the backend accepted it."""
+
+    path: Path
+    sent: int
+    total: int
+    done: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderProgress:
+    """A render job: status is pending, processing, completed or failed; `eta` in seconds."""
+
+    render_id: str
+    status: str
+    progress: float
+    eta: float | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """Bytes of a finished render fetched so far; `path` is where the MP4 lands when `done`."""
+
+    render_id: str
+    received: int
+    total: int | None
+    path: Path
+    done: bool = False
+
+
+Update = (
+    Connection
+    | TurnStarted
+    | AgentText
+    | Activity
+    | StillWorking
+    | TurnFinished
+    | Notice
+    | TimelineChanged
+    | CreditsChanged
+    | UploadProgress
+    | RenderProgress
+    | DownloadProgress
+)
