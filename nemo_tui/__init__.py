@@ -1,3 +1,3 @@
-"""nemo-tui: a terminal app for the NemoVideo editing agent, and a local engine that speaks its protocol."""
+"""nemo-tui: a terminal app for the NemoVideo editing agent, and a local engine for its protocol."""
 
 __version__ = "0.1.0"

@@ -143,8 +143,10 @@ class Draft(DraftPart):
         height: int = CANVAS_LANDSCAPE[1],
         fps: int = DEFAULT_FPS,
     ) -> Draft:
-        """An empty draft with every field set, so `to_wire()` emits the canvas and the track list
-        (`to_wire` leaves out fields never set; a bare `Draft()` would lose tracks appended later)."""
+        """An empty draft with every field set, so `to_wire()` emits the canvas and the track list.
+
+        `to_wire` leaves out fields never set: a bare `Draft()` would lose tracks appended later.
+        """
         return cls(d=0, m=DraftMeta(width=width, height=height, fps=fps), t=[])
 
     @classmethod

@@ -216,9 +216,7 @@ class RunSseRequest(WireModel):
 
     @classmethod
     def for_text(cls, session_id: str, text: str) -> RunSseRequest:
-        return cls(
-            session_id=session_id, new_message=Content(role="user", parts=[Part(text=text)])
-        )
+        return cls(session_id=session_id, new_message=Content(role="user", parts=[Part(text=text)]))
 
     def text(self) -> str:
         return "".join(part.text or "" for part in self.new_message.parts)

@@ -69,5 +69,6 @@ def probe(path: Path, filename: str) -> ProbeResult:
             if audio is not None and expected in ("audio", "video"):
                 return ProbeResult("audio", duration, None, None, None, True)
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise ProbeError(f"{filename} is not a readable media file ({exc.__class__.__name__})") from exc
+        reason = exc.__class__.__name__
+        raise ProbeError(f"{filename} is not a readable media file ({reason})") from exc
     raise ProbeError(f"{filename} has no {expected or 'media'} stream PyAV can read")
