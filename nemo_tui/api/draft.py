@@ -25,6 +25,8 @@ DEFAULT_FPS = 30
 
 Motion = Literal["none", "zoom_in", "zoom_out", "pan_left", "pan_right"]
 TextPosition = Literal["top", "center", "bottom"]
+# Where an overlay picture (a logo) sits in a corner of the canvas.
+OverlayPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 
 
 class DraftPart(BaseModel):
@@ -46,6 +48,7 @@ class SegmentMeta(DraftPart):
     Video: name, src, in_ms, fit, motion, transition, volume (a clip's own sound).
     Audio: name, src, in_ms, volume, fade_in, fade_out.
     Text: text, pos, size (px on a 1080-high canvas), color.
+    Overlay video (a logo, track role 'overlay'): name, src, fit, pos (a corner).
     """
 
     name: str | None = None
@@ -58,7 +61,7 @@ class SegmentMeta(DraftPart):
     fade_in: int | None = None
     fade_out: int | None = None
     text: str | None = None
-    pos: TextPosition | None = None
+    pos: TextPosition | OverlayPosition | None = None
     size: int | None = None
     color: str | None = None
 
