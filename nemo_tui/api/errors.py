@@ -1,11 +1,13 @@
-"""The error codes of SPEC section 8, as constants shared by the engine and the client.
-
-Both halves name codes the same way; the client's exception types live beside its client code.
+"""The error codes of SPEC section 8, shared by the engine and the client, and the client's
+exception hierarchy (`NemoError` and one subclass per case), so both halves name codes the same way.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
+from typing import Literal
 
 
 class ErrorCode(IntEnum):
@@ -33,3 +35,135 @@ HTTP_STATUS_FOR_CODE: dict[ErrorCode, int] = {
     ErrorCode.EXPORT_BLOCKED: 402,
     ErrorCode.RATE_LIMITED: 429,
 }
+
+
+# --- The client's exceptions: one hierarchy, one human line each ------------------------------
+#
+# Messages are written for the person at the keyboard: what went wrong and what to do. None of them
+# ever contains a token; the client scrubs server-supplied text before it lands here.
+
+
+class NemoError(Exception):
+    """Base of every error the client raises. `str()` is one line a person can act on."""
+
+    code: int | None = None
+
+    def __init__(self, message: str) -> None:
+        # Newlines would break a one-line status bar; servers sometimes send multi-line messages.
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class AuthError(NemoError):
+    """1001: the token was rejected and could not be replaced (or was the user's own NEMO_TOKEN)."""
+
+    code = ErrorCode.BAD_TOKEN
+
+
+class SessionNotFound(NemoError):
+    """1002: the session is gone; the caller creates a new one and tells the user."""
+
+    code = ErrorCode.SESSION_NOT_FOUND
+
+
+class NoCredits(NemoError):
+    """2001: out of credits. Anonymous users can register through the claim link (when known);
+    registered users top up."""
+
+    code = ErrorCode.NO_CREDITS
+
+    def __init__(self, anonymous: bool, claim_url: str | None = None) -> None:
+        self.anonymous = anonymous
+        self.claim_url = claim_url
+        if anonymous and claim_url:
+            advice = f"register to get more: {claim_url}"
+        elif anonymous:
+            advice = "register a free account to get more"
+        else:
+            advice = "top up credits in your account"
+        super().__init__(f"You are out of credits: {advice}.")
+
+
+class UnsupportedFile(NemoError):
+    """4001 from the server: a file type it does not accept."""
+
+    code = ErrorCode.UNSUPPORTED_FILE
+
+
+class FileTooLarge(NemoError):
+    """4002 from the server: a file over the skill's size limit."""
+
+    code = ErrorCode.FILE_TOO_LARGE
+
+
+class ExportBlocked(NemoError):
+    """HTTP 402: the plan does not allow export. A plan issue, not a credits issue."""
+
+    code = ErrorCode.EXPORT_BLOCKED
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Export is blocked on this plan (not a credits issue): "
+            "register or upgrade your plan to unlock export."
+        )
+
+
+class RateLimited(NemoError):
+    """HTTP 429 that persisted after one wait and retry."""
+
+    code = ErrorCode.RATE_LIMITED
+
+
+class BadRequest(NemoError):
+    """The server refused the request as malformed (HTTP 400 or 422 on a route other than the
+    anonymous token, whose 400 the client handles itself)."""
+
+
+class ServerError(NemoError):
+    """The server failed or could not be reached: 5xx, malformed JSON, connection refused."""
+
+
+class StreamError(NemoError):
+    """A chat turn failed after streaming began: the server sent an error event, or the
+    connection dropped (`dropped`). The message was not resent; poll the session state."""
+
+    def __init__(self, message: str, dropped: bool = False) -> None:
+        self.dropped = dropped
+        super().__init__(message)
+
+
+class RenderFailed(NemoError):
+    """The render job ended with status `failed`."""
+
+
+class DownloadIncomplete(NemoError):
+    """A download ended short of its announced size; the `.part` file is kept for a resume."""
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why one file cannot be uploaded, found before anything is sent. `message` names the file."""
+
+    path: Path
+    reason: Literal["missing", "directory", "unreadable", "empty", "unsupported", "too_large"]
+    message: str
+
+
+class UploadRejected(NemoError):
+    """Some files failed the pre-upload checks; nothing was sent."""
+
+    def __init__(self, problems: list[FileProblem]) -> None:
+        self.problems = tuple(problems)
+        if len(problems) == 1:
+            text = problems[0].message
+        else:
+            text = f"{len(problems)} files can't be uploaded: " + "; ".join(
+                problem.message.rstrip(".") for problem in problems
+            )
+        super().__init__(text)

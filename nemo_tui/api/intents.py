@@ -1,0 +1,206 @@
+"""What a typed message asks for before anything is sent (SPEC 9), and the GUI-phrase translation
+of the agent's replies (SPEC 4.3).
+
+Routing rule: a message is a command (export, credits, state, upload) when it contains one of the
+command's keywords and no editing verb. An editing verb means the user is describing an edit, so
+"add a download button to the title" goes to the agent as chat: sending an edit to the agent costs
+a message, but treating it as a command would silently drop the edit. When several commands'
+keywords appear, the first one in the text wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Intent(Enum):
+    EXPORT = "export"
+    CREDITS = "credits"
+    STATE = "state"
+    UPLOAD = "upload"
+    CHAT = "chat"
+
+
+def _words(*phrases: str) -> str:
+    # English keywords match whole words only: "status" must not match "statuses" mid-word, and
+    # "download" must not match "upload".
+    return "|".join(rf"\b{phrase}\b" for phrase in phrases)
+
+
+_KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    (
+        Intent.EXPORT,
+        re.compile(
+            _words(
+                "export(?:s|ed|ing)?",
+                "download(?:s|ed|ing)?",
+                # "render" alone or with the video as object; "render the title in bold" is chat.
+                r"render(?: (?:it|the video|my video|the final video|the timeline))?(?=\W*$)",
+                r"send (?:me )?(?:the |my |that )?(?:final )?(?:video|file|mp4|movie|result)",
+                r"save (?:the |my )?(?:video|mp4|movie)",
+            )
+            + "|导出|下载|渲染",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Intent.CREDITS,
+        re.compile(_words("credits?", "balance", "quota") + "|积分|余额|额度", re.IGNORECASE),
+    ),
+    (
+        Intent.STATE,
+        re.compile(
+            _words(
+                "status",
+                "state",
+                r"(?:show|list)(?: me)?(?: the| my)? (?:tracks|timeline|draft)",
+                r"what(?:'s| is) on the timeline",
+            )
+            + "|状态|(?:查看|显示|看看)(?:时间轴|时间线|轨道)",
+            re.IGNORECASE,
+        ),
+    ),
+    (Intent.UPLOAD, re.compile(_words("upload(?:s|ed|ing)?") + "|上传", re.IGNORECASE)),
+)
+
+_EDIT_VERBS = re.compile(
+    _words(
+        r"add(?:s|ed|ing)?",
+        r"insert",
+        r"put",
+        r"place",
+        r"make",
+        r"change",
+        r"remove",
+        r"delete",
+        r"replace",
+        r"move",
+        r"set",
+        r"create",
+        r"turn",
+        r"generate",
+        r"animate",
+        r"trim",
+        r"cut",
+        r"crop",
+        r"zoom",
+        r"fade",
+        r"apply",
+        r"rename",
+        r"swap",
+        r"shorten",
+        r"lengthen",
+        r"speed up",
+        r"slow down",
+        r"edit",
+    )
+    + "|添加|加上|加入|增加|插入|删除|删掉|去掉|修改|改成|改为|换成|替换|换一|设置|调整|调到|调成"
+    + "|放到|放在|制作|生成|做成|做一|做个|加(?=[一个点段首些])",
+    re.IGNORECASE,
+)
+
+
+def route(text: str) -> Intent:
+    """The intent of one typed message; CHAT unless it is plainly one of the commands."""
+    if _EDIT_VERBS.search(text):
+        return Intent.CHAT
+    found = [
+        (match.start(), intent) for intent, pattern in _KEYWORDS if (match := pattern.search(text))
+    ]
+    return min(found, key=lambda hit: hit[0])[1] if found else Intent.CHAT
+
+
+@dataclass(frozen=True)
+class GuiHints:
+    """The client's own words for what the backend calls GUI actions. The TUI passes its keys."""
+
+    export: str = "press e to export"
+    timeline: str = "see the timeline pane"
+    edit: str = "describe the edit in chat"
+
+    @classmethod
+    def for_tui(cls, export_key: str = "e") -> GuiHints:
+        return cls(export=f"press {export_key} to export")
+
+    @classmethod
+    def for_cli(cls) -> GuiHints:
+        return cls(
+            export="run `nemo-tui run --export`",
+            timeline="run `nemo-tui run --state` to see the timeline",
+        )
+
+
+_QUOTE = "[\"'“”‘’「」『』【】]?"
+
+# Order matters: "preview in the timeline panel" must be seen whole before "panel" alone.
+_GUI_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            rf"\b(?:click|tap|press|hit|select|use)(?: on)?(?: the)? {_QUOTE}"
+            rf"(?:export|download|render){_QUOTE}(?: (?:button|icon|option|menu))?",
+            re.IGNORECASE,
+        ),
+        "export",
+    ),
+    (re.compile(rf"(?:点击|单击|点)\s*{_QUOTE}(?:导出|下载)(?:视频)?{_QUOTE}(?:按钮)?"), "export"),
+    (
+        re.compile(
+            r"\bpreview(?: it| this| them| the video| the result)? (?:in|on) the timeline"
+            r"(?: (?:panel|pane|view|editor))?",
+            re.IGNORECASE,
+        ),
+        "timeline",
+    ),
+    (
+        re.compile(
+            r"\bopen(?:ing)? the (?:[\w-]+ )?(?:panel|editor|timeline|preview window)",
+            re.IGNORECASE,
+        ),
+        "timeline",
+    ),
+    (re.compile(r"在?(?:时间轴|时间线)(?:上|中|里)?预览"), "timeline"),
+    (re.compile(r"打开[^\s，。,.!！?？]{0,8}?(?:面板|窗口|时间轴|时间线|预览|编辑器)"), "timeline"),
+    (
+        re.compile(r"\bdrag(?:ging)?(?: and | ?& ?|-and-| ?/ ?)drop(?:ping)?\b", re.IGNORECASE),
+        "edit",
+    ),
+    (re.compile(r"拖拽|拖放|拖动"), "edit"),
+)
+
+
+def translate_gui(text: str, hints: GuiHints | None = None) -> str:
+    """Replace the backend's GUI phrases ("click the Export button", 点击导出, "drag and drop", ...)
+    with what works in this client."""
+    hints = hints or GuiHints()
+    for pattern, hint in _GUI_PHRASES:
+        replacement: str = getattr(hints, hint)
+        text = pattern.sub(lambda match, r=replacement: _fit(match, r), text)
+    return text
+
+
+_OBJECT_FOLLOWS = re.compile(r" [A-Za-z]")
+
+
+def _fit(match: re.Match[str], hint: str) -> str:
+    """The hint shaped to the sentence around the phrase it replaces."""
+    phrase, text = match.group(), match.string
+    before = text[match.start() - 1 : match.start()]
+    after = text[match.end() : match.end() + 1]
+    # "Drag and drop the clips to reorder" keeps its object: "Describe the edit in chat: move the
+    # clips to reorder".
+    if phrase.lower().startswith("drag") and _OBJECT_FOLLOWS.match(text, match.end()):
+        hint = f"{hint}: move"
+    if phrase[:1].isupper():
+        hint = hint[:1].upper() + hint[1:]
+    # An English hint inside Chinese text reads better with a space on each side.
+    if _is_cjk(before):
+        hint = " " + hint
+    if _is_cjk(after):
+        hint = hint + " "
+    return hint
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and "\u3400" <= char <= "\u9fff"
