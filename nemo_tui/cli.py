@@ -1,0 +1,69 @@
+"""The `nemo-tui` command: argument parsing and wiring. Each subcommand is one `_add_<name>`
+function that declares its arguments and sets the handler that runs it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nemo_tui import __version__
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
+    from nemo_tui.engine.server import serve
+    from nemo_tui.engine.settings import EngineSettings
+
+    settings = EngineSettings() if args.data is None else EngineSettings(data_dir=args.data)
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        print(
+            f"nemo-tui serve: --data {settings.data_dir} is a file; give a folder", file=sys.stderr
+        )
+        return 2
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        serve(settings, host=args.host, port=args.port)
+    except OSError as exc:
+        print(
+            f"nemo-tui serve: cannot listen on {args.host}:{args.port} or use "
+            f"{settings.data_dir} ({exc.strerror or exc}); pick another --port or --data",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run the local engine (the NemoVideo protocol on loopback, real MP4 renders)",
+        description="Run the local engine until interrupted. It prints its URL on start.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port (0: pick a free one)")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the user data dir)"
+    )
+    parser.set_defaults(handler=_run_serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nemo-tui", description="Make videos with the NemoVideo editing agent."
+    )
+    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_serve(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    return handler(args)

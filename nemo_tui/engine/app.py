@@ -1,0 +1,88 @@
+"""The engine's ASGI app: `create_app(settings)` wires the routes of SPEC sections 2-7 to one
+store and one render queue, opened and closed with the app's lifespan, and answers every error in
+the envelope of SPEC 1."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from python_multipart.exceptions import MultipartParseError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+
+from nemo_tui.engine import routes_account, routes_chat, routes_media, routes_render
+from nemo_tui.engine.jobs import RenderQueue
+from nemo_tui.engine.routes_common import ApiError, EngineContext, error_response
+from nemo_tui.engine.settings import EngineSettings
+from nemo_tui.engine.store import Store
+
+log = logging.getLogger(__name__)
+
+# The status for a request whose client went away: nobody reads it, it only shows in access logs.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.code, exc.message, exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(
+        exc.status_code, f"{exc.detail}: {request.method} {request.url.path}", exc.status_code
+    )
+
+
+async def _bad_multipart(request: Request, exc: Exception) -> Response:
+    return error_response(422, f"the multipart body could not be parsed ({exc})", 422)
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
+def create_app(settings: EngineSettings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for folder in (settings.data_dir, settings.media_dir, settings.renders_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        store = Store(settings.database_path, settings.media_dir)
+        renders = RenderQueue(store, settings)
+        await renders.start()
+        engine = EngineContext(
+            settings=settings, store=store, renders=renders, rng=random.Random(settings.seed)
+        )
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            for task in list(engine.background):
+                task.cancel()
+            for task in list(engine.background):
+                with suppress(asyncio.CancelledError):
+                    await task
+            await renders.stop()
+            store.close()
+
+    return Starlette(
+        routes=[
+            *routes_account.ROUTES,
+            *routes_media.ROUTES,
+            *routes_chat.ROUTES,
+            *routes_render.ROUTES,
+        ],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            MultipartParseError: _bad_multipart,
+            ClientDisconnect: _client_gone,
+        },
+        lifespan=lifespan,
+    )

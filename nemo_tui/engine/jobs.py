@@ -1,0 +1,126 @@
+"""The render queue: jobs run at most `max_concurrent_renders` at a time, the rest wait in the order
+they came; status and progress live in the store so a poll (or a restarted engine) sees them.
+
+A job an engine left behind (killed while it was pending or processing) is failed at start-up with
+a message telling the user to export again, and every file in the renders folder that is not a
+finished render (the renderer's temp files) is removed then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from contextlib import suppress
+from pathlib import Path
+
+from nemo_tui.engine.renderer import RenderError, RenderOptions, render
+from nemo_tui.engine.settings import EngineSettings
+from nemo_tui.engine.store import Store
+
+log = logging.getLogger(__name__)
+
+RESTART_MESSAGE = "interrupted by an engine restart; export again"
+# Progress is written to the database at most this often (seconds): ffmpeg reports many times a
+# second and a poll every half second is the fastest reader.
+PROGRESS_WRITE_INTERVAL = 0.25
+
+
+class _ProgressWriter:
+    """Writes a job's progress (percent) to the store, throttled."""
+
+    def __init__(self, store: Store, render_id: str) -> None:
+        self._store = store
+        self._render_id = render_id
+        self._last_write = 0.0
+
+    def __call__(self, percent: float) -> None:
+        now = time.monotonic()
+        if now - self._last_write < PROGRESS_WRITE_INTERVAL:
+            return
+        self._last_write = now
+        # 100 is written only with the finished file, so a poll never sees 100 while processing.
+        self._store.set_render_progress(self._render_id, min(max(percent, 0.0), 99.0))
+
+
+class RenderQueue:
+    """Runs submitted render jobs in workers started by `start()` inside the server's loop."""
+
+    def __init__(self, store: Store, settings: EngineSettings) -> None:
+        self._store = store
+        self._settings = settings
+        self._queue: asyncio.Queue[str] | None = None
+        self._workers: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._settings.renders_dir.mkdir(parents=True, exist_ok=True)
+        self._recover()
+        self._queue = asyncio.Queue()
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"render-worker-{index}")
+            for index in range(self._settings.max_concurrent_renders)
+        ]
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            worker.cancel()
+        for worker in self._workers:
+            with suppress(asyncio.CancelledError):
+                await worker
+        self._workers = []
+        # A job cut short by this shutdown is in the same state as one cut short by a crash.
+        self._recover()
+
+    def submit(self, render_id: str) -> None:
+        if self._queue is None:
+            raise RuntimeError("the render queue is not running")
+        self._queue.put_nowait(render_id)
+
+    def counts(self) -> dict[str, int]:
+        by_status = self._store.render_counts()
+        return {"queued": by_status.get("pending", 0), "running": by_status.get("processing", 0)}
+
+    def _recover(self) -> None:
+        for job in self._store.fail_unfinished_renders(RESTART_MESSAGE):
+            log.info("render %s was %s when the engine stopped; marked failed", job.id, job.status)
+        finished = self._store.completed_render_outputs()
+        for path in self._settings.renders_dir.iterdir():
+            if path.is_file() and path not in finished:
+                path.unlink(missing_ok=True)
+
+    async def _work(self) -> None:
+        assert self._queue is not None
+        while True:
+            render_id = await self._queue.get()
+            try:
+                await self._run(render_id)
+            finally:
+                self._queue.task_done()
+
+    async def _run(self, render_id: str) -> None:
+        job = self._store.render(render_id)
+        if job is None or job.status != "pending":
+            return
+        output_path = self._settings.renders_dir / f"{uuid.uuid4().hex}.mp4"
+        self._store.start_render(render_id, output_path)
+        media = {
+            stored.info.id: stored.info for stored in self._store.session_media(job.session_id)
+        }
+        options = RenderOptions(
+            height=job.options.get("height"),
+            preset=job.options.get("preset", self._settings.render_preset),
+            crf=job.options.get("crf", self._settings.render_crf),
+        )
+        try:
+            result = await render(
+                job.draft, media, output_path, options, _ProgressWriter(self._store, render_id)
+            )
+        except RenderError as exc:
+            self._store.fail_render(render_id, f"render failed: {exc}")
+        except Exception as exc:
+            log.exception("render %s crashed", render_id)
+            self._store.fail_render(render_id, f"render failed: {exc.__class__.__name__}: {exc}")
+        else:
+            self._store.complete_render(render_id, result.duration, result.size)
+            log.info("render %s finished: %s", render_id, Path(result.path).name)

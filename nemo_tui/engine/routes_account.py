@@ -1,0 +1,153 @@
+"""Routes for who is calling and what they have: anonymous tokens, the claim link, sessions,
+credits, session state, and the unauthenticated health check."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from nemo_tui import __version__
+from nemo_tui.api.draft import Draft
+from nemo_tui.api.errors import ErrorCode
+from nemo_tui.api.models import (
+    AnonymousToken,
+    ClaimRequest,
+    ClaimToken,
+    SessionCreateRequest,
+    SessionInfo,
+    SessionState,
+    SessionStateBody,
+)
+from nemo_tui.engine.routes_common import (
+    ApiError,
+    engine_of,
+    ok,
+    owned_session,
+    read_model,
+    require_user,
+)
+from nemo_tui.engine.store import StoredMedia
+
+CLAIM_LIFETIME_SECONDS = 7 * 24 * 3600
+CLAIM_PAGE = """<!doctype html><title>nemo-tui local engine</title>
+<p>This is the nemo-tui local engine. It has no accounts to register: credits are local, and a new
+data directory (<code>nemo-tui serve --data DIR</code>) starts with a fresh balance.</p>"""
+
+
+async def anonymous_token(request: Request) -> Response:
+    engine = engine_of(request)
+    client_id = request.headers.get("x-client-id", "").strip()
+    if not client_id:
+        raise ApiError(
+            ErrorCode.MISSING_CLIENT_ID,
+            "missing X-Client-Id header: send a UUID that identifies this client",
+        )
+    settings = engine.settings
+    last = engine.store.latest_token_time(client_id)
+    if last is not None and time.time() - last < settings.token_window_seconds:
+        raise ApiError(
+            ErrorCode.RATE_LIMITED,
+            "this client already has an anonymous token: reuse it, or wait and retry later",
+        )
+    token, user_id, expires = engine.store.create_anonymous_user(
+        client_id, settings.initial_credits, settings.token_lifetime_seconds
+    )
+    answer = AnonymousToken(
+        token=token,
+        user_id=user_id,
+        credits=settings.initial_credits,
+        expires_at=datetime.fromtimestamp(expires, UTC).isoformat(timespec="seconds"),
+    )
+    return ok(answer.to_wire())
+
+
+async def claim_token(request: Request) -> Response:
+    require_user(request)
+    await read_model(request, ClaimRequest)
+    claim = f"clm_{secrets.token_urlsafe(16)}"
+    url = str(request.url_for("claim_page").include_query_params(ct=claim))
+    return ok(
+        ClaimToken(claim_token=claim, expires_in=CLAIM_LIFETIME_SECONDS, claim_url=url).to_wire()
+    )
+
+
+async def claim_page(request: Request) -> Response:
+    return HTMLResponse(CLAIM_PAGE)
+
+
+async def health(request: Request) -> Response:
+    renders = engine_of(request).renders.counts()
+    return ok({"status": "ok", "version": __version__, "renders": renders})
+
+
+async def create_session(request: Request) -> Response:
+    user_id = require_user(request)
+    body = await read_model(request, SessionCreateRequest)
+    session = engine_of(request).store.create_session(
+        user_id, body.task_name, body.language, Draft.blank()
+    )
+    return ok(SessionInfo(task_id=session.task_id, session_id=session.session_id).to_wire())
+
+
+async def credits(request: Request) -> Response:
+    user_id = require_user(request)
+    return ok(engine_of(request).store.credits(user_id).to_wire())
+
+
+def media_info_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
+    """How the state and upload answers describe one stored file."""
+    info = stored.info
+    return {
+        "id": info.id,
+        "filename": info.name,
+        "file_type": info.kind,
+        "cdn_url": str(request.url_for("media_file", media_id=info.id)),
+        "duration": info.duration,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "has_audio": info.has_audio,
+        "size": info.size,
+        "hash": stored.sha256,
+    }
+
+
+async def session_state(request: Request) -> Response:
+    user_id = require_user(request)
+    session = owned_session(request, request.path_params["session_id"], user_id)
+    store = engine_of(request).store
+    draft = store.latest_draft(session.session_id)
+    media = store.session_media(session.session_id)
+    body = SessionStateBody(
+        draft=draft,
+        video_infos=[media_info_json(request, m) for m in media if not m.generated],
+        generated_media=[media_info_json(request, m) for m in media if m.generated],
+        canvas_config={"width": draft.m.width, "height": draft.m.height, "fps": draft.m.fps},
+    )
+    state = SessionState(
+        session_id=session.session_id,
+        task_id=session.task_id,
+        task_name=session.task_name,
+        state=body,
+    )
+    wire = state.to_wire()
+    # The draft goes out as the draft module writes it (only the fields it holds).
+    wire["state"]["draft"] = draft.to_wire()
+    return JSONResponse({"code": 0, "message": "ok", "data": wire})
+
+
+ROUTES = [
+    Route("/health", health, methods=["GET"]),
+    Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
+    Route("/api/auth/claim-token", claim_token, methods=["POST"]),
+    Route("/claim", claim_page, methods=["GET"], name="claim_page"),
+    Route("/api/tasks/me/with-session/nemo_agent", create_session, methods=["POST"]),
+    Route("/api/credits/balance/simple", credits, methods=["GET"]),
+    Route("/api/state/nemo_agent/me/{session_id}/latest", session_state, methods=["GET"]),
+]

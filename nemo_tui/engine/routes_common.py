@@ -1,0 +1,117 @@
+"""What every route shares: the engine context, the envelope, protocol errors, and the checks that
+come first on most routes (bearer token, session ownership, a JSON body of a given model).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from nemo_tui.api.errors import HTTP_STATUS_FOR_CODE, ErrorCode
+from nemo_tui.engine.jobs import RenderQueue
+from nemo_tui.engine.settings import EngineSettings
+from nemo_tui.engine.store import SessionRow, Store
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass
+class EngineContext:
+    """One running engine's parts, reachable from every request as `request.app.state.engine`."""
+
+    settings: EngineSettings
+    store: Store
+    renders: RenderQueue
+    rng: random.Random
+    # Turns keep running when their client goes away; holding the tasks keeps them alive.
+    background: set[Any] = field(default_factory=set)
+
+
+class ApiError(Exception):
+    """A protocol error: answered as `{"code": code, "message": message, "data": null}`.
+
+    Codes of SPEC 8 take their HTTP status from HTTP_STATUS_FOR_CODE; other codes are plain HTTP
+    statuses (404, 422) and are answered with themselves.
+    """
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = int(code)
+        self.message = message
+
+    @property
+    def status(self) -> int:
+        try:
+            return HTTP_STATUS_FOR_CODE[ErrorCode(self.code)]
+        except (ValueError, KeyError):
+            return self.code if 400 <= self.code < 600 else 400
+
+
+def engine_of(request: Request) -> EngineContext:
+    return request.app.state.engine
+
+
+def ok(data: Any) -> JSONResponse:
+    return JSONResponse({"code": 0, "message": "ok", "data": data})
+
+
+def error_response(code: int, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "data": None}, status_code=status)
+
+
+def require_user(request: Request) -> str:
+    """The user id of the request's bearer token; 1001 when it is missing, unknown or expired.
+    The messages never repeat the token."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(
+            ErrorCode.BAD_TOKEN, "missing bearer token: send 'Authorization: Bearer <token>'"
+        )
+    user_id = engine_of(request).store.user_for_token(token)
+    if user_id is None:
+        raise ApiError(
+            ErrorCode.BAD_TOKEN,
+            "the token is unknown or expired: get a new one from /api/auth/anonymous-token",
+        )
+    return user_id
+
+
+def owned_session(request: Request, session_id: str, user_id: str) -> SessionRow:
+    """The session if it exists and belongs to `user_id`; 1002 otherwise (someone else's session
+    is answered exactly like a missing one, so ids cannot be probed)."""
+    session = engine_of(request).store.session(session_id)
+    if session is None or session.user_id != user_id:
+        raise ApiError(
+            ErrorCode.SESSION_NOT_FOUND,
+            f"session {session_id} not found for this token: create a new session",
+        )
+    return session
+
+
+async def read_json(request: Request) -> Any:
+    body = await request.body()
+    try:
+        return json.loads(body or b"{}")
+    except ValueError as exc:
+        raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from exc
+
+
+async def read_model(request: Request, model: type[Model]) -> Model:
+    """The JSON body parsed as `model`; 422 naming the first bad field otherwise."""
+    return parse_model(await read_json(request), model)
+
+
+def parse_model(data: Any, model: type[Model]) -> Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise ApiError(422, f"bad request body: {where}: {first['msg']}") from exc

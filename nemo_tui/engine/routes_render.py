@@ -1,0 +1,112 @@
+"""Export routes: submit a render job, poll it, and download the finished MP4 (with Range)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from nemo_tui.api.errors import ErrorCode
+from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus
+from nemo_tui.engine.routes_common import (
+    ApiError,
+    engine_of,
+    ok,
+    owned_session,
+    read_model,
+    require_user,
+)
+from nemo_tui.engine.store import RenderJob
+
+ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
+# Client-chosen render ids become URL path parts, so only plain ones are kept as they are.
+SAFE_RENDER_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
+MIN_OUTPUT_HEIGHT = 16
+MAX_OUTPUT_HEIGHT = 4320
+
+
+async def submit_render(request: Request) -> Response:
+    user_id = require_user(request)
+    missing = [name for name in ATTRIBUTION_HEADERS if not request.headers.get(name)]
+    if missing:
+        raise ApiError(
+            ErrorCode.EXPORT_BLOCKED,
+            "export is blocked on this plan (missing " + ", ".join(missing) + " headers): "
+            "register or upgrade your plan to unlock export; this is not a credits issue",
+        )
+    body = await read_model(request, RenderRequest)
+    session = owned_session(request, body.session_id, user_id)
+    engine = engine_of(request)
+    draft = body.draft
+    if not draft.is_exportable():
+        raise ApiError(422, "the draft has no segments: there is nothing to export yet")
+    known = {stored.info.id for stored in engine.store.session_media(session.session_id)}
+    for track in draft.t:
+        for segment in track.sg:
+            source = segment.m.src
+            if source is not None and source not in known:
+                raise ApiError(
+                    422,
+                    f"segment {segment.id} of track {track.name} uses media {source}, which is "
+                    "not in this session: upload it again",
+                )
+    height = body.output.height
+    if height is not None and not MIN_OUTPUT_HEIGHT <= height <= MAX_OUTPUT_HEIGHT:
+        raise ApiError(
+            422,
+            f"output.height {height} is out of range ({MIN_OUTPUT_HEIGHT}-{MAX_OUTPUT_HEIGHT})",
+        )
+    render_id = body.id
+    if not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
+        render_id = f"render_{int(time.time() * 1000)}_{time.monotonic_ns() % 100000:05d}"
+    options = {
+        "height": height,
+        "preset": engine.settings.render_preset,
+        "crf": engine.settings.render_crf,
+    }
+    engine.store.create_render(render_id, session.session_id, user_id, draft, options)
+    engine.renders.submit(render_id)
+    return ok(RenderStatus(id=render_id, status="pending", progress=0).to_wire())
+
+
+def _owned_render(request: Request, user_id: str) -> RenderJob:
+    render_id = request.path_params["render_id"]
+    job = engine_of(request).store.render(render_id)
+    if job is None or job.user_id != user_id:
+        raise ApiError(404, f"render {render_id} not found for this token")
+    return job
+
+
+async def render_status(request: Request) -> Response:
+    job = _owned_render(request, require_user(request))
+    status = RenderStatus(id=job.id, status=job.status, progress=job.progress)  # type: ignore[arg-type]
+    if job.status == "completed":
+        url = str(request.url_for("render_download", render_id=job.id))
+        status.output = RenderOutput(url=url, duration=job.duration, size=job.size)
+    elif job.status == "failed":
+        status.error = job.error
+    return ok(status.to_wire())
+
+
+async def download_render(request: Request) -> Response:
+    job = _owned_render(request, require_user(request))
+    if job.status != "completed" or job.output_path is None:
+        raise ApiError(409, f"render {job.id} is {job.status}, not completed: poll it until done")
+    if not job.output_path.is_file():
+        raise ApiError(404, f"the file of render {job.id} is gone: export again")
+    return FileResponse(job.output_path, media_type="video/mp4", filename=f"{job.id}.mp4")
+
+
+ROUTES = [
+    Route("/api/render/proxy/lambda", submit_render, methods=["POST"]),
+    Route("/api/render/proxy/lambda/{render_id}", render_status, methods=["GET"]),
+    Route(
+        "/api/render/proxy/{render_id}/download",
+        download_render,
+        methods=["GET"],
+        name="render_download",
+    ),
+]

@@ -1,0 +1,117 @@
+"""Running the engine: `serve()` in the foreground for `nemo-tui serve`, and `start_in_process()`
+on a free loopback port in a background thread for the app's `--local` mode and the tests."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from nemo_tui.engine.app import create_app
+from nemo_tui.engine.settings import EngineSettings
+
+STARTUP_TIMEOUT_SECONDS = 20.0
+# Open SSE turns get this long to finish when an in-process engine stops.
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _config(settings: EngineSettings, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        lifespan="on",
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
+def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> None:
+    """Run the engine until interrupted. Prints its URL (port 0 picks a free one) and warns when
+    it listens beyond this machine: the engine has no accounts worth the name."""
+    if not is_loopback(host):
+        print(
+            f"warning: listening on {host}, not a loopback address: anyone who can reach this "
+            "machine can use the engine and read its media",
+            file=sys.stderr,
+        )
+    sock = _bind(host, port)
+    print(f"nemo-tui engine listening on {_url(sock)} (data: {settings.data_dir})", flush=True)
+    uvicorn.Server(_config(settings, "warning")).run(sockets=[sock])
+
+
+class RunningEngine:
+    """An engine serving in a background thread once `start()` returns; `stop()` (or leaving
+    the `with`) ends it."""
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+        self._socket = _bind("127.0.0.1", 0)
+        self.base_url = _url(self._socket)
+        self._server = uvicorn.Server(_config(settings, "error"))
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            daemon=True,
+            name="nemo-engine",
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the local engine did not start; see the log above")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join()
+        self._socket.close()
+
+    def __enter__(self) -> RunningEngine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_in_process(settings: EngineSettings) -> RunningEngine:
+    """Start an engine on a free port of 127.0.0.1 and return once it answers requests."""
+    engine = RunningEngine(settings)
+    engine.start()
+    return engine

@@ -1,0 +1,1 @@
+"""Tests of the local engine over real loopback HTTP."""
