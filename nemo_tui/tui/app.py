@@ -1,0 +1,450 @@
+"""The Textual app: four panes (files, chat, timeline, status) over one session controller.
+
+The controller reports every change through one callback; `NemoApp.emit` turns each update into a
+`CoreUpdate` message so it is handled on the UI loop in order, and `on_core_update` routes it to
+the pane that shows it. Everything that waits on I/O runs in a worker, one group per concern:
+`sse` (one turn at a time), `upload`, `render-<id>`, `credits`, `state`, `session`; a failed worker
+becomes a one-line notice in `on_worker_state_changed`, and the app stays usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Tab, Tabs
+from textual.worker import Worker, WorkerState
+
+from nemo_tui.core.updates import (
+    Activity,
+    AgentText,
+    Connection,
+    CreditsChanged,
+    DownloadProgress,
+    Notice,
+    RenderProgress,
+    StillWorking,
+    TimelineChanged,
+    TurnFinished,
+    TurnStarted,
+    Update,
+    UploadProgress,
+)
+from nemo_tui.skills import SKILLS_BY_ID, Skill
+from nemo_tui.tui.chat import ChatInput, ChatPane
+from nemo_tui.tui.commands import NemoCommands
+from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
+from nemo_tui.tui.header import SessionHeader
+from nemo_tui.tui.help import HelpScreen
+from nemo_tui.tui.slash import SlashCommand, SlashError, help_markdown, parse_slash
+from nemo_tui.tui.status import FrameStrip, StatusPane
+from nemo_tui.tui.timeline import TimelinePane
+
+PANES = ("files", "chat", "timeline", "status")
+# The widget that takes focus when a pane is shown.
+PANE_FOCUS = {
+    "files": "#media-tree",
+    "chat": "#chat-input",
+    "timeline": "#timeline-tree",
+    "status": "#status",
+}
+
+
+class SessionCore(Protocol):
+    """What the app needs of the session controller (`nemo_tui.core.controller`)."""
+
+    skill: Skill
+    session_id: str | None
+
+    async def start(self) -> list[str]: ...
+    async def say(self, text: str) -> None: ...
+    async def upload(self, paths: list[Path]) -> None: ...
+    async def submit_export(self) -> str | None: ...
+    async def follow_render(self, render_id: str) -> Path | None: ...
+    async def refresh_credits(self) -> None: ...
+    async def refresh_state(self) -> None: ...
+    async def new_session(self) -> None: ...
+    def switch_skill(self, skill_id: str) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+CoreFactory = Callable[[Callable[[Update], None]], SessionCore]
+
+
+class CoreUpdate(Message):
+    """One controller update, carried onto the UI loop."""
+
+    def __init__(self, update: Update) -> None:
+        super().__init__()
+        self.update = update
+
+
+class NemoApp(App[int]):
+    """nemo-tui. Give it the folder to pick media from and a factory for the session controller;
+    without a factory the panes still work and can be driven by `emit` (tests, screenshots)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "nemo-tui"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS: ClassVar = App.COMMANDS | {NemoCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help", tooltip="Keys and commands for the focused pane."),
+        Binding(
+            "escape",
+            "stop_turn",
+            "Stop",
+            id="stop_turn",
+            tooltip="Stop the agent's running answer (the message is not sent again).",
+        ),
+        Binding("e", "export", "Export", id="export", tooltip="Render the timeline to an MP4."),
+        Binding("c", "credits", "Credits", id="credits", tooltip="Refresh the credit balance."),
+        Binding("s", "state", "State", id="state", tooltip="Fetch the session's timeline."),
+        Binding("n", "new_session", "New", id="new_session", tooltip="Start a new session."),
+        Binding("f2", "show_pane('files')", "Files", id="pane_files", tooltip="Go to the files."),
+        Binding("f3", "show_pane('chat')", "Chat", id="pane_chat", tooltip="Go to the chat."),
+        Binding(
+            "f4",
+            "show_pane('timeline')",
+            "Timeline",
+            id="pane_timeline",
+            tooltip="Go to the timeline.",
+        ),
+        Binding("f5", "show_pane('status')", "Status", id="pane_status", tooltip="Go to renders."),
+    ]
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        skill: Skill,
+        backend: str,
+        core_factory: CoreFactory | None = None,
+        keymap: dict[str, str] | None = None,
+        config_lines: list[str] | None = None,
+        screenshot_dir: Path | None = None,
+        theme: str = "ansi-dark",
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.skill = skill
+        self.backend = backend
+        self._core_factory = core_factory
+        self.core: SessionCore | None = None
+        self._keymap = keymap or {}
+        self._config_lines = config_lines or []
+        self._screenshot_dir = screenshot_dir
+        self._initial_theme = theme
+        self.active_pane = "chat"
+        self.downloads: list[Path] = []
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(self.skill.id, self.backend, id="header")
+        yield Tabs(*(Tab(name.capitalize(), id=f"tab-{name}") for name in PANES), id="pane-tabs")
+        with Container(id="panes"):
+            yield FilePane(self.path, id="files")
+            yield ChatPane(self.skill, id="chat")
+            yield TimelinePane(id="timeline")
+            yield StatusPane(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = self._initial_theme
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self.query_one(Tabs).active = "tab-chat"
+        self._mark_active_pane("chat")
+        self.query_one(ChatInput).focus()
+        if self._core_factory is not None:
+            self.core = self._core_factory(self.emit)
+            self._start_worker(self._start_session(), group="session", description="start session")
+
+    def _mark_active_pane(self, name: str) -> None:
+        self.active_pane = name
+        for pane in PANES:
+            self.query_one(f"#{pane}").set_class(pane == name, "-active")
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "tab-chat").removeprefix("tab-")
+        if name != self.active_pane:
+            self.action_show_pane(name)
+
+    def action_show_pane(self, name: str) -> None:
+        """Show (in tab mode) and focus a pane."""
+        self._mark_active_pane(name)
+        self.query_one(Tabs).active = f"tab-{name}"
+        target = self.query_one(PANE_FOCUS[name])
+        if target.focusable:
+            target.focus()
+        else:
+            self.screen.set_focus(None)
+
+    # --- updates from the controller --------------------------------------------------------------
+
+    def emit(self, update: Update) -> None:
+        """The controller's one callback. Safe to call from the UI loop or a worker."""
+        self.post_message(CoreUpdate(update))
+
+    async def on_core_update(self, message: CoreUpdate) -> None:
+        update = message.update
+        chat = self.query_one(ChatPane)
+        match update:
+            case AgentText(turn_id, delta, replace):
+                await chat.log_view.agent_text(turn_id, delta, replace)
+            case TurnStarted(turn_id, text):
+                chat.log_view.start_turn(turn_id, text)
+                chat.turn_started()
+            case Activity(turn_id, text):
+                chat.log_view.activity(turn_id, text)
+            case StillWorking(turn_id, elapsed):
+                chat.log_view.still_working(turn_id, elapsed)
+            case TurnFinished(turn_id, text, summary, cancelled):
+                await chat.log_view.finish_turn(turn_id, text, summary, cancelled)
+                chat.turn_ended()
+            case Notice(text, level):
+                chat.log_view.add_notice(text, level)
+                if level != "info":
+                    self.notify(text, severity=level, timeout=6)
+            case TimelineChanged(draft, summary, changed_ids):
+                self.query_one(TimelinePane).show(draft, summary, changed_ids)
+            case CreditsChanged(credits):
+                self.query_one(StatusPane).show_credits(credits)
+            case Connection():
+                self.query_one(SessionHeader).show_connection(update)
+            case UploadProgress():
+                self.query_one(FilePane).show_progress(update)
+            case RenderProgress():
+                self.query_one(StatusPane).show_render(update)
+            case DownloadProgress():
+                self.query_one(StatusPane).show_download(update)
+                if update.done:
+                    self._render_arrived(update.path)
+
+    def _render_arrived(self, path: Path) -> None:
+        self.downloads.append(path)
+        self.bell()
+        self.notify(f"Saved {path}", title="Export finished", timeout=10)
+        self.query_one(FrameStrip).show_video(path)
+
+    # --- workers --------------------------------------------------------------------------------
+
+    def _start_worker(
+        self,
+        work: Coroutine[Any, Any, object],
+        *,
+        group: str,
+        description: str,
+        exclusive: bool = False,
+    ) -> Worker[object]:
+        return self.run_worker(
+            work, group=group, description=description, exclusive=exclusive, exit_on_error=False
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here as one line; the app keeps running."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            error = worker.error
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            what = worker.description or worker.group
+            self.emit(Notice(f"{what} failed: {reason or type(error).__name__}", "error"))
+        if worker.group == "sse" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.call_later(self._close_open_turns)
+
+    async def _close_open_turns(self) -> None:
+        chat = self.query_one(ChatPane)
+        await chat.log_view.close_open_turns()
+        chat.turn_ended()
+
+    def _need_core(self) -> SessionCore | None:
+        if self.core is None:
+            self.emit(Notice("Not connected to a backend: restart nemo-tui.", "warning"))
+        return self.core
+
+    async def _start_session(self) -> None:
+        assert self.core is not None
+        for render_id in await self.core.start():
+            self.follow_render(render_id)
+
+    def follow_render(self, render_id: str) -> None:
+        if (core := self._need_core()) is None:
+            return
+        self.query_one(StatusPane).render_row(render_id)
+        self._start_worker(
+            core.follow_render(render_id),
+            group=f"render-{render_id}",
+            description=f"render {render_id}",
+            exclusive=True,
+        )
+
+    def _call(
+        self, call: Callable[[SessionCore], Awaitable[object]], group: str, description: str
+    ) -> None:
+        if (core := self._need_core()) is None:
+            return
+
+        async def run() -> None:
+            await call(core)
+
+        self._start_worker(run(), group=group, description=description, exclusive=True)
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        """Send chat text (the controller routes intents such as 'export' itself)."""
+        chat = self.query_one(ChatPane)
+        if chat.log_view.turn_running():
+            self.emit(Notice("The agent is still answering: wait, or press Escape to stop it."))
+            return
+        self._call(lambda core: core.say(text), "sse", "chat turn")
+
+    def upload(self, paths: list[Path]) -> None:
+        if self._need_core() is None:
+            return
+        self.query_one(FilePane).start_upload(paths)
+        self._call(lambda core: core.upload(paths), "upload", "upload")
+
+    async def _export(self, core: SessionCore) -> None:
+        render_id = await core.submit_export()
+        if render_id is not None:
+            self.follow_render(render_id)
+
+    def action_export(self) -> None:
+        self._call(self._export, "export", "export")
+
+    def action_credits(self) -> None:
+        self._call(lambda core: core.refresh_credits(), "credits", "credit refresh")
+
+    def action_state(self) -> None:
+        self._call(lambda core: core.refresh_state(), "state", "state refresh")
+
+    def action_new_session(self) -> None:
+        self._call(lambda core: core.new_session(), "session", "new session")
+
+    def action_stop_turn(self) -> None:
+        if self.query_one(ChatPane).log_view.turn_running():
+            self.workers.cancel_group(self, "sse")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape only means "stop" while a turn runs; otherwise it is free for widgets and screens.
+        if action == "stop_turn":
+            return self.query_one(ChatPane).log_view.turn_running()
+        return True
+
+    def switch_skill(self, skill_id: str) -> None:
+        skill = SKILLS_BY_ID.get(skill_id)
+        if skill is None:
+            self.emit(Notice(f"No skill {skill_id}: choose one with /help.", "warning"))
+            return
+        if self.core is not None:
+            self.core.switch_skill(skill_id)
+        self.skill = skill
+        self.query_one(SessionHeader).show_skill(skill.id)
+        self.query_one(ChatPane).show_skill(skill)
+        self.emit(Notice(f"Skill is now {skill.id}: {skill.title}. {skill.tip}"))
+
+    def action_help(self) -> None:
+        keys = [
+            (
+                binding.key_display or self.get_key_display(binding),
+                binding.description,
+                binding.tooltip,
+            )
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if enabled and binding.description
+        ]
+        self.push_screen(HelpScreen(self._focused_pane(), keys))
+
+    def _focused_pane(self) -> str:
+        node: Widget | None = self.focused
+        while node is not None:
+            if node.id in PANES:
+                return node.id or "chat"
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return self.active_pane
+
+    def action_backend(self) -> None:
+        hint = "restart without --local" if self.backend == "local" else "restart with --local"
+        self.emit(Notice(f"The backend is {self.backend}; to switch, {hint}."))
+
+    def action_config(self) -> None:
+        lines = self._config_lines or ["No configuration was loaded."]
+        self.query_one(ChatPane).log_view.add_markdown("\n".join(f"- {line}" for line in lines))
+
+    def action_copy_answer(self) -> None:
+        answer = self.query_one(ChatPane).log_view.last_answer()
+        if not answer:
+            self.emit(Notice("There is no answer to copy yet."))
+            return
+        self.copy_to_clipboard(answer)
+        self.notify("Copied the last answer (OSC 52: your terminal must allow clipboard writes).")
+
+    def action_screenshot(self) -> None:
+        folder = self._screenshot_dir or Path.cwd()
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = self.save_screenshot(path=str(folder))
+        self.notify(f"Screenshot saved to {saved}")
+
+    # --- input ------------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#chat-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        chat_input = self.query_one(ChatInput)
+        text = event.value.strip()
+        chat_input.value = ""
+        if not text:
+            return
+        chat_input.remember(text)
+        try:
+            command = parse_slash(text)
+        except SlashError as error:
+            self.emit(Notice(str(error), "warning"))
+            return
+        if command is None:
+            self.say(text)
+        else:
+            self.run_slash(command)
+
+    def run_slash(self, command: SlashCommand) -> None:
+        match command.name:
+            case "export":
+                self.action_export()
+            case "credits":
+                self.action_credits()
+            case "status":
+                self.action_state()
+            case "upload":
+                self._upload_selection()
+            case "new":
+                self.action_new_session()
+            case "skill":
+                self.switch_skill(command.argument)
+            case "help":
+                self.query_one(ChatPane).log_view.add_markdown(help_markdown())
+
+    def _upload_selection(self) -> None:
+        paths = self.query_one(MediaTree).selected
+        if not paths:
+            self.emit(Notice("Nothing selected: select files in the file pane with space first."))
+            return
+        self.upload(paths)
+
+    @on(UploadRequested)
+    def _upload_requested(self, event: UploadRequested) -> None:
+        self.upload(event.paths)
+
+    async def action_quit(self) -> None:
+        if self.core is not None:
+            await self.core.aclose()
+        self.exit(0)

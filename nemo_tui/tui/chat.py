@@ -1,0 +1,320 @@
+"""The chat pane: the conversation (your lines, the agent's streamed Markdown, dim tool activity,
+"Still working...", silent-edit summaries, one-line notices) and the input with its history.
+
+Agent text is fed through `Markdown.get_stream()`, which coalesces fragments that arrive faster than
+the widget can render, so a long answer costs linear time. The log keeps at most `MAX_WIDGETS`
+children (older ones are removed) so a session of thousands of messages stays as fast as a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Collapsible, Input, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from nemo_tui.core.updates import NoticeLevel
+from nemo_tui.skills import Skill
+
+MAX_WIDGETS = 200
+HISTORY_LIMIT = 500
+
+NOTICE_STYLE: dict[str, str] = {"info": "", "warning": "yellow", "error": "bold red"}
+NOTICE_MARK: dict[str, str] = {"info": "·", "warning": "!", "error": "✗"}
+
+
+class ChatInput(Input):
+    """The message line: enter sends, up/down walk through what was sent before."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up",
+            "history(-1)",
+            "Previous",
+            id="history_previous",
+            tooltip="Put the previous message (or an example prompt) back in the input.",
+            show=False,
+        ),
+        Binding(
+            "down",
+            "history(1)",
+            "Next",
+            id="history_next",
+            tooltip="Walk forward through sent messages.",
+            show=False,
+        ),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="Describe the video, or /help", id=id)
+        self._examples: list[str] = []
+        self._sent: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    @property
+    def history(self) -> list[str]:
+        """Oldest first: the skill's examples (first example nearest the sent lines), then what
+        was sent, so up reaches the last message first and the examples after the sent ones."""
+        return [*reversed(self._examples), *self._sent]
+
+    def remember(self, line: str) -> None:
+        if line and (not self._sent or self._sent[-1] != line):
+            self._sent.append(line)
+            del self._sent[:-HISTORY_LIMIT]
+        self._position = len(self.history)
+        self._draft = ""
+
+    def seed(self, examples: tuple[str, ...]) -> None:
+        """The example prompts reachable with up (they change with the skill)."""
+        self._examples = list(examples)
+        self._position = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        history = self.history
+        if not history:
+            return
+        if self._position == len(history):
+            self._draft = self.value
+        self._position = min(max(self._position + step, 0), len(history))
+        self.value = history[self._position] if self._position < len(history) else self._draft
+        self.cursor_position = len(self.value)
+
+
+class UserLine(Static):
+    """What the person sent."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Text.assemble(("you ", "bold"), text), classes="user-line")
+
+
+class AgentMarkdown(Markdown):
+    """One agent answer, streamed."""
+
+
+class NoticeLine(Static):
+    """A one-line notice: info, warning or error; also used for silent-edit summaries."""
+
+    def __init__(self, text: str, level: NoticeLevel = "info", *, classes: str = "") -> None:
+        line = Text.assemble((NOTICE_MARK[level] + " ", NOTICE_STYLE[level]), text)
+        super().__init__(line, classes=f"notice -{level} {classes}".strip())
+
+
+class ActivityLines(Collapsible):
+    """A turn's tool calls and results, folded into one dim line that opens on enter."""
+
+    def __init__(self) -> None:
+        self._lines = Static("", classes="activity-body")
+        super().__init__(self._lines, title="activity", collapsed=True, classes="activity")
+        self._entries: list[str] = []
+
+    def add(self, text: str) -> None:
+        self._entries.append(text)
+        self._lines.update(Text("\n".join(self._entries), "dim"))
+        count = len(self._entries)
+        self.title = f"{text}" + (f"  (+{count - 1} more)" if count > 1 else "")
+
+
+class ExamplePrompts(Static):
+    """What a new person sees on an empty chat: the skill, its example prompts and its tip."""
+
+    def __init__(self, skill: Skill) -> None:
+        super().__init__(self._content(skill), id="examples")
+
+    def show_skill(self, skill: Skill) -> None:
+        self.update(self._content(skill))
+
+    @staticmethod
+    def _content(skill: Skill) -> Text:
+        text = Text.assemble((skill.title, "bold"), (f"  ({skill.brings})\n\nTry:\n", "dim"))
+        for example in skill.examples:
+            text.append(f"  › {example}\n")
+        text.append(f"\n↑ puts an example in the input. Tip: {skill.tip}", "dim")
+        return text
+
+
+@dataclass
+class TurnView:
+    """The widgets of the turn in progress."""
+
+    turn_id: str
+    started: float
+    markdown: AgentMarkdown | None = None
+    stream: MarkdownStream | None = None
+    text: str = ""
+    activity: ActivityLines | None = None
+    still_working: NoticeLine | None = None
+    extra: list[Widget] = field(default_factory=list)
+
+
+class ChatLog(VerticalScroll):
+    """The conversation, anchored to the bottom, pruned to the last `MAX_WIDGETS` widgets."""
+
+    def __init__(self, skill: Skill, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._skill = skill
+        self._turns: dict[str, TurnView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield ExamplePrompts(self._skill)
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def show_skill(self, skill: Skill) -> None:
+        self._skill = skill
+        for examples in self.query(ExamplePrompts):
+            examples.show_skill(skill)
+
+    def add(self, widget: Widget) -> None:
+        """Append a widget, dropping the examples on the first message and the oldest beyond
+        the cap, so the number of widgets (and the cost of a layout) stays bounded."""
+        self.query(ExamplePrompts).remove()
+        self.mount(widget)
+        surplus = len(self.children) - MAX_WIDGETS
+        if surplus > 0:
+            self.remove_children(list(self.children[:surplus]))
+
+    def add_user(self, text: str) -> None:
+        self.add(UserLine(text))
+
+    def add_notice(self, text: str, level: NoticeLevel = "info") -> None:
+        self.add(NoticeLine(text, level))
+
+    def add_markdown(self, text: str) -> None:
+        self.add(AgentMarkdown(text, classes="agent"))
+
+    def start_turn(self, turn_id: str, text: str) -> None:
+        self.add_user(text)
+        self._turns[turn_id] = TurnView(turn_id, time.monotonic())
+
+    def turn_running(self) -> bool:
+        return bool(self._turns)
+
+    def elapsed(self) -> float:
+        return max((time.monotonic() - turn.started for turn in self._turns.values()), default=0)
+
+    async def agent_text(self, turn_id: str, delta: str, replace: bool) -> None:
+        turn = self._turn(turn_id)
+        if turn.markdown is None:
+            turn.markdown = AgentMarkdown("", classes="agent")
+            self.add(turn.markdown)
+            turn.stream = Markdown.get_stream(turn.markdown)
+        if replace:
+            if delta == turn.text:
+                return
+            assert turn.stream is not None
+            await turn.stream.stop()
+            turn.text = delta
+            await turn.markdown.update(delta)
+            turn.stream = Markdown.get_stream(turn.markdown)
+            return
+        turn.text += delta
+        assert turn.stream is not None
+        await turn.stream.write(delta)
+
+    def activity(self, turn_id: str, text: str) -> None:
+        turn = self._turn(turn_id)
+        if turn.activity is None:
+            turn.activity = ActivityLines()
+            self.add(turn.activity)
+        turn.activity.add(text)
+
+    def still_working(self, turn_id: str, elapsed: float) -> None:
+        turn = self._turn(turn_id)
+        line = f"Still working... ({format_elapsed(elapsed)})"
+        if turn.still_working is None:
+            turn.still_working = NoticeLine(line, classes="still-working")
+            self.add(turn.still_working)
+        else:
+            turn.still_working.update(Text.assemble(("· ", ""), line))
+
+    async def finish_turn(
+        self, turn_id: str, text: str, summary: str | None, cancelled: bool
+    ) -> None:
+        turn = self._turns.pop(turn_id, None)
+        if turn is not None and turn.stream is not None:
+            await turn.stream.stop()
+            if turn.markdown is not None and text and text != turn.text:
+                await turn.markdown.update(text)
+        if turn is not None and turn.still_working is not None:
+            turn.still_working.remove()
+        if cancelled:
+            self.add_notice("Stopped. Nothing was resent; the agent may still apply the edit.")
+        if summary:
+            self.add(NoticeLine(summary, classes="summary"))
+
+    async def close_open_turns(self) -> None:
+        """Settle turns whose stream ended without a TurnFinished (the worker failed)."""
+        for turn_id in list(self._turns):
+            await self.finish_turn(turn_id, "", None, cancelled=False)
+
+    def last_answer(self) -> str | None:
+        """The text of the newest agent answer (for copying)."""
+        answers = list(self.query(AgentMarkdown))
+        return answers[-1].source if answers else None
+
+    def _turn(self, turn_id: str) -> TurnView:
+        # An update for a turn we did not see start (e.g. restored) still gets a home.
+        return self._turns.setdefault(turn_id, TurnView(turn_id, time.monotonic()))
+
+
+class ChatPane(Vertical):
+    """The log, a line saying whether the agent is working, and the input."""
+
+    def __init__(self, skill: Skill, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self.border_title = "Chat"
+        self._skill = skill
+        self._ticker: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ChatLog(self._skill, id="chat-log")
+        yield Static("", id="turn-status")
+        yield ChatInput(id="chat-input")
+
+    def on_mount(self) -> None:
+        self.query_one(ChatInput).seed(self._skill.examples)
+
+    @property
+    def log_view(self) -> ChatLog:
+        return self.query_one(ChatLog)
+
+    def show_skill(self, skill: Skill) -> None:
+        self._skill = skill
+        self.log_view.show_skill(skill)
+        self.query_one(ChatInput).seed(skill.examples)
+
+    def turn_started(self) -> None:
+        self._tick()
+        if self._ticker is None:
+            self._ticker = self.set_interval(1.0, self._tick)
+
+    def turn_ended(self) -> None:
+        if not self.log_view.turn_running():
+            if self._ticker is not None:
+                self._ticker.stop()
+                self._ticker = None
+            self.query_one("#turn-status", Static).update("")
+
+    def _tick(self) -> None:
+        elapsed = format_elapsed(self.log_view.elapsed())
+        self.query_one("#turn-status", Static).update(
+            Text.assemble(
+                ("● ", "green"), "agent working ", (elapsed, "bold"), ("  esc stops", "dim")
+            )
+        )
+
+
+def format_elapsed(seconds: float) -> str:
+    """75.2 -> '1:15'."""
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

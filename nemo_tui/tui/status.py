@@ -1,0 +1,126 @@
+"""The status pane: the credit balance, one row per render job (progress bar, ETA, status, then the
+downloaded file's path), and a strip of frames from the last finished MP4.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from nemo_tui.api.models import Credits
+from nemo_tui.core.updates import DownloadProgress, RenderProgress
+from nemo_tui.tui.chat import format_elapsed
+from nemo_tui.tui.files import human_size
+from nemo_tui.tui.halfblock import decode_frames, halfblock, side_by_side
+
+STRIP_FRAMES = 6
+
+
+def credits_text(credits: Credits | None) -> Text:
+    if credits is None:
+        return Text("Credits: …", "dim")
+    return Text.assemble(
+        ("Credits ", "bold"),
+        (str(credits.available), "bold green" if credits.available else "bold red"),
+        (" available · ", "dim"),
+        str(credits.frozen),
+        (" frozen · ", "dim"),
+        str(credits.total),
+        (" total", "dim"),
+    )
+
+
+class RenderRow(Vertical):
+    """One render job. Children are built up front so updates that arrive before mount land."""
+
+    def __init__(self, render_id: str) -> None:
+        super().__init__(classes="render-row")
+        self.render_id = render_id
+        self.path: Path | None = None
+        self._title = Label(Text(render_id, "bold"), classes="render-title")
+        self._bar = ProgressBar(total=100, show_eta=False, show_percentage=True)
+        self._detail = Label("pending", classes="render-detail")
+
+    def compose(self) -> ComposeResult:
+        yield self._title
+        yield self._bar
+        yield self._detail
+
+    def show_render(self, update: RenderProgress) -> None:
+        self._bar.update(progress=update.progress)
+        if update.status == "failed":
+            self.add_class("-failed")
+            self._detail.update(Text(f"failed: {update.error or 'no reason given'}", "red"))
+            return
+        detail = update.status
+        if update.eta is not None and update.status != "completed":
+            detail += f" · about {format_elapsed(update.eta)} left"
+        self._detail.update(detail)
+
+    def show_download(self, update: DownloadProgress) -> None:
+        if update.done:
+            self.path = update.path
+            self.add_class("-done")
+            self._bar.update(total=100, progress=100)
+            self._detail.update(Text.assemble(("saved ", "green"), str(update.path)))
+            return
+        total = update.total or 0
+        self._bar.update(total=max(total, 1), progress=update.received if total else 0)
+        size = f"{human_size(update.received)} of {human_size(total)}" if total else ""
+        self._detail.update(f"downloading {size}".strip())
+
+
+class FrameStrip(Static):
+    """Frames from a finished MP4, decoded in a thread and drawn as half blocks."""
+
+    def show_video(self, path: Path) -> None:
+        columns = max((self.size.width - STRIP_FRAMES + 1) // STRIP_FRAMES, 4)
+        self._decode(path, columns)
+
+    @work(thread=True, exclusive=True, group="frames", exit_on_error=False)
+    def _decode(self, path: Path, columns: int) -> None:
+        frames = decode_frames(path, STRIP_FRAMES)
+        pictures = [halfblock(frame, columns, max(columns * 9 // 32, 2)) for frame in frames]
+        strip = side_by_side(pictures)
+        strip.append(f"\n{path.name}", "dim")
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.update, strip)
+
+
+class StatusPane(Vertical):
+    """Credits, render jobs, frames."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self.border_title = "Status"
+        self.credits: Credits | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(credits_text(None), id="credits")
+        yield Vertical(id="renders")
+        yield FrameStrip("", id="frames")
+
+    def show_credits(self, credits: Credits) -> None:
+        self.credits = credits
+        self.query_one("#credits", Static).update(credits_text(credits))
+
+    def render_row(self, render_id: str) -> RenderRow:
+        renders = self.query_one("#renders", Vertical)
+        for row in renders.query(RenderRow):
+            if row.render_id == render_id:
+                return row
+        row = RenderRow(render_id)
+        renders.mount(row)
+        return row
+
+    def show_render(self, update: RenderProgress) -> None:
+        self.render_row(update.render_id).show_render(update)
+
+    def show_download(self, update: DownloadProgress) -> None:
+        self.render_row(update.render_id).show_download(update)
