@@ -126,7 +126,13 @@ class BadRequest(NemoError):
 
 
 class ServerError(NemoError):
-    """The server failed or could not be reached: 5xx, malformed JSON, connection refused."""
+    """The server failed or could not be reached: 5xx, malformed JSON, connection refused.
+    `transient` marks failures where the request may not have arrived or the server may recover
+    (no answer, a 5xx): worth another try for a request that is safe to repeat."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        self.transient = transient
+        super().__init__(message)
 
 
 class StreamError(NemoError):

@@ -1,0 +1,473 @@
+"""`NemoClient`: the NemoVideo protocol (SPEC 1-8) as typed async calls.
+
+Sessions, credits, state, chat turns as a stream of typed events, uploads from disk with progress,
+renders (submit, poll, download with resume). Auth, retries and envelopes live in `transport`;
+multipart bodies and pre-upload checks in `uploads`; SSE parsing in `sse`. Every failure is a
+`NemoError` subclass with a one-line message.
+
+    async with NemoClient("http://127.0.0.1:8765", credentials=store) as client:
+        session = await client.create_session("en")
+        async with client.run_sse(session.session_id, "make it vertical") as events:
+            async for event in events:
+                ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from collections.abc import AsyncGenerator, Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from nemo_tui.api.draft import Draft
+from nemo_tui.api.errors import (
+    DownloadIncomplete,
+    FileProblem,
+    NoCredits,
+    RenderFailed,
+    ServerError,
+    StreamError,
+    UploadRejected,
+)
+from nemo_tui.api.models import (
+    ClaimRequest,
+    ClaimToken,
+    Credits,
+    RenderOutputOptions,
+    RenderRequest,
+    RenderStatus,
+    RunSseRequest,
+    SessionCreateRequest,
+    SessionInfo,
+    SessionState,
+    UploadResult,
+    UrlUploadRequest,
+)
+from nemo_tui.api.render_status import normalize_render_status
+from nemo_tui.api.sse import StreamEvent, StreamFailure, parse_stream
+from nemo_tui.api.transport import (
+    CLOUD_API_BASE,
+    Attribution,
+    CredentialStore,
+    MemoryCredentials,
+    Sleep,
+    Transport,
+)
+from nemo_tui.api.uploads import MultipartBody, ProgressCallback, check_files
+from nemo_tui.skills import DEFAULT_SKILL_ID
+
+# A turn may run 15 minutes (SPEC 4); connecting should fail fast.
+SSE_TIMEOUT = httpx.Timeout(connect=10.0, read=900.0, write=60.0, pool=10.0)
+# The server probes uploaded media before it answers.
+UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
+DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+DOWNLOAD_CHUNK = 1024 * 1024
+DOWNLOAD_TRIES = 3
+CLAIM_URL = "https://nemovideo.com/workspace/claim?ct={claim_token}"
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+
+RenderProgress = Callable[[RenderStatus], None]
+
+
+class EventStream:
+    """The events of one chat turn. Iterate it; `aclose()`, or leaving `async with`, closes the
+    HTTP stream at once (the user pressed Escape). Errors arrive as `NemoError` subclasses: a
+    server error event or a dropped connection as `StreamError`, which ends the iteration."""
+
+    def __init__(self, events: AsyncGenerator[StreamEvent, None]) -> None:
+        self._events = events
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> StreamEvent:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        await self._events.aclose()
+
+    async def __aenter__(self) -> EventStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _is_event_stream(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "")
+    return response.status_code == 200 and content_type.startswith("text/event-stream")
+
+
+def _is_download(response: httpx.Response) -> bool:
+    return response.status_code in (200, 206, 416)
+
+
+def new_render_id() -> str:
+    """SPEC 7: `render_<unix ms>`."""
+    return f"render_{int(time.time() * 1000)}"
+
+
+class NemoClient:
+    """The protocol client. One `httpx.AsyncClient`; use as `async with` or call `aclose()`.
+
+    `token` is a user-supplied NEMO_TOKEN; without it an anonymous token is fetched and kept in
+    `credentials`. `sleep` is what waits (429, backoff, render polls): tests pass a recorder.
+    """
+
+    def __init__(
+        self,
+        api_base: str = CLOUD_API_BASE,
+        *,
+        token: str | None = None,
+        credentials: CredentialStore | None = None,
+        skill: str = DEFAULT_SKILL_ID,
+        skill_version: str = "1.0.0",
+        skill_platform: str = "unknown",
+        rate_limit_wait: float = 30.0,
+        retry_backoff: float = 0.5,
+        sleep: Sleep = asyncio.sleep,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.skill = skill
+        self._sleep = sleep
+        self._transport = Transport(
+            api_base,
+            token=token or None,
+            credentials=credentials if credentials is not None else MemoryCredentials(),
+            attribution=Attribution(skill, skill_version, skill_platform),
+            rate_limit_wait=rate_limit_wait,
+            sleep=sleep,
+            backoff=retry_backoff,
+            http_transport=http_transport,
+        )
+        # The task of each session this client created, for the claim link when credits run out.
+        self._tasks: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"NemoClient({str(self._transport.base)!r}, skill={self.skill!r})"
+
+    @property
+    def api_base(self) -> str:
+        return str(self._transport.base).rstrip("/")
+
+    @property
+    def anonymous(self) -> bool:
+        """True when the client runs on an anonymous token rather than the user's NEMO_TOKEN."""
+        return self._transport.anonymous
+
+    async def __aenter__(self) -> NemoClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    # --- account and session -----------------------------------------------------------------
+
+    async def ensure_token(self) -> None:
+        """Fetch an anonymous token now if none is stored (otherwise the first call does)."""
+        await self._transport.ensure_token()
+
+    async def health(self) -> dict[str, Any]:
+        """The server's health answer (the engine reports its version and render counts)."""
+        data = await self._transport.request("GET", "/health", idempotent=True)
+        return data if isinstance(data, dict) else {"status": data}
+
+    async def create_session(self, language: str = "en") -> SessionInfo:
+        body = SessionCreateRequest(language=language).to_wire()
+        data = await self._transport.request(
+            "POST", "/api/tasks/me/with-session/nemo_agent", json_body=body
+        )
+        session = SessionInfo.model_validate(data)
+        self._tasks[session.session_id] = session.task_id
+        return session
+
+    async def credits(self) -> Credits:
+        data = await self._transport.request("GET", "/api/credits/balance/simple", idempotent=True)
+        return Credits.model_validate(data)
+
+    async def state(self, session_id: str) -> SessionState:
+        data = await self._transport.request(
+            "GET", f"/api/state/nemo_agent/me/{session_id}/latest", idempotent=True
+        )
+        state = SessionState.model_validate(data)
+        if state.task_id:
+            self._tasks[session_id] = state.task_id
+        return state
+
+    async def claim_token(self, task_id: str | None, session_id: str | None) -> ClaimToken:
+        """The registration link for an anonymous user (SPEC 2); `claim_url` is always filled."""
+        body = ClaimRequest(task_id=task_id, session_id=session_id).to_wire()
+        data = await self._transport.request("POST", "/api/auth/claim-token", json_body=body)
+        claim = ClaimToken.model_validate(data)
+        if not claim.claim_url:
+            claim.claim_url = CLAIM_URL.format(claim_token=claim.claim_token)
+        return claim
+
+    async def _with_claim_link(self, error: NoCredits, session_id: str) -> NoCredits:
+        """The same error with the claim link, when the user is anonymous and one can be had."""
+        if not error.anonymous:
+            return error
+        try:
+            claim = await self.claim_token(self._tasks.get(session_id), session_id)
+        except ServerError:
+            return error
+        return NoCredits(anonymous=True, claim_url=claim.claim_url)
+
+    # --- chat --------------------------------------------------------------------------------
+
+    def run_sse(self, session_id: str, text: str) -> EventStream:
+        """Send one message and stream the turn's events. The message is never resent: after a
+        dropped stream, poll `state()` instead."""
+        return EventStream(self._turn_events(session_id, text))
+
+    async def _turn_events(self, session_id: str, text: str) -> AsyncGenerator[StreamEvent, None]:
+        body = RunSseRequest.for_text(session_id, text).to_wire()
+        try:
+            stream = self._transport.stream(
+                "POST",
+                "/run_sse",
+                accept=_is_event_stream,
+                json_body=body,
+                headers={"Accept": "text/event-stream"},
+                timeout=SSE_TIMEOUT,
+            )
+            async with stream as response:
+                try:
+                    async for event in parse_stream(response.aiter_lines()):
+                        if isinstance(event, StreamFailure):
+                            raise StreamError(event.message)
+                        yield event
+                except httpx.ReadTimeout:
+                    raise StreamError(
+                        "The agent sent nothing for 15 minutes; the turn is treated as lost "
+                        "(the message was not resent).",
+                        dropped=True,
+                    ) from None
+                except httpx.TransportError:
+                    raise StreamError(
+                        "The connection dropped mid-turn; the message was not resent.",
+                        dropped=True,
+                    ) from None
+        except NoCredits as error:
+            raise await self._with_claim_link(error, session_id) from None
+
+    # --- uploads -----------------------------------------------------------------------------
+
+    def check_files(self, paths: Sequence[Path | str]) -> list[FileProblem]:
+        """The pre-upload problems of `paths` for this client's skill (type, size, readability)."""
+        return check_files([Path(p) for p in paths], self.skill)
+
+    async def upload(
+        self,
+        session_id: str,
+        paths: Sequence[Path | str],
+        on_progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload files, streamed from disk. Every file is checked first; if any fails, nothing
+        is sent and `UploadRejected` lists each problem with the file named."""
+        files = [Path(p) for p in paths]
+        if not files:
+            raise UploadRejected([])
+        problems = check_files(files, self.skill)
+        if problems:
+            raise UploadRejected(problems)
+        body = MultipartBody(files)
+        try:
+            data = await self._transport.request(
+                "POST",
+                f"/api/upload-video/nemo_agent/me/{session_id}",
+                content_factory=lambda: body.stream(on_progress),
+                headers=body.headers(),
+                timeout=UPLOAD_TIMEOUT,
+            )
+        except NoCredits as error:
+            raise await self._with_claim_link(error, session_id) from None
+        return UploadResult.model_validate(data)
+
+    async def upload_urls(self, session_id: str, urls: Sequence[str]) -> UploadResult:
+        body = UrlUploadRequest(urls=list(urls)).to_wire()
+        data = await self._transport.request(
+            "POST",
+            f"/api/upload-video/nemo_agent/me/{session_id}",
+            json_body=body,
+            timeout=UPLOAD_TIMEOUT,
+        )
+        return UploadResult.model_validate(data)
+
+    # --- renders -----------------------------------------------------------------------------
+
+    async def submit_render(
+        self,
+        session_id: str,
+        draft: Draft,
+        output_height: int | None = None,
+        render_id: str | None = None,
+    ) -> RenderStatus:
+        """Start an export (free of credits). The answer's id is the one to poll: the server
+        may replace a client id it cannot use."""
+        request = RenderRequest(
+            id=render_id or new_render_id(),
+            session_id=session_id,
+            draft=draft,
+            output=RenderOutputOptions(height=output_height),
+        )
+        data = await self._transport.request(
+            "POST", "/api/render/proxy/lambda", json_body=request.to_wire()
+        )
+        if not isinstance(data, dict) or "status" not in data:
+            return RenderStatus(id=request.id, status="pending")
+        return normalize_render_status(data, render_id=request.id)
+
+    async def render_status(self, render_id: str) -> RenderStatus:
+        data = await self._transport.request(
+            "GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True
+        )
+        return normalize_render_status(data, render_id=render_id)
+
+    async def wait_for_render(
+        self,
+        render_id: str,
+        poll_interval: float = 30.0,
+        on_progress: RenderProgress | None = None,
+    ) -> RenderStatus:
+        """Poll until the render completes (returned) or fails (`RenderFailed`)."""
+        while True:
+            status = await self.render_status(render_id)
+            if on_progress is not None:
+                on_progress(status)
+            if status.status == "completed":
+                return status
+            if status.status == "failed":
+                reason = status.error or "no reason given"
+                raise RenderFailed(f"The render {render_id} failed: {reason}.")
+            await self._sleep(poll_interval)
+
+    def download_url(self, target: RenderStatus | str) -> str:
+        """Where a render's file is: its output URL, else the fallback route of SPEC 7."""
+        if isinstance(target, str):
+            return target
+        if target.output is not None and target.output.url:
+            return target.output.url
+        return f"/api/render/proxy/{target.id}/download"
+
+    async def download(
+        self,
+        target: RenderStatus | str,
+        dest: Path,
+        on_progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Download a render to `dest` through `dest.part`, resuming a `.part` left by an earlier
+        attempt with a Range request. The file appears at `dest` only when complete and of the
+        announced size; otherwise the `.part` stays for the next try."""
+        url = self.download_url(target)
+        expected = (
+            target.output.size if isinstance(target, RenderStatus) and target.output else None
+        )
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = dest.with_name(dest.name + ".part")
+        attempt = 1
+        while True:
+            try:
+                return await self._download_once(url, dest, part, expected, on_progress)
+            except ServerError as error:
+                if not error.transient or attempt == DOWNLOAD_TRIES:
+                    raise
+            except httpx.TransportError:
+                if attempt == DOWNLOAD_TRIES:
+                    kept = part.stat().st_size if part.exists() else 0
+                    raise ServerError(
+                        f"The download of {dest.name} kept failing; run it again to resume "
+                        f"from byte {kept}."
+                    ) from None
+            # What arrived is in the .part file: the next attempt resumes from there.
+            await self._sleep(0.5 * attempt)
+            attempt += 1
+
+    async def _download_once(
+        self,
+        url: str,
+        dest: Path,
+        part: Path,
+        expected: int | None,
+        on_progress: ProgressCallback | None,
+    ) -> Path:
+        offset = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        async with self._transport.stream(
+            "GET", url, accept=_is_download, headers=headers, timeout=DOWNLOAD_TIMEOUT,
+            idempotent=True,
+        ) as response:  # fmt: skip
+            if response.status_code == 416:
+                # The range starts at or past the end: the .part may already be whole.
+                total = _total_from_content_range(response.headers.get("content-range"))
+                if total is None or total != offset:
+                    part.unlink(missing_ok=True)
+                    raise ServerError(
+                        "The partial download did not match; starting over.", transient=True
+                    )
+                return _finish(part, dest, total)
+            if response.status_code == 206:
+                start, total = _parse_content_range(response.headers.get("content-range"))
+                if start != offset:
+                    part.unlink(missing_ok=True)
+                    raise ServerError(
+                        "The server resumed at the wrong byte; starting over.", transient=True
+                    )
+            else:
+                # A 200 to a Range request means the server sends the whole file again.
+                offset = 0
+                length = response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+            total = total if total is not None else expected
+            done = offset
+            with part.open("ab" if offset else "wb") as handle:
+                async for chunk in response.aiter_raw(DOWNLOAD_CHUNK):
+                    handle.write(chunk)
+                    done += len(chunk)
+                    if on_progress is not None:
+                        on_progress(done, total)
+        return _finish(part, dest, total)
+
+
+def _parse_content_range(value: str | None) -> tuple[int, int | None]:
+    match = _CONTENT_RANGE.fullmatch((value or "").strip())
+    if not match:
+        raise ServerError(f"The server sent a partial download without a usable range ({value}).")
+    total = match.group(3)
+    return int(match.group(1)), int(total) if total != "*" else None
+
+
+def _total_from_content_range(value: str | None) -> int | None:
+    # A 416 answer carries `bytes */<total>`.
+    _, _, total = (value or "").rpartition("/")
+    return int(total) if total.isdigit() else None
+
+
+def _finish(part: Path, dest: Path, total: int | None) -> Path:
+    size = part.stat().st_size
+    if total is not None and size != total:
+        raise DownloadIncomplete(
+            f"The download of {dest.name} stopped at {size} of {total} bytes; run it again to "
+            "resume."
+        )
+    os.replace(part, dest)
+    return dest

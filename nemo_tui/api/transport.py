@@ -1,0 +1,436 @@
+"""How every request reaches the backend: attribution headers, the bearer token, envelope
+unwrapping, and the recoveries of SPEC 2 and 8 (re-auth once, wait once on 429, new client id on
+400, backoff for idempotent GETs). `NemoClient` builds its routes on `Transport`.
+
+The token is sent only to the API base's own origin and never put into a message: any server text
+that ends up in an exception passes through `scrub` first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from nemo_tui.api.errors import (
+    AuthError,
+    BadRequest,
+    ErrorCode,
+    ExportBlocked,
+    FileTooLarge,
+    NemoError,
+    NoCredits,
+    RateLimited,
+    ServerError,
+    SessionNotFound,
+    UnsupportedFile,
+)
+from nemo_tui.api.models import AnonymousToken
+from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
+
+log = logging.getLogger(__name__)
+
+CLOUD_API_BASE = "https://mega-api-prod.nemovideo.ai"
+TOKEN_ROUTE = "/api/auth/anonymous-token"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+GET_TRIES = 3
+_TOKEN_SHAPE = re.compile(r"nmv_[A-Za-z0-9_\-]{4,}")
+
+T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class CredentialStore(Protocol):
+    """Where the anonymous token and the client id are kept between runs (`nemo_tui.config`
+    keeps them in a 0600 file; tests use `MemoryCredentials`)."""
+
+    def get_token(self) -> str | None: ...
+    def set_token(self, token: str | None) -> None: ...
+    def get_client_id(self) -> str | None: ...
+    def set_client_id(self, client_id: str) -> None: ...
+
+
+@dataclass
+class MemoryCredentials:
+    """A `CredentialStore` that forgets everything when the process ends."""
+
+    token: str | None = None
+    client_id: str | None = None
+
+    def get_token(self) -> str | None:
+        return self.token
+
+    def set_token(self, token: str | None) -> None:
+        self.token = token
+
+    def get_client_id(self) -> str | None:
+        return self.client_id
+
+    def set_client_id(self, client_id: str) -> None:
+        self.client_id = client_id
+
+    def __repr__(self) -> str:
+        return f"MemoryCredentials(token={'set' if self.token else 'not set'})"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The three headers the backend attributes every request by (SPEC 1)."""
+
+    skill: str = DEFAULT_SKILL_ID
+    version: str = "1.0.0"
+    platform: str = "unknown"
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-Skill-Source": self.skill,
+            "X-Skill-Version": self.version,
+            "X-Skill-Platform": self.platform,
+        }
+
+
+def scrub(text: str, token: str | None = None) -> str:
+    """`text` with any token in it masked, so it can go into an exception or a log."""
+    if token:
+        text = text.replace(token, "[token]")
+    return _TOKEN_SHAPE.sub("nmv_[token]", text)
+
+
+def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None = None) -> NemoError:
+    """The exception for an error answer (HTTP status and parsed JSON body, or None)."""
+    code: int | None = None
+    detail = ""
+    if isinstance(payload, dict):
+        raw_code = payload.get("code")
+        if isinstance(raw_code, int) and not isinstance(raw_code, bool) and raw_code != 0:
+            code = raw_code
+        raw_detail = payload.get("message") or payload.get("detail") or payload.get("error")
+        if isinstance(raw_detail, dict):
+            raw_detail = raw_detail.get("message", "")
+        detail = scrub(" ".join(str(raw_detail or "").split()), token)
+    if code is None:
+        code = _code_for_status(status, detail)
+    said = f": {detail}" if detail else ""
+    match code:
+        case ErrorCode.BAD_TOKEN:
+            return AuthError(f"The token was rejected{said}.")
+        case ErrorCode.SESSION_NOT_FOUND:
+            return SessionNotFound(f"The session was not found{said}; a new one is needed.")
+        case ErrorCode.NO_CREDITS:
+            return NoCredits(anonymous=anonymous)
+        case ErrorCode.UNSUPPORTED_FILE:
+            accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
+            return UnsupportedFile(f"The server refused a file type{said}. Accepted: {accepted}.")
+        case ErrorCode.FILE_TOO_LARGE:
+            return FileTooLarge(f"A file is too large{said}. Compress or trim it and try again.")
+        case ErrorCode.EXPORT_BLOCKED:
+            return ExportBlocked()
+        case ErrorCode.RATE_LIMITED:
+            return RateLimited(f"The server is limiting requests{said}; try again later.")
+    if status >= 500:
+        return ServerError(
+            f"The server failed (HTTP {status}){said}; try again in a moment.", transient=True
+        )
+    if 400 <= status < 500:
+        return BadRequest(f"The server refused the request (HTTP {status}){said}.")
+    return ServerError(f"The server answered with error code {code}{said}.")
+
+
+def _code_for_status(status: int, detail: str) -> int | None:
+    if status == 401:
+        return ErrorCode.BAD_TOKEN
+    if status == 404 and "session" in detail.lower():
+        return ErrorCode.SESSION_NOT_FOUND
+    if status in (ErrorCode.EXPORT_BLOCKED, ErrorCode.RATE_LIMITED):
+        return status
+    return None
+
+
+def unwrap(status: int, body: bytes, *, anonymous: bool, token: str | None = None) -> Any:
+    """The `data` of a JSON answer in any of the three shapes of SPEC 1, or the exception its
+    status or non-zero `code` stands for (raised even under HTTP 200)."""
+    payload: Any = None
+    if body.strip():
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if status < 400:
+                raise ServerError("The server sent a malformed answer (not JSON).") from None
+    if status >= 400:
+        raise error_for(status, payload, anonymous=anonymous, token=token)
+    if not isinstance(payload, dict):
+        return payload
+    if "code" in payload:
+        if payload["code"] not in (0, None):
+            raise error_for(status, payload, anonymous=anonymous, token=token)
+        return payload.get("data")
+    if payload.get("success") is False:
+        raise error_for(500 if status < 400 else status, payload, anonymous=anonymous, token=token)
+    if "success" in payload and "data" in payload:
+        return payload["data"]
+    return payload
+
+
+def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+
+class Transport:
+    """One `httpx.AsyncClient` to the API base, with the token and the recoveries of SPEC 8."""
+
+    def __init__(
+        self,
+        api_base: str,
+        *,
+        token: str | None,
+        credentials: CredentialStore,
+        attribution: Attribution,
+        rate_limit_wait: float,
+        sleep: Sleep,
+        backoff: float,
+        http_transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self.base = httpx.URL(api_base.rstrip("/") + "/")
+        # A token the user supplied (NEMO_TOKEN) is theirs: when it is rejected we say so rather
+        # than quietly replacing it with an anonymous one.
+        self.user_token = token
+        self._credentials = credentials
+        self._rate_limit_wait = rate_limit_wait
+        self._sleep = sleep
+        self._backoff = backoff
+        self._token_lock = asyncio.Lock()
+        self.http = httpx.AsyncClient(
+            base_url=self.base,
+            headers=attribution.headers(),
+            timeout=DEFAULT_TIMEOUT,
+            transport=http_transport,
+        )
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user_token is None
+
+    @property
+    def token(self) -> str | None:
+        return self.user_token or self._credentials.get_token()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # --- the token ---------------------------------------------------------------------------
+
+    async def ensure_token(self) -> str:
+        token = self.token
+        if token:
+            return token
+        async with self._token_lock:
+            return self.token or await self._acquire_anonymous_token()
+
+    async def _renew_token(self, rejected: str | None) -> None:
+        async with self._token_lock:
+            # Another call may have renewed it while this one waited for the lock.
+            if self.token == rejected:
+                self._credentials.set_token(None)
+                await self._acquire_anonymous_token()
+
+    async def _acquire_anonymous_token(self) -> str:
+        """SPEC 2: `POST /api/auth/anonymous-token` with this install's client id. A 400 means
+        the id was missing or refused: a new one is made and the call repeated once."""
+        client_id = self._credentials.get_client_id()
+        if not client_id:
+            client_id = str(uuid.uuid4())
+            self._credentials.set_client_id(client_id)
+        new_id_tried = waited = False
+        while True:
+            response = await self._send(
+                "POST", TOKEN_ROUTE, headers={"X-Client-Id": client_id}, stream=False
+            )
+            if response.status_code == 400 and not new_id_tried:
+                new_id_tried = True
+                client_id = str(uuid.uuid4())
+                self._credentials.set_client_id(client_id)
+                continue
+            if response.status_code == 429 and not waited:
+                waited = True
+                await self._sleep(self._rate_limit_wait)
+                continue
+            data = unwrap(response.status_code, response.content, anonymous=True)
+            token = AnonymousToken.model_validate(data).token
+            self._credentials.set_token(token)
+            log.info("acquired an anonymous token")
+            return token
+
+    # --- requests ----------------------------------------------------------------------------
+
+    def url(self, path_or_url: str) -> httpx.URL:
+        return self.base.join(path_or_url.lstrip("/") if "://" not in path_or_url else path_or_url)
+
+    def _headers(self, url: httpx.URL, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = dict(extra or {})
+        token = self.token
+        # Never hand the token to another host (a CDN download URL, say).
+        if token and same_origin(url, self.base):
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    async def _send(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        content: Any = None,
+        timeout: httpx.Timeout | None = None,
+        stream: bool,
+    ) -> httpx.Response:
+        url = self.url(path_or_url)
+        if url.path.endswith(TOKEN_ROUTE):
+            request_headers = dict(headers or {})
+        else:
+            request_headers = self._headers(url, headers)
+        request = self.http.build_request(
+            method,
+            url,
+            headers=request_headers,
+            json=json_body,
+            content=content,
+            timeout=timeout or DEFAULT_TIMEOUT,
+        )
+        try:
+            response = await self.http.send(request, stream=stream)
+        except httpx.TimeoutException:
+            raise ServerError(
+                f"No answer in time from {self._where()}; try again.", transient=True
+            ) from None
+        except httpx.TransportError as exc:
+            raise ServerError(
+                f"Cannot reach {self._where()} ({_reason(exc)}).", transient=True
+            ) from None
+        log.debug("%s %s -> %s", method, url.path, response.status_code)
+        return response
+
+    def _where(self) -> str:
+        return f"the server at {self.base.scheme}://{self.base.netloc.decode()}"
+
+    def check(self, response: httpx.Response) -> Any:
+        """Unwrap an answer whose body has been read."""
+        return unwrap(
+            response.status_code, response.content, anonymous=self.anonymous, token=self.token
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content_factory: Callable[[], Any] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+        idempotent: bool = False,
+    ) -> Any:
+        """One call with the SPEC 8 recoveries; returns the unwrapped `data`."""
+
+        async def attempt() -> Any:
+            response = await self._send(
+                method,
+                path,
+                headers=headers,
+                json_body=json_body,
+                content=content_factory() if content_factory else None,
+                timeout=timeout,
+                stream=False,
+            )
+            return self.check(response)
+
+        return await self.recover(attempt, idempotent=idempotent)
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        accept: Callable[[httpx.Response], bool],
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+        idempotent: bool = False,
+    ) -> AsyncIterator[httpx.Response]:
+        """A streaming answer once `accept(response)` says it is the stream asked for. Any other
+        answer is read whole and turned into its exception (with the same recoveries as
+        `request`). Leaving the block closes the HTTP stream."""
+
+        async def attempt() -> httpx.Response:
+            response = await self._send(
+                method,
+                path_or_url,
+                headers=headers,
+                json_body=json_body,
+                timeout=timeout,
+                stream=True,
+            )
+            if accept(response):
+                return response
+            try:
+                await response.aread()
+                self.check(response)
+            finally:
+                await response.aclose()
+            raise ServerError(
+                f"The server answered HTTP {response.status_code} "
+                f"({response.headers.get('content-type', 'no content type')}) "
+                "where a stream was expected."
+            )
+
+        response = await self.recover(attempt, idempotent=idempotent)
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
+    async def recover(self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
+        """Run `attempt` with SPEC 8's recoveries. Only answers that say the request was refused
+        (1001, 429) or that it never arrived (idempotent requests only) are tried again, so a
+        message that charges credits is never sent twice."""
+        reauthed = waited = False
+        tries = 0
+        while True:
+            tries += 1
+            token = await self.ensure_token()
+            try:
+                return await attempt()
+            except AuthError as exc:
+                if self.user_token is not None:
+                    raise AuthError(
+                        "Your NEMO_TOKEN was rejected (bad or expired): set a valid token, or "
+                        "unset NEMO_TOKEN to use a free anonymous one."
+                    ) from None
+                if reauthed:
+                    raise AuthError(f"{exc} A fresh anonymous token was rejected too.") from None
+                reauthed = True
+                await self._renew_token(token)
+            except RateLimited:
+                if waited:
+                    raise
+                waited = True
+                await self._sleep(self._rate_limit_wait)
+            except ServerError as exc:
+                if not (exc.transient and idempotent) or tries >= GET_TRIES:
+                    raise
+                await self._sleep(self._backoff * 2 ** (tries - 1))
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or host unreachable"
+    return type(exc).__name__
