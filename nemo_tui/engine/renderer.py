@@ -1,0 +1,591 @@
+"""The renderer: one draft (SPEC section 10) into one ffmpeg run that writes an H.264/AAC MP4.
+
+`build_command` is pure: it turns the draft into ffmpeg arguments (a single filter graph) plus the
+text files drawtext will read, and says how long the output is. `render` writes those files, runs
+ffmpeg with progress, and moves the finished file into place only on success.
+
+All timeline arithmetic happens in whole output frames, so crossfade offsets, gaps and the final
+length add up exactly instead of drifting by rounding.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+
+from nemo_tui.api.draft import (
+    TRACK_AUDIO,
+    TRACK_TEXT,
+    TRACK_VIDEO,
+    Draft,
+    Segment,
+    Track,
+)
+from nemo_tui.engine.ffmpeg import (
+    FfmpegError,
+    MissingToolError,
+    filter_value,
+    font_file,
+    run_ffmpeg,
+)
+from nemo_tui.engine.media import MediaInfo
+
+# xfade's transition names; anything else a draft asks for is drawn as a plain fade.
+_XFADE_NAMES = (
+    "fade wipeleft wiperight wipeup wipedown slideleft slideright slideup slidedown "
+    "circlecrop rectcrop distance fadeblack fadewhite radial smoothleft smoothright smoothup "
+    "smoothdown circleopen circleclose vertopen vertclose horzopen horzclose dissolve "
+    "pixelize diagtl diagtr diagbl diagbr hlslice hrslice vuslice vdslice hblur fadegrays "
+    "wipetl wipetr wipebl wipebr squeezeh squeezev zoomin fadefast fadeslow coverleft "
+    "coverright coverup coverdown revealleft revealright revealup revealdown"
+)
+XFADE_TRANSITIONS = frozenset(_XFADE_NAMES.split())
+
+# Text sizes in a draft are pixels on a canvas whose short side is this long.
+REFERENCE_SHORT_SIDE = 1080
+DEFAULT_TEXT_SIZE = 96
+DEFAULT_TEXT_COLOR = "#ffffff"
+# Stills with motion are scaled once to this multiple of the canvas, so zoompan pans over real
+# pixels (smooth sub-pixel-looking motion) without ever upscaling per frame.
+MOTION_OVERSIZE = 1.5
+MOTION_ZOOM = 1.2
+# An overlay (logo) is this share of the canvas width, this far from the edges.
+OVERLAY_WIDTH_SHARE = 0.2
+OVERLAY_MARGIN_SHARE = 0.03
+AUDIO_BITRATE = "160k"
+
+_HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+
+
+class RenderError(Exception):
+    """A draft that cannot be rendered, or a render that failed; the message is one line."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    height: int | None = None  # short side of the output; None = the draft canvas
+    preset: str = "veryfast"  # x264 preset
+    crf: int = 20
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    duration: float
+    size: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Everything one ffmpeg run needs: its arguments (without the binary), the output length in
+    seconds, the text files the graph reads (to be written first) and the media files it opens."""
+
+    args: list[str]
+    total_seconds: float
+    text_files: dict[Path, str] = field(default_factory=dict)
+    media_paths: tuple[Path, ...] = ()
+    has_audio: bool = False
+
+    def write_text_files(self) -> None:
+        for path, text in self.text_files.items():
+            # newline="" keeps the text byte-exact: no platform newline translation.
+            path.write_text(text, encoding="utf-8", newline="")
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
+def output_size(draft: Draft, options: RenderOptions) -> tuple[int, int]:
+    """The output width and height (even numbers): the canvas, or the canvas scaled so its short
+    side is `options.height`, keeping the aspect ratio."""
+    width, height = draft.m.width, draft.m.height
+    if width <= 0 or height <= 0:
+        raise RenderError(f"the draft canvas {width}x{height} is invalid: use e.g. 1920x1080")
+    if options.height is None:
+        return _even(width), _even(height)
+    if options.height < 16:
+        raise RenderError(f"output height {options.height} is too small: use 16 or more")
+    scale = options.height / min(width, height)
+    return _even(width * scale), _even(height * scale)
+
+
+def _seconds(frames: int, fps: int) -> str:
+    return f"{frames / fps:.6f}"
+
+
+def _ff_color(color: str, segment: Segment) -> str:
+    match = _HEX_COLOR.match(color.strip())
+    if match is None:
+        raise RenderError(f"segment {segment.id} has colour {color!r}: use #rrggbb, e.g. #ffffff")
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(char * 2 for char in digits)
+    return f"0x{digits.lower()}"
+
+
+def _fit_filters(width: int, height: int, fit: str | None) -> str:
+    """Scale a picture to exactly width x height: crop the overflow ("cover", the default) or
+    pad with black ("contain")."""
+    if fit == "contain":
+        return (
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
+        )
+    return (
+        f"scale={width}:{height}:force_original_aspect_ratio=increase,"
+        f"crop={width}:{height},setsar=1"
+    )
+
+
+def _motion_filters(motion: str, frames: int, width: int, height: int, fps: int) -> str:
+    """zoompan over a still already scaled to MOTION_OVERSIZE: one output frame per step."""
+    progress = f"(on/{max(frames - 1, 1)})"
+    centre_x, centre_y = "(iw-iw/zoom)/2", "(ih-ih/zoom)/2"
+    zoom, x, y = f"{MOTION_ZOOM}", centre_x, centre_y
+    if motion == "zoom_in":
+        zoom = f"1+{MOTION_ZOOM - 1:.3f}*{progress}"
+    elif motion == "zoom_out":
+        zoom = f"{MOTION_ZOOM}-{MOTION_ZOOM - 1:.3f}*{progress}"
+    elif motion == "pan_left":
+        x = f"(iw-iw/zoom)*(1-{progress})"
+    elif motion == "pan_right":
+        x = f"(iw-iw/zoom)*{progress}"
+    return (
+        f"zoompan=z={filter_value(zoom)}:x={filter_value(x)}:y={filter_value(y)}"
+        f":d={frames}:s={width}x{height}:fps={fps}"
+    )
+
+
+class _GraphBuilder:
+    """Accumulates ffmpeg inputs and filter-graph chains for one draft."""
+
+    def __init__(
+        self,
+        draft: Draft,
+        media: Mapping[str, MediaInfo],
+        size: tuple[int, int],
+        workdir: Path,
+    ) -> None:
+        self.draft = draft
+        self.media = media
+        self.width, self.height = size
+        self.fps = draft.m.fps
+        self.workdir = workdir
+        self.inputs: list[str] = []
+        self.input_count = 0
+        self.media_paths: list[Path] = []
+        self.chains: list[str] = []
+        self.audio_labels: list[str] = []
+        # The input index of each clip segment's file, so its sound reuses the same input.
+        self.clip_inputs: dict[int, int] = {}
+        self.text_files: dict[Path, str] = {}
+        self._label_count = 0
+
+    # -- small helpers -------------------------------------------------------------------------
+
+    def frames(self, ms: int) -> int:
+        return round(ms * self.fps / 1000)
+
+    def label(self, prefix: str) -> str:
+        self._label_count += 1
+        return f"{prefix}{self._label_count}"
+
+    def add_input(self, path: Path, *options: str) -> int:
+        self.inputs += [*options, "-i", str(path)]
+        self.media_paths.append(path)
+        self.input_count += 1
+        return self.input_count - 1
+
+    def chain(self, sources: str, filters: str, prefix: str = "v") -> str:
+        out = self.label(prefix)
+        self.chains.append(f"{sources}{filters}[{out}]")
+        return out
+
+    def media_for(self, segment: Segment, track: Track) -> MediaInfo:
+        src = segment.m.src
+        if not src:
+            raise RenderError(
+                f"segment {segment.id} on track {track.name} names no media: set its m.src"
+            )
+        info = self.media.get(src)
+        if info is None:
+            raise RenderError(
+                f"segment {segment.id} refers to media {src}, which this session does not have"
+            )
+        return info
+
+    # -- video ---------------------------------------------------------------------------------
+
+    def video_piece(self, segment: Segment, info: MediaInfo, frames: int) -> str:
+        """A segment as exactly `frames` canvas-sized yuv420p frames at the canvas rate."""
+        w, h, fps = self.width, self.height, self.fps
+        if info.kind == "image":
+            index = self.add_input(info.path)
+            motion = segment.m.motion
+            if motion and motion != "none":
+                big_w, big_h = _even(w * MOTION_OVERSIZE), _even(h * MOTION_OVERSIZE)
+                filters = (
+                    f"trim=end_frame=1,{_fit_filters(big_w, big_h, segment.m.fit)},"
+                    f"{_motion_filters(motion, frames, w, h, fps)},format=yuv420p"
+                )
+            else:
+                # Decode and scale the still once, then repeat that one frame.
+                filters = (
+                    f"trim=end_frame=1,{_fit_filters(w, h, segment.m.fit)},format=yuv420p,"
+                    f"loop=loop={frames - 1}:size=1:start=0,settb=1/{fps},setpts=N,fps={fps}"
+                )
+            return self.chain(f"[{index}:v]", filters)
+        in_s = (segment.m.in_ms or 0) / 1000
+        if info.duration and in_s >= info.duration:
+            raise RenderError(
+                f"segment {segment.id} starts {in_s:g} s into {info.name}, which is only "
+                f"{info.duration:g} s long: lower its m.in"
+            )
+        index = self.add_input(info.path, "-ss", f"{in_s:.3f}", "-t", _seconds(frames, fps))
+        self.clip_inputs[id(segment)] = index
+        # A clip shorter than its segment holds its last frame rather than leaving a hole.
+        filters = (
+            f"setpts=PTS-STARTPTS,{_fit_filters(w, h, segment.m.fit)},fps={fps},format=yuv420p,"
+            f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
+        )
+        return self.chain(f"[{index}:v]", filters)
+
+    def main_video(self, track: Track | None, total_frames: int) -> str:
+        """The main track laid out in time: crossfades where segments overlap, black in gaps."""
+        chain: str | None = None
+        chain_frames = 0
+        transition_type = "fade"
+        placed = sorted(track.placed(), key=lambda p: p.start) if track else []
+        for item in placed:
+            info = self._video_media(item.segment, track)
+            start = self.frames(item.start)
+            frames = self.frames(item.end) - start
+            if frames <= 0:
+                continue
+            piece = self.video_piece(item.segment, info, frames)
+            if chain is None:
+                if start > 0:
+                    piece = self.chain(f"[{piece}]", f"tpad=start={start}")
+                chain, chain_frames = piece, start + frames
+            else:
+                overlap = min(chain_frames - start, frames - 1)
+                if overlap >= 1:
+                    chain = self.chain(
+                        f"[{chain}][{piece}]",
+                        f"xfade=transition={transition_type}"
+                        f":duration={_seconds(overlap, self.fps)}"
+                        f":offset={_seconds(chain_frames - overlap, self.fps)}",
+                    )
+                    chain_frames += frames - overlap
+                else:
+                    gap = max(start - chain_frames, 0)
+                    if gap:
+                        chain = self.chain(f"[{chain}]", f"tpad=stop={gap}")
+                    # concat re-times to microseconds; xfade needs the canvas time base back.
+                    chain = self.chain(
+                        f"[{chain}][{piece}]", f"concat=n=2:v=1:a=0,settb=1/{self.fps}"
+                    )
+                    chain_frames += gap + frames
+            transition = item.segment.m.transition
+            requested = transition.type if transition else "fade"
+            transition_type = requested if requested in XFADE_TRANSITIONS else "fade"
+        if chain is None:
+            return self.chain(
+                "",
+                f"color=c=black:s={self.width}x{self.height}:r={self.fps}"
+                f":d={_seconds(total_frames, self.fps)},format=yuv420p,setsar=1",
+            )
+        if chain_frames < total_frames:
+            chain = self.chain(f"[{chain}]", f"tpad=stop={total_frames - chain_frames}")
+        return chain
+
+    def _video_media(self, segment: Segment, track: Track | None) -> MediaInfo:
+        assert track is not None
+        info = self.media_for(segment, track)
+        if info.kind == "audio":
+            raise RenderError(
+                f"segment {segment.id} on video track {track.name} uses the audio file "
+                f"{info.name}: move it to an audio track"
+            )
+        return info
+
+    def overlay(self, base: str, track: Track) -> str:
+        """Extra video tracks (a logo, a picture-in-picture clip) drawn over the main picture at
+        OVERLAY_WIDTH_SHARE of its width, top-right unless the segment says centre or bottom."""
+        overlay_w = _even(self.width * OVERLAY_WIDTH_SHARE)
+        margin = round(self.width * OVERLAY_MARGIN_SHARE)
+        for item in track.placed():
+            info = self._video_media(item.segment, track)
+            start, end = self.frames(item.start), self.frames(item.end)
+            if end <= start:
+                continue
+            start_s, end_s = _seconds(start, self.fps), _seconds(end, self.fps)
+            if info.kind == "image":
+                # One frame is enough: overlay repeats a finished input's last frame.
+                index = self.add_input(info.path)
+                small = self.chain(
+                    f"[{index}:v]", f"trim=end_frame=1,scale={overlay_w}:-2,setsar=1"
+                )
+                eof = "repeat"
+            else:
+                in_s = (item.segment.m.in_ms or 0) / 1000
+                index = self.add_input(
+                    info.path, "-ss", f"{in_s:.3f}", "-t", _seconds(end - start, self.fps)
+                )
+                small = self.chain(
+                    f"[{index}:v]",
+                    f"scale={overlay_w}:-2,setsar=1,fps={self.fps},"
+                    f"setpts=PTS-STARTPTS+{start_s}/TB",
+                )
+                eof = "pass"
+            x, y = f"W-w-{margin}", f"{margin}"
+            if item.segment.m.pos == "center":
+                x, y = "(W-w)/2", "(H-h)/2"
+            elif item.segment.m.pos == "bottom":
+                y = f"H-h-{margin}"
+            enable = filter_value(f"between(t,{start_s},{end_s})")
+            base = self.chain(
+                f"[{base}][{small}]",
+                f"overlay=x={x}:y={y}:eof_action={eof}:enable={enable},format=yuv420p",
+            )
+        return base
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def text(self, base: str, track: Track) -> str:
+        scale = min(self.width, self.height) / REFERENCE_SHORT_SIDE
+        for item in track.placed():
+            meta = item.segment.m
+            start, end = self.frames(item.start), self.frames(item.end)
+            if not meta.text or end <= start:
+                continue
+            path = self.workdir / f"text-{len(self.text_files) + 1}.txt"
+            self.text_files[path] = meta.text
+            fontsize = max(4, round((meta.size or DEFAULT_TEXT_SIZE) * scale))
+            color = _ff_color(meta.color or DEFAULT_TEXT_COLOR, item.segment)
+            y = {
+                "top": "h*0.08",
+                "bottom": "h*0.92-text_h",
+            }.get(meta.pos or "center", "(h-text_h)/2")
+            enable = filter_value(
+                f"between(t,{_seconds(start, self.fps)},{_seconds(end, self.fps)})"
+            )
+            base = self.chain(
+                f"[{base}]",
+                f"drawtext=fontfile={filter_value(str(self.font))}"
+                f":textfile={filter_value(str(path))}:expansion=none"
+                f":fontsize={fontsize}:fontcolor={color}:text_align=center"
+                f":x=(w-text_w)/2:y={y}"
+                f":box=1:boxcolor=black@0.35:boxborderw={max(2, fontsize // 4)}"
+                f":enable={enable}",
+            )
+        return base
+
+    @property
+    def font(self) -> Path:
+        try:
+            return font_file()
+        except MissingToolError as exc:
+            raise RenderError(str(exc)) from exc
+
+    # -- audio ---------------------------------------------------------------------------------
+
+    def audio_piece(
+        self,
+        segment: Segment,
+        info: MediaInfo,
+        start_ms: int,
+        frames: int,
+        fades: bool,
+        index: int | None = None,
+    ) -> None:
+        """One sound placed on the timeline: trimmed, at its volume, faded, delayed to its start.
+        `index` is an input already opened (and trimmed) for this segment, if any."""
+        volume = 1.0 if segment.m.volume is None else segment.m.volume
+        if volume <= 0:
+            return
+        in_s = (segment.m.in_ms or 0) / 1000
+        length = frames / self.fps
+        if info.duration:
+            if in_s >= info.duration:
+                raise RenderError(
+                    f"segment {segment.id} starts {in_s:g} s into {info.name}, which is only "
+                    f"{info.duration:g} s long: lower its m.in"
+                )
+            length = min(length, info.duration - in_s)
+        if index is None:
+            index = self.add_input(info.path, "-ss", f"{in_s:.3f}", "-t", f"{length:.6f}")
+        filters = [
+            "asetpts=PTS-STARTPTS",
+            "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
+        ]
+        if volume != 1.0:
+            filters.append(f"volume={volume:.4f}")
+        if fades and segment.m.fade_in:
+            filters.append(f"afade=t=in:st=0:d={min(segment.m.fade_in / 1000, length):.3f}")
+        if fades and segment.m.fade_out:
+            fade = min(segment.m.fade_out / 1000, length)
+            filters.append(f"afade=t=out:st={length - fade:.3f}:d={fade:.3f}")
+        delay = round(self.frames(start_ms) * 1000 / self.fps)
+        if delay > 0:
+            filters.append(f"adelay=delays={delay}:all=1")
+        self.audio_labels.append(self.chain(f"[{index}:a]", ",".join(filters), prefix="a"))
+
+    def audio_track(self, track: Track) -> None:
+        for item in track.placed():
+            frames = self.frames(item.end) - self.frames(item.start)
+            if frames <= 0:
+                continue
+            info = self.media_for(item.segment, track)
+            if info.kind == "image" or not info.has_audio:
+                raise RenderError(
+                    f"segment {item.segment.id} on audio track {track.name} uses {info.name}, "
+                    "which has no sound: use an audio file or a clip with sound"
+                )
+            self.audio_piece(item.segment, info, item.start, frames, fades=True)
+
+    def clip_sound(self, track: Track) -> None:
+        """The own sound of a video track's clips, at each segment's volume."""
+        for item in track.placed():
+            info = self.media.get(item.segment.m.src or "")
+            frames = self.frames(item.end) - self.frames(item.start)
+            if info is None or info.kind != "video" or not info.has_audio or frames <= 0:
+                continue
+            index = self.clip_inputs.get(id(item.segment))
+            self.audio_piece(item.segment, info, item.start, frames, fades=False, index=index)
+
+    def mixed_audio(self, total_frames: int) -> str | None:
+        if not self.audio_labels:
+            return None
+        sources = "".join(f"[{label}]" for label in self.audio_labels)
+        mix = (
+            f"amix=inputs={len(self.audio_labels)}:normalize=0:duration=longest,"
+            if len(self.audio_labels) > 1
+            else ""
+        )
+        # Pad with silence so the sound lasts as long as the picture.
+        return self.chain(
+            sources, f"{mix}apad=whole_dur={_seconds(total_frames, self.fps)}", prefix="a"
+        )
+
+
+def build_command(
+    draft: Draft,
+    media: Mapping[str, MediaInfo],
+    out_path: Path,
+    options: RenderOptions,
+    workdir: Path,
+) -> RenderPlan:
+    """The ffmpeg arguments that render `draft` to `out_path` in one run (pure: nothing is written;
+    the plan's text files go into `workdir` when `RenderPlan.write_text_files` is called)."""
+    size = output_size(draft, options)
+    if draft.m.fps <= 0 or draft.m.fps > 120:
+        raise RenderError(f"the draft frame rate {draft.m.fps} is invalid: use e.g. 30")
+    builder = _GraphBuilder(draft, media, size, workdir)
+    total_frames = builder.frames(max(draft.computed_duration(), draft.d))
+    if total_frames <= 0:
+        raise RenderError("the draft is empty: add a segment with a duration before exporting")
+
+    video_tracks = draft.tracks_of(TRACK_VIDEO)
+    main = next((t for t in video_tracks if t.m.role != "overlay" and t.sg), None)
+    if main is None:
+        main = next((t for t in video_tracks if t.m.role != "overlay"), None)
+    picture = builder.main_video(main, total_frames)
+    for track in video_tracks:
+        if track is not main:
+            picture = builder.overlay(picture, track)
+    for track in draft.tracks_of(TRACK_TEXT):
+        picture = builder.text(picture, track)
+
+    for track in video_tracks:
+        builder.clip_sound(track)
+    for track in draft.tracks_of(TRACK_AUDIO):
+        builder.audio_track(track)
+    sound = builder.mixed_audio(total_frames)
+
+    total_seconds = total_frames / draft.m.fps
+    args = [
+        *builder.inputs,
+        "-filter_complex",
+        ";".join(builder.chains),
+        "-map",
+        f"[{picture}]",
+    ]
+    if sound:
+        args += ["-map", f"[{sound}]", "-c:a", "aac", "-b:a", AUDIO_BITRATE]
+    args += [
+        "-c:v",
+        "libx264",
+        "-preset",
+        options.preset,
+        "-crf",
+        str(options.crf),
+        "-pix_fmt",
+        "yuv420p",
+        "-r",
+        str(draft.m.fps),
+        "-t",
+        f"{total_seconds:.6f}",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(out_path),
+    ]
+    return RenderPlan(
+        args=args,
+        total_seconds=total_seconds,
+        text_files=dict(builder.text_files),
+        media_paths=tuple(builder.media_paths),
+        has_audio=sound is not None,
+    )
+
+
+async def render(
+    draft: Draft,
+    media: Mapping[str, MediaInfo],
+    out_path: Path,
+    options: RenderOptions = RenderOptions(),
+    on_progress: Callable[[float], None] | None = None,
+) -> RenderResult:
+    """Render `draft` to `out_path` (an MP4). ffmpeg writes `<stem>.tmp.mp4` beside it, renamed
+    to `out_path` only when ffmpeg succeeded; on any failure or cancellation nothing is left."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    temp_path = out_path.with_name(f"{out_path.stem}.tmp.mp4")
+    with tempfile.TemporaryDirectory(prefix="nemo-render-") as workdir:
+        plan = build_command(draft, media, temp_path, options, Path(workdir))
+        for path in plan.media_paths:
+            if not path.is_file():
+                raise RenderError(f"media file {path.name} is missing from the engine's storage")
+        plan.write_text_files()
+        try:
+            await run_ffmpeg(plan.args, plan.total_seconds, on_progress)
+        except FfmpegError as exc:
+            temp_path.unlink(missing_ok=True)
+            cause = exc.stderr_tail[0] if exc.stderr_tail else str(exc)
+            raise RenderError(f"ffmpeg could not render the draft: {cause}") from exc
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+    temp_path.replace(out_path)
+    width, height = output_size(draft, options)
+    return RenderResult(
+        path=out_path,
+        duration=_duration_of(out_path),
+        size=out_path.stat().st_size,
+        width=width,
+        height=height,
+    )
+
+
+def _duration_of(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return container.duration / av.time_base if container.duration else 0.0
