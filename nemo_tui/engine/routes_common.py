@@ -61,8 +61,12 @@ def ok(data: Any) -> JSONResponse:
     return JSONResponse({"code": 0, "message": "ok", "data": data})
 
 
-def error_response(code: int, message: str, status: int) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message, "data": None}, status_code=status)
+def error_response(
+    code: int, message: str, status: int, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"code": code, "message": message, "data": None}, status_code=status, headers=headers
+    )
 
 
 def require_user(request: Request) -> str:

@@ -12,6 +12,7 @@ from nemo_tui.engine.routes_account import media_info_json
 from nemo_tui.engine.routes_common import (
     ApiError,
     engine_of,
+    error_response,
     ok,
     owned_session,
     parse_model,
@@ -21,7 +22,19 @@ from nemo_tui.engine.routes_common import (
 from nemo_tui.skills import max_upload_bytes
 
 
+# Refusing an upload part-way leaves the rest of the body unread; closing the connection is what
+# stops the transfer (otherwise the server would drain the body to keep the connection alive).
+CLOSE_CONNECTION = {"Connection": "close"}
+
+
 async def upload(request: Request) -> Response:
+    try:
+        return await _upload(request)
+    except ApiError as exc:
+        return error_response(exc.code, exc.message, exc.status, CLOSE_CONNECTION)
+
+
+async def _upload(request: Request) -> Response:
     user_id = require_user(request)
     session = owned_session(request, request.path_params["session_id"], user_id)
     engine = engine_of(request)

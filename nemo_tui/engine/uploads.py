@@ -96,7 +96,7 @@ async def probe_file(path: Path, filename: str, media_id: str) -> MediaInfo:
     except ProbeError as exc:
         raise ApiError(
             ErrorCode.UNSUPPORTED_FILE,
-            f"{exc}; check that it opens in a media player and upload it again",
+            f"{exc}; PyAV could not read it: check it opens in a media player and upload it again",
         ) from exc
     return MediaInfo(
         id=media_id,

@@ -105,7 +105,8 @@ class EngineUser:
         }
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.http.get(path, headers=self.headers, **kwargs)
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.http.get(path, headers=headers, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
