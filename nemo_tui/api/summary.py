@@ -78,7 +78,8 @@ def _duration(draft: Draft) -> int:
 
 
 def diff(old: Draft, new: Draft) -> list[str]:
-    """The changes from `old` to `new`, one short phrase each, in timeline order."""
+    """The changes from `old` to `new`, one short phrase each: the canvas, tracks removed and
+    added, then each kept track's changes in track order, then the video's length."""
     changes: list[str] = []
     if (old.m.width, old.m.height) != (new.m.width, new.m.height):
         changes.append(f"canvas {old.m.width}x{old.m.height} -> {new.m.width}x{new.m.height}")
@@ -88,12 +89,12 @@ def diff(old: Draft, new: Draft) -> list[str]:
         if track.id not in new_ids:
             changes.append(f"removed track {track.name}")
     for track in new.t:
-        before = old_tracks.get(track.id)
-        if before is None:
+        if track.id not in old_tracks:
             added = describe_track(track).replace(": ", " ", 1)
             changes.append(f"added track {added}")
-        else:
-            changes.extend(_track_changes(before, track))
+    for track in new.t:
+        if track.id in old_tracks:
+            changes.extend(_track_changes(old_tracks[track.id], track))
     old_duration, new_duration = _duration(old), _duration(new)
     if old_duration != new_duration:
         changes.append(f"video {seconds(old_duration)}s -> {seconds(new_duration)}s")

@@ -1,0 +1,103 @@
+"""Settings from env and config.toml, the 0600 secrets file written atomically, masked tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from nemo_tui import config
+from nemo_tui.config import SecretsFile, Settings, describe, mask_token, write_private
+
+TOKEN = "nmv_usr_0123456789abcdefXY"
+
+
+@pytest.fixture(autouse=True)
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "config"
+    monkeypatch.setenv("NEMO_CONFIG_DIR", str(folder))
+    for name in list(os.environ):
+        if name.startswith("NEMO_") and name != "NEMO_CONFIG_DIR":
+            monkeypatch.delenv(name)
+    return folder
+
+
+def test_defaults_follow_the_spec() -> None:
+    settings = Settings()
+    assert settings.api_base == "https://mega-api-prod.nemovideo.ai"
+    assert settings.skill == "create-a-video-using-ai"
+    assert (settings.skill_version, settings.skill_platform) == ("1.0.0", "unknown")
+    assert settings.download_dir == Path("nemo-exports")
+    assert settings.render_poll_seconds == 30 and settings.rate_limit_wait == 30
+    assert settings.user_token() is None
+
+
+def test_config_file_then_environment_override(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_home.mkdir()
+    (config_home / "config.toml").write_text(
+        'api_base = "http://127.0.0.1:8765"\nskill = "ai-video-maker-sora"\n'
+        "rate_limit_wait = 0.01\n"
+    )
+    settings = Settings()
+    assert settings.api_base == "http://127.0.0.1:8765" and settings.skill == "ai-video-maker-sora"
+    assert settings.render_poll_seconds == 0.5  # a loopback engine is polled fast
+    monkeypatch.setenv("NEMO_SKILL", "image-no-generator")
+    monkeypatch.setenv("NEMO_TOKEN", TOKEN)
+    settings = Settings()
+    assert settings.skill == "image-no-generator" and settings.user_token() == TOKEN
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
+
+
+def test_secrets_file_is_0600_and_keeps_a_token_per_api_base(config_home: Path) -> None:
+    path = config_home / "secrets.json"
+    cloud = SecretsFile(path, "https://mega-api-prod.nemovideo.ai")
+    local = SecretsFile(path, "http://127.0.0.1:9000/")
+    cloud.set_client_id("client-1")
+    cloud.set_token("nmv_cloud_token_1")
+    local.set_token("nmv_local_token_2")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert cloud.get_token() == "nmv_cloud_token_1" and local.get_token() == "nmv_local_token_2"
+    assert local.get_client_id() == "client-1"
+    local.set_token(None)
+    assert local.get_token() is None and cloud.get_token() == "nmv_cloud_token_1"
+    assert TOKEN not in repr(cloud)
+
+
+def test_a_crash_mid_write_leaves_the_old_file(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = config_home / "secrets.json"
+    write_private(path, '{"client_id": "old"}')
+
+    def crash(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(config.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_private(path, '{"client_id": "new"}')
+    assert json.loads(path.read_text()) == {"client_id": "old"}
+    assert sorted(p.name for p in config_home.iterdir()) == ["secrets.json"]
+
+
+def test_mask_token_shows_at_most_the_last_two_characters() -> None:
+    assert mask_token(TOKEN) == "nmv_…XY"
+    assert mask_token("some-other-token") == "set"
+    assert mask_token(None) == "not set"
+
+
+def test_describe_lists_the_files_and_never_the_token(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEMO_TOKEN", TOKEN)
+    settings = Settings()
+    SecretsFile(config.secrets_path(), settings.api_base).set_token("nmv_anon_abcdefghij99")
+    text = describe(settings)
+    assert str(config_home / "config.toml") in text and str(config_home / "secrets.json") in text
+    assert "NEMO_TOKEN:    nmv_…XY" in text
+    assert "nmv_…99" in text
+    assert TOKEN not in text and "abcdefghij" not in text

@@ -1,0 +1,91 @@
+"""Intent routing before anything is sent (SPEC 9) and GUI-phrase translation (SPEC 4.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nemo_tui.api.intents import GuiHints, Intent, route, translate_gui
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("export", Intent.EXPORT),
+        ("Export the video please", Intent.EXPORT),
+        ("download it", Intent.EXPORT),
+        ("send me the video", Intent.EXPORT),
+        ("render it", Intent.EXPORT),
+        ("导出", Intent.EXPORT),
+        ("把视频导出", Intent.EXPORT),
+        ("credits", Intent.CREDITS),
+        ("how many credits do I have?", Intent.CREDITS),
+        ("what's my balance", Intent.CREDITS),
+        ("积分", Intent.CREDITS),
+        ("余额还有多少", Intent.CREDITS),
+        ("status", Intent.STATE),
+        ("show tracks", Intent.STATE),
+        ("show me the timeline", Intent.STATE),
+        ("状态", Intent.STATE),
+        ("upload", Intent.UPLOAD),
+        ("上传这些照片", Intent.UPLOAD),
+        ("turn these photos into a 30-second promo", Intent.CHAT),
+        ("make it vertical 9:16", Intent.CHAT),
+        ("background music at 35%", Intent.CHAT),
+    ],
+)
+def test_route(text: str, intent: Intent) -> None:
+    assert route(text) is intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add a download button to the title",
+        "add credits at the end like a movie",
+        "render the title in bold",
+        "put the status text at the bottom",
+        "加一个导出按钮的标题",
+        "把标题放到时间轴开头",
+    ],
+)
+def test_an_edit_that_mentions_a_command_word_is_chat(text: str) -> None:
+    assert route(text) is Intent.CHAT
+
+
+def test_first_command_keyword_wins() -> None:
+    assert route("check my credits, then export") is Intent.CREDITS
+    assert route("export, then show my credits") is Intent.EXPORT
+
+
+@pytest.mark.parametrize(
+    ("backend", "shown"),
+    [
+        ("Click the Export button to save your video.", "Press e to export to save your video."),
+        ("When ready, click on Export.", "When ready, press e to export."),
+        ("点击导出按钮即可", "press e to export 即可"),
+        ("请点击“导出”", "请 press e to export"),
+        ("You can open the timeline panel to check.", "You can see the timeline pane to check."),
+        ("Preview it in the timeline.", "See the timeline pane."),
+        ("打开面板查看效果", "see the timeline pane 查看效果"),
+        (
+            "Drag and drop the clips to reorder them.",
+            "Describe the edit in chat: move the clips to reorder them.",
+        ),
+        ("拖拽片段调整顺序", "describe the edit in chat 片段调整顺序"),
+        ("Nothing GUI here.", "Nothing GUI here."),
+    ],
+)
+def test_translate_gui_for_the_tui(backend: str, shown: str) -> None:
+    assert translate_gui(backend) == shown
+
+
+def test_key_hints_are_the_caller_s() -> None:
+    assert translate_gui("Click the Export button.", GuiHints.for_tui("ctrl+e")) == (
+        "Press ctrl+e to export."
+    )
+    cli = translate_gui(
+        "Click the Export button, then preview in the timeline.", GuiHints.for_cli()
+    )
+    assert cli == (
+        "Run `nemo-tui run --export`, then run `nemo-tui run --state` to see the timeline."
+    )

@@ -1,0 +1,144 @@
+"""SSE parsing of both dialects (SPEC 4.1, 4.2, 4.3), fed line by line as the wire delivers them."""
+
+from __future__ import annotations
+
+import json
+
+from nemo_tui.api.sse import (
+    KeepAlive,
+    SseParser,
+    StreamFailure,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    parse_stream,
+)
+
+
+def feed(lines: list[str]) -> list[object]:
+    parser = SseParser()
+    events: list[object] = []
+    for line in lines:
+        events.extend(parser.feed(line))
+    events.extend(parser.close())
+    return events
+
+
+def message(payload: dict[str, object]) -> list[str]:
+    return [f"data: {json.dumps(payload, separators=(',', ':'))}", ""]
+
+
+def adk(parts: list[dict[str, object]], partial: bool | None, **extra: object) -> list[str]:
+    event: dict[str, object] = {
+        "content": {"role": "model", "parts": parts},
+        "invocationId": "e-1",
+        "author": "nemo_agent",
+        "id": "x",
+        **extra,
+    }
+    if partial is not None:
+        event["partial"] = partial
+    return message(event)
+
+
+def test_adk_partial_and_final_text_become_text_deltas() -> None:
+    events = feed(
+        adk([{"text": "Adding a "}], True)
+        + adk([{"text": "crossfade."}], True)
+        + adk([{"text": "Adding a crossfade."}], None)
+    )
+    assert events == [
+        TextDelta("e-1", "nemo_agent", "Adding a ", partial=True),
+        TextDelta("e-1", "nemo_agent", "crossfade.", partial=True),
+        TextDelta("e-1", "nemo_agent", "Adding a crossfade.", partial=False),
+    ]
+
+
+def test_thought_parts_are_kept_apart_from_the_answer() -> None:
+    events = feed(adk([{"text": "planning", "thought": True}, {"text": "Done."}], False))
+    assert events == [
+        TextDelta("e-1", "nemo_agent", "planning", partial=False, thought=True),
+        TextDelta("e-1", "nemo_agent", "Done.", partial=False),
+    ]
+
+
+def test_function_calls_in_partial_events_are_ignored_and_final_ones_kept() -> None:
+    call = {"functionCall": {"id": "c1", "name": "edit_multitrack", "args": {"volu": 0}}}
+    final_call = {"functionCall": {"id": "c1", "name": "edit_multitrack", "args": {"volume": 35}}}
+    response = {"functionResponse": {"id": "c1", "name": "edit_multitrack", "response": {"ok": 1}}}
+    events = feed(adk([call], True) + adk([final_call], False) + adk([response], None))
+    assert events == [
+        ToolCall("edit_multitrack", {"volume": 35}),
+        ToolResult("edit_multitrack", {"ok": 1}),
+    ]
+
+
+def test_unknown_fields_and_markers_are_ignored() -> None:
+    events = feed(
+        adk(
+            [{"text": "Hi", "videoMetadata": {}}],
+            False,
+            finishReason="STOP",
+            usageMetadata={"totalTokenCount": 5},
+            turnComplete=True,
+            brandNewField=[1, 2],
+        )
+    )
+    assert events == [TextDelta("e-1", "nemo_agent", "Hi", partial=False)]
+
+
+def test_comment_empty_data_and_heartbeat_are_keep_alives() -> None:
+    events = feed([": ping", "", "data:", "", *message({"type": "heartbeat"})])
+    assert events == [KeepAlive(), KeepAlive(), KeepAlive()]
+
+
+def test_error_line_becomes_stream_failure() -> None:
+    events = feed(message({"error": "render quota exceeded"}))
+    assert events == [StreamFailure("The agent stopped with an error: render quota exceeded")]
+
+
+def test_unescaped_error_line_is_parsed_tolerantly() -> None:
+    events = feed(['data: {"error": "bad "quote" here"}', ""])
+    assert events == [StreamFailure('The agent stopped with an error: bad "quote" here')]
+
+
+def test_error_code_and_message_fields_become_stream_failure() -> None:
+    events = feed(message({"errorCode": "MAX_TOKENS", "errorMessage": "too long", "id": "z"}))
+    assert events == [StreamFailure("The agent stopped with an error: too long (MAX_TOKENS)")]
+
+
+def test_garbled_non_error_line_is_skipped_without_ending_the_turn() -> None:
+    events = feed(["data: {not json", "", *adk([{"text": "ok"}], False)])
+    assert events == [TextDelta("e-1", "nemo_agent", "ok", partial=False)]
+
+
+def test_dialect_b_events() -> None:
+    events = feed(
+        message({"type": "text", "content": "Hello "})
+        + message({"type": "tool_call", "name": "add_title", "args": {"text": "Hi"}})
+        + message({"type": "tool_result", "name": "add_title", "result": {"ok": True}})
+        + message({"type": "heartbeat"})
+        + message({"type": "text", "content": "world"})
+        + message({"type": "something_new", "x": 1})
+    )
+    assert events == [
+        TextDelta(None, None, "Hello ", partial=True),
+        ToolCall("add_title", {"text": "Hi"}),
+        ToolResult("add_title", {"ok": True}),
+        KeepAlive(),
+        TextDelta(None, None, "world", partial=True),
+    ]
+
+
+def test_multi_line_data_and_a_last_message_without_blank_line() -> None:
+    events = feed(["event: message", "id: 7", 'data: {"type":', 'data: "text", "content": "x"}'])
+    assert events == [TextDelta(None, None, "x", partial=True)]
+
+
+async def test_parse_stream_over_async_lines() -> None:
+    async def lines():
+        for line in [": ping", "", *adk([{"text": "Hi"}], False)]:
+            yield line
+
+    events = [event async for event in parse_stream(lines())]
+    assert events == [KeepAlive(), TextDelta("e-1", "nemo_agent", "Hi", partial=False)]
