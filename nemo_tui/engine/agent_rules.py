@@ -1,0 +1,330 @@
+"""Applying a `Request` to a draft: the build first, then each edit on the timeline in a fixed
+order (canvas, photo length, total length, trim, transitions, motion, texts, removals, volumes,
+added audio), each reported as a `Fact`.
+
+The input draft is never touched: the edits work on a deep copy. An edit that the draft or the
+uploads do not allow changes nothing and leaves a `changed=False` note saying what to do instead.
+Numbers outside sensible limits are refused with the limits, never silently clamped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, Segment, Track
+from nemo_tui.engine import agent_build
+from nemo_tui.engine.agent_intent import Request, Role, TextAsk
+from nemo_tui.engine.agent_text import Fact
+from nemo_tui.engine.agent_timeline import (
+    BGM_VOLUME,
+    OVERLAY_ROLE,
+    TRANSITION_MS,
+    Ids,
+    audio_segments,
+    bgm_segments,
+    clip_cap,
+    fill,
+    fit_to_video,
+    lay_out,
+    main_video,
+    new_track,
+    set_transitions,
+)
+from nemo_tui.engine.media import MediaInfo
+
+TEXT_MS = 3_000
+# (low, high) limits in seconds, or in a 0-1 scale for volume.
+LIMITS = {
+    "length": (1.0, 600.0),
+    "each": (0.5, 60.0),
+    "trim": (0.5, 600.0),
+    "text": (0.5, 600.0),
+    "volume": (0.0, 2.0),
+}
+
+
+@dataclass
+class Edit:
+    """One turn's working state: the draft copy being edited and what the session uploaded."""
+
+    draft: Draft
+    media: Sequence[MediaInfo]
+    language: str
+    facts: list[Fact] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ids = Ids(self.draft)
+        self.media_by_id = {m.id: m for m in self.media}
+
+    def note(self, key: str, **values: Any) -> None:
+        self.facts.append(Fact(key, values, changed=False))
+
+    def did(self, key: str, **values: Any) -> None:
+        self.facts.append(Fact(key, values))
+
+    def video(self) -> Track | None:
+        """The main video track when it has segments; else a note saying to build one first."""
+        track = main_video(self.draft)
+        if track is None or not track.sg:
+            self.note("no_video")
+            return None
+        return track
+
+    def stills(self, track: Track) -> list[Segment]:
+        return [s for s in track.sg if clip_cap(s, self.media_by_id) is None]
+
+    def refit(self, old_end: int) -> None:
+        """Fit audio, logo and text to the video's new length."""
+        fit_to_video(self.draft, self.ids, self.media_by_id, old_end)
+
+
+def apply_request(
+    request: Request, draft: Draft, media: Sequence[MediaInfo], language: str
+) -> tuple[Draft, list[Fact]]:
+    """The draft after everything the request asks for, and the facts for the reply."""
+    edit = Edit(draft.model_copy(deep=True), media, language)
+    if request.canvas:
+        _canvas(edit, request.canvas)
+    if request.build:
+        built, fact = agent_build.build(edit.draft, media, request, language)
+        edit.facts.append(fact)
+        if not fact.changed:
+            return draft.model_copy(deep=True), edit.facts
+        edit = Edit(built, media, language, edit.facts)
+        request = _left_after_build(request)
+    steps: list[tuple[Any, Callable[[Edit, Any], None]]] = [
+        (request.each_s, _each),
+        (request.length_s, _length),
+        (request.trim_s, _trim),
+        (request.transition, _transition),
+        (request.motion, lambda e, motion: _motion(e, motion, request.motion_target)),
+    ]
+    for value, step in steps:
+        if value is not None:
+            step(edit, value)
+    for ask in request.texts:
+        _text(edit, ask)
+    for target in request.remove:
+        _remove(edit, target)
+    for role, volume in request.volumes.items():
+        _volume(edit, role, volume)
+    for role in request.add_audio:
+        _add_audio(edit, role)
+    if not any(fact.changed for fact in edit.facts):
+        return draft.model_copy(deep=True), edit.facts
+    return finish(edit.draft), edit.facts
+
+
+def finish(draft: Draft) -> Draft:
+    """The draft with `d` recomputed, read back from its own JSON so that every field the agent set
+    is one `to_wire()` emits (pydantic emits only fields marked as set, and an edit inside a
+    default-made nested model is not marked)."""
+    draft.d = draft.computed_duration()
+    return Draft.from_wire(draft.model_dump(by_alias=True, exclude_none=True))
+
+
+def _left_after_build(request: Request) -> Request:
+    """What a build did not already do: it used the lengths, transition, motion (when meant for
+    every photo), the title and the music and voice volumes."""
+    motion_left = request.motion if request.motion_target is not None else None
+    return Request(
+        motion=motion_left,
+        motion_target=request.motion_target,
+        texts=[ask for ask in request.texts if ask.kind == "text"],
+        remove=request.remove,
+        volumes={role: v for role, v in request.volumes.items() if role == "clip"},
+    )
+
+
+def _out_of_range(edit: Edit, what: str, value: float) -> bool:
+    low, high = LIMITS[what]
+    if low <= value <= high:
+        return False
+    if what == "volume":
+        edit.note("out_of_range", what=what, value=f"{value * 100:g}%", low="0%", high="200%")
+    else:
+        edit.note(
+            "out_of_range", what=what, value=f"{value:g} s", low=f"{low:g}", high=f"{high:g} s"
+        )
+    return True
+
+
+def _canvas(edit: Edit, size: tuple[int, int]) -> None:
+    width, height = size
+    edit.draft.m.width, edit.draft.m.height = width, height
+    shape = "vertical" if height > width else "square" if height == width else "landscape"
+    edit.did("canvas", width=width, height=height, shape=shape)
+
+
+def _each(edit: Edit, each_s: float) -> None:
+    if _out_of_range(edit, "each", each_s) or (video := edit.video()) is None:
+        return
+    stills = edit.stills(video)
+    if not stills:
+        edit.note("no_stills")
+        return
+    old_end = video.end_ms()
+    for segment in stills:
+        segment.d = round(each_s * 1000)
+    end = lay_out(video.sg)
+    edit.refit(old_end)
+    edit.did("each", count=len(stills), each_ms=round(each_s * 1000), length_ms=end)
+
+
+def _length(edit: Edit, length_s: float) -> None:
+    if _out_of_range(edit, "length", length_s) or (video := edit.video()) is None:
+        return
+    old_end = video.end_ms()
+    caps = [clip_cap(s, edit.media_by_id) for s in video.sg]
+    end = fill(video.sg, round(length_s * 1000), [s.d for s in video.sg], caps)
+    edit.refit(old_end)
+    edit.did("length", length_ms=end, old_ms=old_end)
+
+
+def _trim(edit: Edit, trim_s: float) -> None:
+    if _out_of_range(edit, "trim", trim_s) or (video := edit.video()) is None:
+        return
+    clip = next((s for s in video.sg if clip_cap(s, edit.media_by_id) is not None), None)
+    if clip is None:
+        edit.note("no_clip")
+        return
+    old_end = video.end_ms()
+    cap = clip_cap(clip, edit.media_by_id) or 0
+    clip.d = min(round(trim_s * 1000), cap)
+    end = lay_out(video.sg)
+    edit.refit(old_end)
+    key = "trim" if clip.d == round(trim_s * 1000) else "trim_capped"
+    edit.did(key, name=clip.m.name or "the clip", length_ms=clip.d, video_ms=end)
+
+
+def _transition(edit: Edit, kind: str) -> None:
+    if (video := edit.video()) is None:
+        return
+    old_end = video.end_ms()
+    set_transitions(video.sg, None if kind == "none" else kind, TRANSITION_MS)
+    caps = [clip_cap(s, edit.media_by_id) for s in video.sg]
+    # The video keeps its length: the shots share the time the overlaps gave or took.
+    fill(video.sg, old_end, [s.d for s in video.sg], caps)
+    edit.refit(old_end)
+    first = video.sg[0].m.transition
+    if kind == "none" or first is None:
+        edit.did("transition_none", count=len(video.sg))
+    else:
+        edit.did("transition", type=kind, ms=first.d, count=len(video.sg))
+
+
+def _motion(edit: Edit, motion: str, target: int | None) -> None:
+    if (video := edit.video()) is None:
+        return
+    stills = edit.stills(video)
+    if not stills:
+        edit.note("no_stills")
+        return
+    if target is not None and not -1 <= target < len(stills):
+        edit.note("out_of_range", what="photo", value=target + 1, low=1, high=len(stills))
+        return
+    chosen = stills if target is None else [stills[target]]
+    for segment in chosen:
+        segment.m.motion = motion  # type: ignore[assignment]
+    edit.did("motion", motion=motion, target=-2 if target is None else target, count=len(stills))
+
+
+def _text(edit: Edit, ask: TextAsk) -> None:
+    if not ask.text:
+        edit.note("needs_words", kind=ask.kind)
+        return
+    seconds = TEXT_MS / 1000 if ask.seconds is None else ask.seconds
+    if _out_of_range(edit, "text", seconds) or _out_of_range(edit, "length", ask.start or 1.0):
+        return
+    length, start = round(seconds * 1000), round((ask.start or 0) * 1000)
+    video = main_video(edit.draft)
+    if video is not None and video.sg:
+        # Words stay within the picture: a text asked past the end ends with the video.
+        end = video.end_ms()
+        length = min(length, end)
+        start = max(0, min(start, end - length))
+    is_title = ask.kind == "title"
+    track = agent_build.text_track(edit.draft, edit.ids, "Title" if is_title else "Text")
+    pos = ask.pos or ("center" if is_title else "bottom")
+    size = agent_build.TITLE_SIZE if is_title else agent_build.TEXT_SIZE
+    segment = agent_build.text_segment(edit.ids.segment(), ask.text, start, length, pos, size)
+    if is_title:
+        track.sg = [segment]
+        edit.draft.m.title = ask.text
+    else:
+        track.sg.append(segment)
+    edit.draft.d = edit.draft.computed_duration()
+    edit.did(ask.kind, text=ask.text, pos=pos, start_ms=start, end_ms=start + length)
+
+
+def _remove(edit: Edit, target: str) -> None:
+    def doomed(track: Track) -> bool:
+        if target == "title":
+            return track.tt == TRACK_TEXT and track.m.name == "Title"
+        if target == "text":
+            return track.tt == TRACK_TEXT
+        if target == "logo":
+            return track.m.role == OVERLAY_ROLE
+        return track.tt == TRACK_AUDIO and track.m.role == target
+
+    kept = [track for track in edit.draft.t if not doomed(track)]
+    if len(kept) == len(edit.draft.t):
+        edit.note("no_track", target=target)
+        return
+    edit.draft.t = kept
+    if target in ("title", "text"):
+        edit.draft.m.title = None
+    edit.draft.d = edit.draft.computed_duration()
+    edit.did("remove", target=target)
+
+
+def _volume(edit: Edit, role: Role, volume: float) -> None:
+    if _out_of_range(edit, "volume", volume):
+        return
+    if role == "clip":
+        video = main_video(edit.draft)
+        segments = [s for s in video.sg if clip_cap(s, edit.media_by_id)] if video else []
+    else:
+        tracks = [t for t in edit.draft.t if t.tt == TRACK_AUDIO and t.m.role == role]
+        segments = [s for track in tracks for s in track.sg]
+    if not segments:
+        if role == "bgm" and agent_build.Uploads.of(edit.media).music:
+            _add_audio(edit, role, volume)
+        else:
+            edit.note("no_track", target=role)
+        return
+    for segment in segments:
+        segment.m.volume = volume
+    key = "mute" if volume == 0 else "volume"
+    edit.did(key, role=role, percent=round(volume * 100))
+
+
+def _add_audio(edit: Edit, role: Role, volume: float | None = None) -> None:
+    uploads = agent_build.Uploads.of(edit.media)
+    audio = [m for m in edit.media if m.kind == "audio"]
+    sources = uploads.music if role == "bgm" else uploads.voices or audio
+    if not sources:
+        edit.note("need_media", what="music" if role == "bgm" else "voice_file")
+        return
+    if (video := edit.video()) is None:
+        return
+    end = video.end_ms()
+    if role == "bgm":
+        volume = BGM_VOLUME if volume is None else volume
+        segments = bgm_segments(edit.ids, sources, end, volume)
+    else:
+        volume = 1.0 if volume is None else volume
+        segments = audio_segments(edit.ids, sources, end, volume, repeat=False)
+    tracks = [t for t in edit.draft.t if t.tt == TRACK_AUDIO and t.m.role == role]
+    if tracks:
+        tracks[0].sg = segments
+    else:
+        name = "BGM" if role == "bgm" else "Voice"
+        track = new_track(edit.ids.track("a"), TRACK_AUDIO, name, role)
+        track.sg = segments
+        edit.draft.t.append(track)
+    edit.did(
+        "add_audio", role=role, name=sources[0].name, percent=round(volume * 100), length_ms=end
+    )
