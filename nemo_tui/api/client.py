@@ -411,7 +411,10 @@ class NemoClient:
         on_progress: ProgressCallback | None,
     ) -> Path:
         offset = part.stat().st_size if part.exists() else 0
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        # Byte ranges count stored bytes, so ask for the file as stored, never compressed.
+        headers = {"Accept-Encoding": "identity"}
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
         async with self._transport.stream(
             "GET", url, accept=_is_download, headers=headers, timeout=DOWNLOAD_TIMEOUT,
             idempotent=True,
@@ -440,7 +443,7 @@ class NemoClient:
             total = total if total is not None else expected
             done = offset
             with part.open("ab" if offset else "wb") as handle:
-                async for chunk in response.aiter_raw(DOWNLOAD_CHUNK):
+                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
                     handle.write(chunk)
                     done += len(chunk)
                     if on_progress is not None:

@@ -1,0 +1,195 @@
+"""Client behaviour the local engine cannot show, through `httpx.MockTransport`.
+
+The engine only ever sends dialect A events and render-status shape 1, never a 5xx on purpose, and
+never a download URL on another host; a fake transport is used here for exactly those cases (and
+to watch an HTTP stream being closed). Everything else is tested against the real engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from nemo_tui.api.client import NemoClient
+from nemo_tui.api.errors import ServerError, StreamError
+from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
+from nemo_tui.api.transport import MemoryCredentials
+
+BASE = "http://api.test"
+TOKEN = "nmv_usr_faketoken123456"
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def make_client(handler, sleep: Sleeps | None = None) -> NemoClient:
+    return NemoClient(
+        BASE,
+        credentials=MemoryCredentials(token=TOKEN, client_id="c-1"),
+        sleep=sleep or Sleeps(),
+        http_transport=httpx.MockTransport(handler),
+    )
+
+
+def sse(*payloads: dict[str, object]) -> bytes:
+    return b"".join(f"data: {json.dumps(p)}\n\n".encode() for p in payloads)
+
+
+async def test_dialect_b_stream_through_the_client() -> None:
+    body = sse(
+        {"type": "text", "content": "Adding music"},
+        {"type": "heartbeat"},
+        {"type": "tool_call", "name": "add_audio", "args": {"volume": 0.35}},
+        {"type": "tool_result", "name": "add_audio", "result": {"ok": True}},
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept"] == "text/event-stream"
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    async with make_client(handler) as client, client.run_sse("s1", "music") as events:
+        received = [event async for event in events]
+    assert received == [
+        TextDelta(None, None, "Adding music", partial=True),
+        KeepAlive(),
+        ToolCall("add_audio", {"volume": 0.35}),
+        ToolResult("add_audio", {"ok": True}),
+    ]
+
+
+async def test_error_event_mid_stream_raises_stream_error_after_the_text() -> None:
+    body = sse({"type": "text", "content": "Working"}) + b'data: {"error": "GPU "busy""}\n\n'
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    received = []
+    async with make_client(handler) as client:
+        with pytest.raises(StreamError, match='GPU "busy"') as caught:
+            async for event in client.run_sse("s1", "go"):
+                received.append(event)
+    assert received == [TextDelta(None, None, "Working", partial=True)]
+    assert not caught.value.dropped
+
+
+class SlowStream(httpx.AsyncByteStream):
+    """An endless event stream that records whether the client closed it."""
+
+    def __init__(self) -> None:
+        self.closed = asyncio.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            yield sse({"type": "text", "content": "."})
+            await asyncio.sleep(0.01)
+
+    async def aclose(self) -> None:
+        self.closed.set()
+
+
+async def test_closing_the_event_stream_early_closes_the_http_stream() -> None:
+    stream = SlowStream()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
+
+    async with make_client(handler) as client:
+        events = client.run_sse("s1", "long turn")
+        first = await anext(events)
+        assert isinstance(first, TextDelta)
+        await events.aclose()
+        assert stream.closed.is_set()
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            {
+                "success": True,
+                "data": {"id": "r2", "status": "processing", "progress": 40, "outputUrl": None},
+            },
+            ("r2", "processing", 40.0, None),
+        ),
+        (
+            {"render_id": "r3", "status": "completed", "output": {"url": "https://cdn.test/x.mp4"}},
+            ("r3", "completed", 100.0, "https://cdn.test/x.mp4"),
+        ),
+    ],
+)
+async def test_render_status_shapes_two_and_three(answer: dict, expected: tuple) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answer)
+
+    async with make_client(handler) as client:
+        status = await client.render_status(expected[0])
+    url = status.output.url if status.output else None
+    assert (status.id, status.status, status.progress, url) == expected
+
+
+async def test_download_from_another_host_gets_no_token(tmp_path: Path) -> None:
+    seen: dict[str, httpx.Headers] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen[request.url.host] = request.headers
+        return httpx.Response(200, content=b"x" * 1000)
+
+    async with make_client(handler) as client:
+        dest = await client.download("https://cdn.test/out.mp4", tmp_path / "out.mp4")
+        await client.download(f"{BASE}/api/render/proxy/r1/download", tmp_path / "own.mp4")
+    assert dest.read_bytes() == b"x" * 1000
+    assert "authorization" not in seen["cdn.test"]
+    assert seen["cdn.test"]["x-skill-source"] == "create-a-video-using-ai"
+    assert seen["api.test"]["authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_gets_retry_5xx_with_backoff_but_posts_do_not() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) < 3:
+            return httpx.Response(503, text="busy")
+        return httpx.Response(200, json={"code": 0, "data": {"available": 7}})
+
+    sleeps = Sleeps()
+    async with make_client(handler, sleeps) as client:
+        credits = await client.credits()
+    assert credits.available == 7 and calls == ["GET"] * 3 and sleeps.calls == [0.5, 1.0]
+
+    calls.clear()
+    async with make_client(handler) as client:
+        with pytest.raises(ServerError, match="HTTP 503") as caught:
+            await client.create_session("en")
+    assert calls == ["POST"]
+    assert TOKEN not in str(caught.value)
+
+
+async def test_malformed_json_is_a_one_line_server_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>\n<b>oops</b>\n</html>")
+
+    async with make_client(handler) as client:
+        with pytest.raises(ServerError, match="malformed") as caught:
+            await client.create_session("en")
+    assert "\n" not in str(caught.value)
+
+
+async def test_a_token_echoed_by_the_server_is_scrubbed_from_the_message() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(422, json={"detail": f"bad header Bearer {TOKEN}"})
+
+    async with make_client(handler) as client:
+        with pytest.raises(Exception) as caught:
+            await client.create_session("en")
+    assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
