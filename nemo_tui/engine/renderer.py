@@ -100,7 +100,7 @@ class RenderPlan:
 
 
 def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)
+    return max(2, int(value / 2 + 0.5) * 2)
 
 
 def output_size(draft: Draft, options: RenderOptions) -> tuple[int, int]:
@@ -113,8 +113,11 @@ def output_size(draft: Draft, options: RenderOptions) -> tuple[int, int]:
         return _even(width), _even(height)
     if options.height < 16:
         raise RenderError(f"output height {options.height} is too small: use 16 or more")
-    scale = options.height / min(width, height)
-    return _even(width * scale), _even(height * scale)
+    short, long = (
+        _even(options.height),
+        _even(max(width, height) * options.height / min(width, height)),
+    )
+    return (long, short) if width > height else (short, long)
 
 
 def _seconds(frames: int, fps: int) -> str:
@@ -133,14 +136,15 @@ def _ff_color(color: str, segment: Segment) -> str:
 
 def _fit_filters(width: int, height: int, fit: str | None) -> str:
     """Scale a picture to exactly width x height: crop the overflow ("cover", the default) or
-    pad with black ("contain")."""
+    pad with black ("contain"). JPEGs are full-range; the output is TV range like all H.264
+    delivery, so the one scale also converts the range."""
     if fit == "contain":
         return (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease:out_range=tv,"
             f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
         )
     return (
-        f"scale={width}:{height}:force_original_aspect_ratio=increase,"
+        f"scale={width}:{height}:force_original_aspect_ratio=increase:out_range=tv,"
         f"crop={width}:{height},setsar=1"
     )
 
