@@ -21,7 +21,6 @@ from nemo_tui.engine.routes_common import (
 )
 from nemo_tui.skills import max_upload_bytes
 
-
 # Refusing an upload part-way leaves the rest of the body unread; closing the connection is what
 # stops the transfer (otherwise the server would drain the body to keep the connection alive).
 CLOSE_CONNECTION = {"Connection": "close"}

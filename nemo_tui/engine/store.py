@@ -294,12 +294,6 @@ class Store:
             language=row["language"],
         )
 
-    def set_language(self, session_id: str, language: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE sessions SET language = ? WHERE session_id = ?", (language, session_id)
-            )
-
     def latest_draft(self, session_id: str) -> Draft:
         row = self._one(
             "SELECT draft FROM drafts WHERE session_id = ? ORDER BY version DESC LIMIT 1",

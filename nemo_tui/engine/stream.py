@@ -5,9 +5,10 @@ drops the stream does not stop the turn: the draft is still saved, and the clien
 polling the session state, as SPEC 4 asks (a message is never sent twice).
 
 A turn: ask the agent for a plan (keep-alive comments while it works); for a generate request,
-freeze credits, render the scene, place it, settle; save the new draft; then stream the reply in
-partial chunks, one functionCall and one functionResponse event per tool call, and a final event
-repeating the whole text. A `silent_share` of editing turns sends the function events only.
+stream the agent's opening words, freeze credits, render the scene (keep-alives), place it,
+settle; save the new draft; then stream the reply in partial chunks, one functionCall and one
+functionResponse event per tool call, and a final event repeating the whole text of the turn.
+A `silent_share` of editing turns sends the function events only.
 """
 
 from __future__ import annotations
@@ -159,26 +160,46 @@ class Turn:
         plan = await self._working(
             anyio.to_thread.run_sync(agent.plan_turn, self.message, draft, media, session.language)
         )
+        opening = ""
         if plan.generate is not None:
+            # Say what is about to happen before the slow part, then the rest once it is done.
+            opening = plan.text
+            await self._partials(events, opening)
             plan = await self._generate(plan, draft)
-        if plan.language and plan.language != session.language:
-            store.set_language(session.session_id, plan.language)
         if plan.draft.model_dump() != draft.model_dump():
             store.push_draft(session.session_id, plan.draft)
-        silent = bool(plan.calls) and self.engine.rng.random() < self.engine.settings.silent_share
-        await self._reply(events, "" if silent else plan.text, plan.calls)
+        # A generate turn already spoke, so only plain edits may end silently.
+        silent = (
+            not opening
+            and bool(plan.calls)
+            and self.engine.rng.random() < self.engine.settings.silent_share
+        )
+        text = "" if silent else plan.text
+        await self._reply(events, text, plan.calls, opening=opening)
 
-    async def _reply(self, events: _EventWriter, text: str, calls: list[agent.ToolCall]) -> None:
-        """Partial text chunks, then each tool call and its result, then the whole text again."""
+    async def _partials(self, events: _EventWriter, text: str) -> None:
         for chunk in text_chunks(text):
             self._lines.put_nowait(events.text(chunk, partial=True))
             await asyncio.sleep(self.engine.settings.chunk_delay)
+
+    async def _reply(
+        self,
+        events: _EventWriter,
+        text: str,
+        calls: list[agent.ToolCall],
+        opening: str = "",
+    ) -> None:
+        """Partial text chunks, then each tool call and its result, then the whole text of the
+        turn again (`opening`, already streamed, included) as the final event."""
+        separator = " " if opening and text else ""
+        await self._partials(events, separator + text)
         for call in calls:
             call_id = f"call_{uuid.uuid4().hex[:12]}"
             self._lines.put_nowait(events.function_call(call_id, call.name, call.args))
             self._lines.put_nowait(events.function_response(call_id, call.name, call.response))
-        if text:
-            self._lines.put_nowait(events.text(text, partial=False))
+        whole = opening + separator + text
+        if whole:
+            self._lines.put_nowait(events.text(whole, partial=False))
 
     async def _generate(self, plan: agent.TurnPlan, draft: Draft) -> agent.TurnPlan:
         """Charge for, render and place a generated scene. Credits are frozen first and only spent
