@@ -1,0 +1,376 @@
+"""`SessionController`: what happens when a person says something, for the TUI and the CLI alike.
+
+It owns the client, the session (resumed per backend, replaced when the backend says it is gone),
+the last known draft, the chat history and the renders in flight. Every change goes out through one
+`emit` callback as a typed update (`nemo_tui.core.updates`); nothing here knows how it is shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import locale
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import platformdirs
+
+from nemo_tui.api.client import NemoClient
+from nemo_tui.api.draft import Draft
+from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
+from nemo_tui.api.intents import GuiHints, Intent, route
+from nemo_tui.api.summary import describe_diff, diff, summarize
+from nemo_tui.config import Settings, open_client
+from nemo_tui.core.exports import export_filename, follow_render
+from nemo_tui.core.persistence import (
+    BackendMemory,
+    ChatEntry,
+    ChatRole,
+    MemoryFile,
+    PendingRender,
+    backend_key,
+)
+from nemo_tui.core.turn import run_turn
+from nemo_tui.core.updates import (
+    Connection,
+    CreditsChanged,
+    Notice,
+    NoticeLevel,
+    TimelineChanged,
+    TurnFinished,
+    TurnStarted,
+    Update,
+    UploadProgress,
+)
+from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID, Skill
+
+# After a dropped stream or a silent turn the state is polled until the draft changes (SPEC 4).
+DROPPED_STREAM_POLLS = 5
+SILENT_TURN_POLLS = 3
+
+
+def default_state_dir() -> Path:
+    override = os.environ.get("NEMO_STATE_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("nemo-tui")) / "state"
+
+
+def locale_language() -> str:
+    """'zh' for a Chinese locale, else 'en' (SPEC 3 asks for the locale's language)."""
+    code = os.environ.get("LANG") or (locale.getlocale()[0] or "")
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+class SessionController:
+    """One person's session with one backend.
+
+    `hints` says, in the front end's own words, how to export and where the timeline is (the
+    agent talks as if a GUI existed). `output_height` renders smaller files (tests, previews).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        emit: Callable[[Update], None],
+        *,
+        backend_label: str,
+        state_dir: Path | None = None,
+        hints: GuiHints | None = None,
+        upload_hint: str = "choose files first",
+        output_height: int | None = None,
+        client: NemoClient | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend_label = backend_label
+        self._emit = emit
+        self._hints = hints or GuiHints()
+        self._upload_hint = upload_hint
+        self._output_height = output_height
+        self._client = client or open_client(settings)
+        self._memory_file = MemoryFile(
+            state_dir or default_state_dir(),
+            backend_key(settings.api_base, local=settings.is_local),
+        )
+        self.memory: BackendMemory = self._memory_file.load()
+        self.draft = Draft()
+        self.skill: Skill = SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID]
+
+    # --- what the front ends read ------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str | None:
+        return self.memory.session_id
+
+    @property
+    def history(self) -> list[ChatEntry]:
+        return self.memory.history
+
+    @property
+    def pending_renders(self) -> list[str]:
+        return [render.render_id for render in self.memory.renders]
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self, *, fresh_session: bool = False) -> list[str]:
+        """Connect: a token (fetched quietly when none is stored), the last session of this
+        backend or a new one, then the timeline and credits. Returns the render ids still in
+        flight from an earlier run, for the caller to follow."""
+        self._emit(Connection("connecting", self.backend_label, detail="Connecting..."))
+        try:
+            await self._client.ensure_token()
+            if fresh_session or not self.memory.session_id:
+                await self._create_session()
+            else:
+                try:
+                    await self._load_state()
+                except SessionNotFound:
+                    await self._replace_lost_session()
+            await self.refresh_credits()
+        except NemoError as error:
+            self._emit(Connection("offline", self.backend_label, detail=str(error)))
+            raise
+        self._emit(Connection("ready", self.backend_label, self.session_id, "ready"))
+        return self.pending_renders
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def new_session(self) -> None:
+        """Start over with an empty session (the old one stays on the backend)."""
+        await self._create_session()
+        self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
+        self._notice("Started a new session.")
+
+    def switch_skill(self, skill_id: str) -> None:
+        """Use another skill profile; it applies to the next request (attribution, limits)."""
+        skill = SKILLS_BY_ID.get(skill_id)
+        if skill is None:
+            known = ", ".join(SKILLS_BY_ID)
+            self._notice(f"Unknown skill {skill_id!r}: choose one of {known}.", "warning")
+            return
+        self.skill = skill
+        self.settings = self.settings.model_copy(update={"skill": skill_id})
+        self._client.skill = skill_id
+        self._notice(f"Skill: {skill.title}.")
+
+    # --- what a person says ------------------------------------------------------------------
+
+    async def say(self, text: str) -> str | None:
+        """Route one message (SPEC 9) and run it. Returns a render id when it asked for an
+        export, for the caller to follow; cancelling the task mid-turn closes the stream."""
+        text = text.strip()
+        if not text:
+            return None
+        intent = route(text)
+        if intent is Intent.EXPORT:
+            return await self.submit_export()
+        if intent is Intent.CREDITS:
+            await self.refresh_credits(announce=True)
+        elif intent is Intent.STATE:
+            await self.refresh_state(announce=True)
+        elif intent is Intent.UPLOAD:
+            self._notice(f"To upload, {self._upload_hint}.")
+        else:
+            await self._chat(text)
+        return None
+
+    async def _chat(self, text: str) -> None:
+        session_id = await self._session()
+        turn_id = uuid.uuid4().hex[:12]
+        self._remember("user", text)
+        self._emit(TurnStarted(turn_id, text))
+        before = self.draft
+        try:
+            outcome = await run_turn(
+                self._client, session_id, text, turn_id, self._emit, self._hints
+            )
+        except asyncio.CancelledError:
+            self._emit(TurnFinished(turn_id, "", cancelled=True))
+            self._remember("notice", "Stopped; the message was not resent.")
+            raise
+        except SessionNotFound:
+            await self._replace_lost_session()
+            self._emit(TurnFinished(turn_id, ""))
+            self._notice("Your message was not delivered: send it again.", "warning")
+            return
+        if outcome.text:
+            self._remember("agent", outcome.text)
+        if outcome.interrupted:
+            self._notice(f"{outcome.interrupted} Checking what changed...", "warning")
+        summary = None
+        if outcome.silent or outcome.interrupted:
+            polls = DROPPED_STREAM_POLLS if outcome.interrupted else SILENT_TURN_POLLS
+            await self._poll_for_change(before, polls)
+            summary = (
+                describe_diff(before, self.draft)
+                if diff(before, self.draft)
+                else "No change to the timeline."
+            )
+            self._remember("notice", summary)
+        else:
+            await self.refresh_state()
+        self._emit(TurnFinished(turn_id, outcome.text, summary))
+        await self.refresh_credits()
+
+    async def _poll_for_change(self, before: Draft, polls: int) -> None:
+        for attempt in range(polls):
+            await self.refresh_state()
+            if diff(before, self.draft):
+                return
+            if attempt < polls - 1:
+                await asyncio.sleep(self.settings.state_poll_seconds)
+
+    # --- uploads -----------------------------------------------------------------------------
+
+    async def upload(self, paths: list[Path]) -> int:
+        """Upload files one request each, so every file has its own progress and a bad one
+        does not stop the rest. Returns how many the backend accepted."""
+        session_id = await self._session()
+        accepted = 0
+        problems = self._client.check_files(paths)
+        for problem in problems:
+            self._emit(UploadProgress(problem.path, 0, 0, done=True, error=problem.message))
+            self._notice(problem.message, "warning")
+        rejected = {problem.path for problem in problems}
+        for path in paths:
+            if path in rejected:
+                continue
+            total = path.stat().st_size
+
+            def on_bytes(sent: int, _total: int | None, path: Path = path, total: int = total):
+                self._emit(UploadProgress(path, min(sent, total), total))
+
+            try:
+                await self._client.upload(session_id, [path], on_bytes)
+            except NemoError as error:
+                self._emit(UploadProgress(path, 0, total, done=True, error=str(error)))
+                self._notice(f"{path.name}: {error}", "warning")
+                continue
+            accepted += 1
+            self._emit(UploadProgress(path, total, total, done=True))
+        if accepted:
+            self._remember("notice", f"Uploaded {accepted} file(s).")
+            await self.refresh_state()
+        return accepted
+
+    # --- exports -----------------------------------------------------------------------------
+
+    async def submit_export(self) -> str | None:
+        """Submit the current draft for rendering (free of credits); None when there is nothing
+        to export yet."""
+        session_id = await self._session()
+        await self.refresh_state()
+        if not self.draft.is_exportable():
+            self._notice("Nothing to export yet: add media to the timeline first.", "warning")
+            return None
+        status = await self._client.submit_render(
+            session_id, self.draft, output_height=self._output_height
+        )
+        self.memory.renders.append(PendingRender(status.id, session_id))
+        self._save()
+        self._notice(f"Export started ({status.id}).")
+        return status.id
+
+    async def follow_render(self, render_id: str, dest: Path | None = None) -> Path | None:
+        """Follow a render to its MP4 on disk (`dest`, or a name of its own in the download
+        folder). A failed render is reported, with the way to try again, and forgotten; an
+        interrupted download keeps its `.part` and its id for a resume."""
+        if dest is None:
+            folder = self.settings.download_dir.expanduser()
+            dest = folder / export_filename(self.draft.m.title, render_id)
+        try:
+            path = await follow_render(
+                self._client, render_id, dest, self.settings.render_poll_seconds, self._emit
+            )
+        except RenderFailed as error:
+            self._forget_render(render_id)
+            self._notice(f"{error} {self._hints.export.capitalize()} again.", "error")
+            return None
+        self._forget_render(render_id)
+        self._remember("notice", f"Saved {path}")
+        self._notice(f"Saved {path}")
+        return path
+
+    # --- state and credits -------------------------------------------------------------------
+
+    async def refresh_state(self, *, announce: bool = False) -> None:
+        try:
+            await self._load_state()
+        except SessionNotFound:
+            await self._replace_lost_session()
+        if announce:
+            self._notice(summarize(self.draft))
+
+    async def refresh_credits(self, *, announce: bool = False) -> None:
+        credits = await self._client.credits()
+        self._emit(CreditsChanged(credits))
+        if announce:
+            self._notice(
+                f"Credits: {credits.available} available, {credits.frozen} frozen, "
+                f"{credits.total} in total."
+            )
+
+    # --- internals ---------------------------------------------------------------------------
+
+    async def _session(self) -> str:
+        if not self.memory.session_id:
+            await self._create_session()
+        assert self.memory.session_id is not None
+        return self.memory.session_id
+
+    async def _create_session(self) -> None:
+        language = self.memory.language or locale_language()
+        info = await self._client.create_session(language)
+        self.memory = BackendMemory(
+            session_id=info.session_id, task_id=info.task_id, language=language
+        )
+        self._save()
+        self._set_draft(Draft())
+
+    async def _replace_lost_session(self) -> None:
+        """SPEC 3: the backend lost the session. Keep showing the old timeline until the new
+        session's state arrives, and say what happened."""
+        renders = self.memory.renders
+        await self._create_session()
+        self.memory.renders = renders
+        self._save()
+        self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
+        self._notice("The previous session was not found on the backend; started a new one.")
+
+    async def _load_state(self) -> None:
+        assert self.memory.session_id is not None
+        state = await self._client.state(self.memory.session_id)
+        self._set_draft(state.state.draft)
+
+    def _set_draft(self, draft: Draft) -> None:
+        changed = frozenset(changed_ids(self.draft, draft))
+        self.draft = draft
+        self._emit(TimelineChanged(draft, summarize(draft), changed))
+
+    def _forget_render(self, render_id: str) -> None:
+        self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
+        self._save()
+
+    def _remember(self, role: ChatRole, text: str) -> None:
+        self.memory.history.append(ChatEntry(role, text))
+        self._save()
+
+    def _notice(self, text: str, level: NoticeLevel = "info") -> None:
+        self._emit(Notice(text, level))
+
+    def _save(self) -> None:
+        self._memory_file.save(self.memory)
+
+
+def changed_ids(old: Draft, new: Draft) -> set[str]:
+    """Ids of tracks and segments that are new or differ between two drafts."""
+    before = {segment.id: segment for track in old.t for segment in track.sg}
+    changed: set[str] = set()
+    old_tracks = {track.id: track for track in old.t}
+    for track in new.t:
+        if old_tracks.get(track.id) != track:
+            changed.add(track.id)
+        for segment in track.sg:
+            if before.get(segment.id) != segment:
+                changed.add(segment.id)
+    return changed

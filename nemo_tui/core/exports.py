@@ -1,0 +1,74 @@
+"""Following an export: poll the render job, estimate the time left, download the MP4.
+
+Kept apart from the controller because it is the longest-running thing the app does and the one
+that must survive a restart: it needs only a render id, which the controller persists.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from nemo_tui.api.client import NemoClient
+from nemo_tui.api.models import RenderStatus
+from nemo_tui.core.updates import DownloadProgress, RenderProgress, Update
+
+
+class EtaEstimator:
+    """Seconds left from the progress rate since the job started moving."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._start: tuple[float, float] | None = None
+
+    def eta(self, progress: float) -> float | None:
+        now = self._clock()
+        if self._start is None:
+            if progress > 0:
+                self._start = (now, progress)
+            return None
+        started_at, started_progress = self._start
+        done = progress - started_progress
+        if done <= 0:
+            return None
+        return (now - started_at) * (100 - progress) / done
+
+
+def export_filename(title: str | None, render_id: str) -> str:
+    """`<title>-<render id>.mp4`, the title reduced to safe characters (or 'nemo')."""
+    slug = re.sub(r"[^\w-]+", "-", (title or "").strip().lower()).strip("-")[:40] or "nemo"
+    return f"{slug}-{render_id}.mp4"
+
+
+async def follow_render(
+    client: NemoClient,
+    render_id: str,
+    dest: Path,
+    poll_interval: float,
+    emit: Callable[[Update], None],
+) -> Path:
+    """Poll until the job completes (RenderFailed when it fails), then download it to `dest`."""
+    estimator = EtaEstimator()
+
+    def on_status(status: RenderStatus) -> None:
+        emit(
+            RenderProgress(
+                render_id,
+                status.status,
+                status.progress,
+                eta=estimator.eta(status.progress) if status.status == "processing" else None,
+                error=status.error,
+            )
+        )
+
+    finished = await client.wait_for_render(render_id, poll_interval, on_status)
+
+    def on_bytes(received: int, total: int | None) -> None:
+        emit(DownloadProgress(render_id, received, total, dest))
+
+    path = await client.download(finished, dest, on_bytes)
+    size = path.stat().st_size
+    emit(DownloadProgress(render_id, size, size, path, done=True))
+    return path

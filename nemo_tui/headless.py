@@ -1,0 +1,177 @@
+"""`nemo-tui run`: the session core without a screen, for scripts and SSH.
+
+The agent's text goes to stdout as it arrives; progress and notices go to stderr (a redrawn bar on
+a terminal, plain lines otherwise), so `nemo-tui run ... > answer.txt` keeps only the answer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from nemo_tui.api.errors import NemoError
+from nemo_tui.api.intents import GuiHints
+from nemo_tui.config import Settings
+from nemo_tui.core.controller import SessionController
+from nemo_tui.core.updates import (
+    Activity,
+    AgentText,
+    DownloadProgress,
+    Notice,
+    RenderProgress,
+    StillWorking,
+    TurnFinished,
+    TurnStarted,
+    Update,
+    UploadProgress,
+)
+
+BAR_WIDTH = 24
+
+
+class RunFailed(Exception):
+    """A one-line reason for a non-zero exit."""
+
+
+@dataclass
+class RunPlan:
+    files: list[Path] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    export_to: Path | None = None
+    output_height: int | None = None
+
+
+class ConsolePrinter:
+    """Renders updates: answer text on `out`, everything else on `err`."""
+
+    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+        self.out = out
+        self.err = err
+        self.interactive = err.isatty()
+        self._bar_shown = False
+        self._line_open = False
+        self._last_plain_step: tuple[str, int] | None = None
+        self.failed_uploads: list[str] = []
+
+    def __call__(self, update: Update) -> None:
+        match update:
+            case AgentText(delta=delta, replace=replace):
+                if replace:
+                    # A stream cannot unprint: start the corrected answer on a fresh line.
+                    self._write_out("\n" if self._line_open else "")
+                self._write_out(delta)
+            case TurnStarted():
+                self._line_open = False
+            case TurnFinished(summary=summary, cancelled=cancelled):
+                if self._line_open:
+                    self._write_out("\n")
+                    self._line_open = False
+                if summary:
+                    self._status(summary)
+                if cancelled:
+                    self._status("Stopped; the message was not resent.")
+            case Activity(text=text):
+                self._status(text)
+            case StillWorking():
+                self._status("Still working...")
+            case Notice(text=text, level=level):
+                prefix = "" if level == "info" else f"{level}: "
+                self._status(prefix + text)
+            case UploadProgress(path=path, sent=sent, total=total, done=done, error=error):
+                if error:
+                    self.failed_uploads.append(path.name)
+                elif done:
+                    self._status(f"uploaded {path.name}")
+                else:
+                    self._bar(f"upload {path.name}", sent, total)
+            case RenderProgress(status=status, progress=progress, eta=eta):
+                left = f" {eta:.0f}s left" if eta is not None else ""
+                self._bar(f"render {status}{left}", progress, 100, plain_every=10)
+                if status in ("completed", "failed"):
+                    self._end_bar()
+            case DownloadProgress(received=received, total=total, done=done):
+                if done:
+                    self._end_bar()
+                else:
+                    self._bar("download", received, total or 0)
+            case _:
+                pass
+
+    def _write_out(self, text: str) -> None:
+        if not text:
+            return
+        self.out.write(text)
+        self.out.flush()
+        self._line_open = not text.endswith("\n")
+
+    def _status(self, text: str) -> None:
+        self._end_bar()
+        print(text, file=self.err, flush=True)
+
+    def _bar(self, label: str, done: float, total: float, plain_every: int = 25) -> None:
+        percent = 100.0 * done / total if total else 0.0
+        if self.interactive:
+            filled = int(BAR_WIDTH * percent / 100)
+            bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+            width = shutil.get_terminal_size().columns
+            self.err.write(f"\r{f'{label} {bar} {percent:5.1f}%'[: width - 1]}")
+            self.err.flush()
+            self._bar_shown = True
+        else:
+            # Plain lines for logs: one per step of `plain_every` percent, not one per byte.
+            step = (label.split()[0], int(percent) // plain_every)
+            if step != self._last_plain_step:
+                self._last_plain_step = step
+                print(f"{label} {percent:.0f}%", file=self.err, flush=True)
+
+    def _end_bar(self) -> None:
+        if self._bar_shown:
+            self.err.write("\n")
+            self.err.flush()
+            self._bar_shown = False
+
+
+async def run_headless(
+    settings: Settings, plan: RunPlan, printer: ConsolePrinter, backend_label: str
+) -> Path | None:
+    """Upload, say each message in order in one fresh session, export. Raises RunFailed."""
+    controller = SessionController(
+        settings,
+        printer,
+        backend_label=backend_label,
+        hints=GuiHints.for_cli(),
+        upload_hint="pass them with --files",
+        output_height=plan.output_height,
+    )
+    try:
+        await controller.start(fresh_session=True)
+        if plan.files:
+            await controller.upload(plan.files)
+        for message in plan.messages:
+            render_id = await controller.say(message)
+            if render_id:
+                await controller.follow_render(render_id)
+        result = None
+        if plan.export_to is not None:
+            result = await _export(controller, plan.export_to)
+    except NemoError as error:
+        raise RunFailed(str(error)) from None
+    finally:
+        await controller.aclose()
+    if printer.failed_uploads:
+        names = ", ".join(printer.failed_uploads)
+        raise RunFailed(f"not uploaded: {names} (see the messages above)")
+    return result
+
+
+async def _export(controller: SessionController, dest: Path) -> Path:
+    render_id = await controller.submit_export()
+    if render_id is None:
+        raise RunFailed("nothing to export: the timeline is empty")
+    path = await controller.follow_render(render_id, dest)
+    if path is None:
+        raise RunFailed(f"the render {render_id} failed")
+    return path
