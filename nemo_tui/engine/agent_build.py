@@ -143,10 +143,6 @@ def build(
     return fresh, Fact(f"build_{kind}", values)
 
 
-def is_voice(media: MediaInfo) -> bool:
-    return bool(_VOICE_NAME.search(media.name))
-
-
 def _ms(value_s: float | None, default_ms: int) -> int:
     return default_ms if value_s is None else round(value_s * 1000)
 
