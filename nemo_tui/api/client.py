@@ -254,7 +254,7 @@ class NemoClient:
                 try:
                     async for event in parse_stream(response.aiter_lines()):
                         if isinstance(event, StreamFailure):
-                            raise StreamError(event.message)
+                            raise self._transport.stream_failure(event)
                         yield event
                 except httpx.ReadTimeout:
                     raise StreamError(

@@ -49,9 +49,11 @@ class KeepAlive:
 
 @dataclass(frozen=True)
 class StreamFailure:
-    """The server reported an error mid-stream; it closes the stream after this."""
+    """The server reported an error mid-stream; it closes the stream after this. `code` is the
+    event's `errorCode` when it sent one (e.g. "2001" when a generate ran out of credits)."""
 
     message: str
+    code: str | None = None
 
 
 StreamEvent = TextDelta | ToolCall | ToolResult | KeepAlive | StreamFailure
@@ -76,10 +78,15 @@ def parse_data(data: str) -> list[StreamEvent]:
     if not isinstance(payload, dict):
         return []
     if "error" in payload:
-        return [StreamFailure(_failure_text(payload["error"]))]
+        return [StreamFailure(_failure_text(payload["error"]), _code_of(payload))]
     if isinstance(payload.get("type"), str):
         return _parse_type_tagged(payload)
     return _parse_adk(payload)
+
+
+def _code_of(payload: dict[str, Any]) -> str | None:
+    code = payload.get("errorCode")
+    return str(code) if code not in (None, "") else None
 
 
 def _failure_text(error: Any) -> str:
@@ -116,7 +123,7 @@ def _parse_adk(payload: dict[str, Any]) -> list[StreamEvent]:
     if event.error_code or event.error_message:
         detail = event.error_message or "no message"
         code = f" ({event.error_code})" if event.error_code else ""
-        return [StreamFailure(_failure_text(f"{detail}{code}"))]
+        return [StreamFailure(_failure_text(f"{detail}{code}"), event.error_code)]
     if event.content is None:
         return []
     partial = bool(event.partial)

@@ -31,9 +31,11 @@ from nemo_tui.api.errors import (
     RateLimited,
     ServerError,
     SessionNotFound,
+    StreamError,
     UnsupportedFile,
 )
 from nemo_tui.api.models import AnonymousToken
+from nemo_tui.api.sse import StreamFailure
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ CLOUD_API_BASE = "https://mega-api-prod.nemovideo.ai"
 TOKEN_ROUTE = "/api/auth/anonymous-token"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 GET_TRIES = 3
+# Error codes an error event mid-stream may carry that mean more than "the turn failed".
+_STREAM_CODES = frozenset({ErrorCode.BAD_TOKEN, ErrorCode.SESSION_NOT_FOUND, ErrorCode.NO_CREDITS})
+_CLIENT_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 _TOKEN_SHAPE = re.compile(r"nmv_[A-Za-z0-9_\-]{4,}")
 
 T = TypeVar("T")
@@ -245,7 +250,8 @@ class Transport:
         """SPEC 2: `POST /api/auth/anonymous-token` with this install's client id. A 400 means
         the id was missing or refused: a new one is made and the call repeated once."""
         client_id = self._credentials.get_client_id()
-        if not client_id:
+        # A damaged stored id would make every token call fail: replace it like a missing one.
+        if not client_id or not _CLIENT_ID_SHAPE.fullmatch(client_id):
             client_id = str(uuid.uuid4())
             self._credentials.set_client_id(client_id)
         new_id_tried = waited = False
@@ -320,6 +326,19 @@ class Transport:
 
     def _where(self) -> str:
         return f"the server at {self.base.scheme}://{self.base.netloc.decode()}"
+
+    def stream_failure(self, failure: StreamFailure) -> NemoError:
+        """The exception for an error event mid-turn: the SPEC 8 one when its `errorCode` is a
+        code the client acts on (2001 out of credits, say), otherwise a `StreamError`."""
+        code = int(failure.code) if failure.code and failure.code.isdigit() else None
+        if code in _STREAM_CODES:
+            return error_for(
+                200,
+                {"code": code, "message": failure.message},
+                anonymous=self.anonymous,
+                token=self.token,
+            )
+        return StreamError(scrub(failure.message, self.token))
 
     def check(self, response: httpx.Response) -> Any:
         """Unwrap an answer whose body has been read."""

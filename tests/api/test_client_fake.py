@@ -24,19 +24,15 @@ BASE = "http://api.test"
 TOKEN = "nmv_usr_faketoken123456"
 
 
-class Sleeps:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
+async def no_wait(seconds: float) -> None:
+    """Tests that do not count waits skip them."""
 
 
-def make_client(handler, sleep: Sleeps | None = None) -> NemoClient:
+def make_client(handler, sleep=no_wait) -> NemoClient:
     return NemoClient(
         BASE,
         credentials=MemoryCredentials(token=TOKEN, client_id="c-1"),
-        sleep=sleep or Sleeps(),
+        sleep=sleep,
         http_transport=httpx.MockTransport(handler),
     )
 
@@ -153,7 +149,7 @@ async def test_download_from_another_host_gets_no_token(tmp_path: Path) -> None:
     assert seen["api.test"]["authorization"] == f"Bearer {TOKEN}"
 
 
-async def test_gets_retry_5xx_with_backoff_but_posts_do_not() -> None:
+async def test_gets_retry_5xx_with_backoff_but_posts_do_not(sleeps) -> None:
     calls: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -162,7 +158,6 @@ async def test_gets_retry_5xx_with_backoff_but_posts_do_not() -> None:
             return httpx.Response(503, text="busy")
         return httpx.Response(200, json={"code": 0, "data": {"available": 7}})
 
-    sleeps = Sleeps()
     async with make_client(handler, sleeps) as client:
         credits = await client.credits()
     assert credits.available == 7 and calls == ["GET"] * 3 and sleeps.calls == [0.5, 1.0]
@@ -173,6 +168,31 @@ async def test_gets_retry_5xx_with_backoff_but_posts_do_not() -> None:
             await client.create_session("en")
     assert calls == ["POST"]
     assert TOKEN not in str(caught.value)
+
+
+async def test_http_400_on_the_token_route_gets_a_new_client_id_and_one_retry() -> None:
+    """The engine answers 400 only to a missing X-Client-Id, which this client never sends, so the
+    400 case of SPEC 8 is played by a fake server that refuses the first id it sees."""
+    ids: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/auth/anonymous-token":
+            ids.append(request.headers["x-client-id"])
+            if len(ids) == 1:
+                return httpx.Response(400, json={"code": 400, "message": "missing X-Client-Id"})
+            token = {"token": TOKEN, "user_id": "anon_1", "credits": 100, "expires_at": "x"}
+            return httpx.Response(200, json={"code": 0, "data": token})
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        return httpx.Response(200, json={"available": 100, "frozen": 0, "total": 100})
+
+    store = MemoryCredentials(client_id="refused-id")
+    async with NemoClient(
+        BASE, credentials=store, http_transport=httpx.MockTransport(handler)
+    ) as client:
+        credits = await client.credits()
+    assert credits.available == 100
+    assert ids[0] == "refused-id" and len(ids) == 2 and store.client_id == ids[1] != ids[0]
+    assert store.token == TOKEN
 
 
 async def test_malformed_json_is_a_one_line_server_error() -> None:

@@ -95,6 +95,8 @@ def test_comment_empty_data_and_heartbeat_are_keep_alives() -> None:
 def test_error_line_becomes_stream_failure() -> None:
     events = feed(message({"error": "render quota exceeded"}))
     assert events == [StreamFailure("The agent stopped with an error: render quota exceeded")]
+    coded = feed(message({"error": "not enough credits", "errorCode": "2001"}))
+    assert coded == [StreamFailure("The agent stopped with an error: not enough credits", "2001")]
 
 
 def test_unescaped_error_line_is_parsed_tolerantly() -> None:
@@ -104,7 +106,9 @@ def test_unescaped_error_line_is_parsed_tolerantly() -> None:
 
 def test_error_code_and_message_fields_become_stream_failure() -> None:
     events = feed(message({"errorCode": "MAX_TOKENS", "errorMessage": "too long", "id": "z"}))
-    assert events == [StreamFailure("The agent stopped with an error: too long (MAX_TOKENS)")]
+    assert events == [
+        StreamFailure("The agent stopped with an error: too long (MAX_TOKENS)", "MAX_TOKENS")
+    ]
 
 
 def test_garbled_non_error_line_is_skipped_without_ending_the_turn() -> None:
