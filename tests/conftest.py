@@ -1,13 +1,16 @@
-"""Shared fixtures: a real local engine on a loopback port, and small sample media made with ffmpeg."""
+"""Shared fixtures: a real local engine on loopback, and small sample media made with ffmpeg."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nemo_tui.engine import samples
+from nemo_tui.engine.server import RunningEngine, start_in_process
+from nemo_tui.engine.settings import EngineSettings
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +32,43 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "engine-data"
     folder.mkdir()
     yield folder
+
+
+def engine_settings(data_dir: Path, **overrides: Any) -> EngineSettings:
+    """Engine settings for tests: reproducible, no pacing delays, every edit answered with text,
+    quick keep-alives, the fastest x264 preset."""
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "seed": 7,
+        "chunk_delay": 0.0,
+        "silent_share": 0.0,
+        "keepalive_seconds": 0.05,
+        "render_preset": "ultrafast",
+    }
+    values.update(overrides)
+    return EngineSettings(**values)
+
+
+@pytest.fixture
+def start_engine(data_dir: Path) -> Iterator[Callable[..., RunningEngine]]:
+    """Start a real engine on a loopback port with setting overrides; all are stopped at the end."""
+    running: list[RunningEngine] = []
+
+    def start(**overrides: Any) -> RunningEngine:
+        engine = start_in_process(engine_settings(overrides.pop("data_dir", data_dir), **overrides))
+        running.append(engine)
+        return engine
+
+    yield start
+    for engine in running:
+        engine.stop()
+
+
+@pytest.fixture
+def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, secrets and app state in a tmp folder, never the user's real ones."""
+    monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("NEMO_STATE_DIR", str(tmp_path / "state"))
+    for name in ("NEMO_TOKEN", "NEMO_API_BASE", "NEMO_SKILL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
