@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -27,12 +26,12 @@ from nemo_tui.api.models import (
 from nemo_tui.engine.routes_common import (
     ApiError,
     engine_of,
+    media_info_json,
     ok,
     owned_session,
     read_model,
     require_user,
 )
-from nemo_tui.engine.store import StoredMedia
 
 CLAIM_LIFETIME_SECONDS = 7 * 24 * 3600
 CLAIM_PAGE = """<!doctype html><title>nemo-tui local engine</title>
@@ -98,24 +97,6 @@ async def create_session(request: Request) -> Response:
 async def credits(request: Request) -> Response:
     user_id = require_user(request)
     return ok(engine_of(request).store.credits(user_id).to_wire())
-
-
-def media_info_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
-    """How the state and upload answers describe one stored file."""
-    info = stored.info
-    return {
-        "id": info.id,
-        "filename": info.name,
-        "file_type": info.kind,
-        "cdn_url": str(request.url_for("media_file", media_id=info.id)),
-        "duration": info.duration,
-        "width": info.width,
-        "height": info.height,
-        "fps": info.fps,
-        "has_audio": info.has_audio,
-        "size": info.size,
-        "hash": stored.sha256,
-    }
 
 
 async def session_state(request: Request) -> Response:

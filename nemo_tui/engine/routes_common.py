@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse
 from nemo_tui.api.errors import HTTP_STATUS_FOR_CODE, ErrorCode
 from nemo_tui.engine.jobs import RenderQueue
 from nemo_tui.engine.settings import EngineSettings
-from nemo_tui.engine.store import SessionRow, Store
+from nemo_tui.engine.store import SessionRow, Store, StoredMedia
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -97,6 +97,24 @@ def owned_session(request: Request, session_id: str, user_id: str) -> SessionRow
             f"session {session_id} not found for this token: create a new session",
         )
     return session
+
+
+def media_info_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
+    """How the state and upload answers describe one stored file."""
+    info = stored.info
+    return {
+        "id": info.id,
+        "filename": info.name,
+        "file_type": info.kind,
+        "cdn_url": str(request.url_for("media_file", media_id=info.id)),
+        "duration": info.duration,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "has_audio": info.has_audio,
+        "size": info.size,
+        "hash": stored.sha256,
+    }
 
 
 async def read_json(request: Request) -> Any:

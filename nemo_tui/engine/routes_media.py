@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from nemo_tui.api.models import UrlUploadRequest
+from nemo_tui.api.models import UploadedFile, UploadResult, UrlUploadRequest
 from nemo_tui.engine import uploads
-from nemo_tui.engine.routes_account import media_info_json
 from nemo_tui.engine.routes_common import (
     ApiError,
     engine_of,
     error_response,
+    media_info_json,
     ok,
     owned_session,
     parse_model,
@@ -60,8 +60,8 @@ async def _upload(request: Request) -> Response:
             "send files as multipart/form-data (field 'files') or URLs as JSON "
             '{"urls": [...], "source_type": "url"}',
         )
-    files = [media_info_json(request, item) for item in stored]
-    return ok({"files": files, "session_state_applied": True})
+    files = [UploadedFile(**media_info_json(request, item)) for item in stored]
+    return ok(UploadResult(files=files, session_state_applied=True).to_wire())
 
 
 async def media_file(request: Request) -> Response:
