@@ -4,6 +4,7 @@ come first on most routes (bearer token, session ownership, a JSON body of a giv
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ class EngineContext:
     renders: RenderQueue
     rng: random.Random
     # Turns keep running when their client goes away; holding the tasks keeps them alive.
-    background: set[Any] = field(default_factory=set)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 class ApiError(Exception):
