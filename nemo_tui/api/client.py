@@ -67,7 +67,6 @@ SSE_TIMEOUT = httpx.Timeout(connect=10.0, read=900.0, write=60.0, pool=10.0)
 # The server probes uploaded media before it answers.
 UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
 DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
-DOWNLOAD_CHUNK = 1024 * 1024
 DOWNLOAD_TRIES = 3
 CLAIM_URL = "https://nemovideo.com/workspace/claim?ct={claim_token}"
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -443,7 +442,7 @@ class NemoClient:
             total = total if total is not None else expected
             done = offset
             with part.open("ab" if offset else "wb") as handle:
-                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
+                async for chunk in response.aiter_bytes():
                     handle.write(chunk)
                     done += len(chunk)
                     if on_progress is not None:
