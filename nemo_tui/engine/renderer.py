@@ -91,7 +91,6 @@ class RenderPlan:
     total_seconds: float
     text_files: dict[Path, str] = field(default_factory=dict)
     media_paths: tuple[Path, ...] = ()
-    has_audio: bool = False
 
     def write_text_files(self) -> None:
         for path, text in self.text_files.items():
@@ -173,15 +172,14 @@ class _GraphBuilder:
 
     def __init__(
         self,
-        draft: Draft,
         media: Mapping[str, MediaInfo],
         size: tuple[int, int],
+        fps: int,
         workdir: Path,
     ) -> None:
-        self.draft = draft
         self.media = media
         self.width, self.height = size
-        self.fps = draft.m.fps
+        self.fps = fps
         self.workdir = workdir
         self.inputs: list[str] = []
         self.input_count = 0
@@ -263,12 +261,26 @@ class _GraphBuilder:
         return self.chain(f"[{index}:v]", filters)
 
     def main_video(self, track: Track | None, total_frames: int) -> str:
-        """The main track laid out in time: crossfades where segments overlap, black in gaps."""
+        """The main track as `total_frames` frames: its segments in time, then black to the end;
+        all black when there is no main track or it is empty."""
+        chain, chain_frames = self._lay_out(track) if track else (None, 0)
+        if chain is None:
+            return self.chain(
+                "",
+                f"color=c=black:s={self.width}x{self.height}:r={self.fps}"
+                f":d={_seconds(total_frames, self.fps)},format=yuv420p,setsar=1",
+            )
+        if chain_frames < total_frames:
+            chain = self.chain(f"[{chain}]", f"tpad=stop={total_frames - chain_frames}")
+        return chain
+
+    def _lay_out(self, track: Track) -> tuple[str | None, int]:
+        """Join a track's segments in start order: a crossfade where one overlaps the previous,
+        black where there is a gap. Returns the joined stream and its length in frames."""
         chain: str | None = None
         chain_frames = 0
         transition_type = "fade"
-        placed = sorted(track.placed(), key=lambda p: p.start) if track else []
-        for item in placed:
+        for item in sorted(track.placed(), key=lambda placed: placed.start):
             info = self._video_media(item.segment, track)
             start = self.frames(item.start)
             frames = self.frames(item.end) - start
@@ -280,6 +292,7 @@ class _GraphBuilder:
                     piece = self.chain(f"[{piece}]", f"tpad=start={start}")
                 chain, chain_frames = piece, start + frames
             else:
+                # xfade needs at least one frame of the new piece after the blend.
                 overlap = min(chain_frames - start, frames - 1)
                 if overlap >= 1:
                     chain = self.chain(
@@ -301,18 +314,9 @@ class _GraphBuilder:
             transition = item.segment.m.transition
             requested = transition.type if transition else "fade"
             transition_type = requested if requested in XFADE_TRANSITIONS else "fade"
-        if chain is None:
-            return self.chain(
-                "",
-                f"color=c=black:s={self.width}x{self.height}:r={self.fps}"
-                f":d={_seconds(total_frames, self.fps)},format=yuv420p,setsar=1",
-            )
-        if chain_frames < total_frames:
-            chain = self.chain(f"[{chain}]", f"tpad=stop={total_frames - chain_frames}")
-        return chain
+        return chain, chain_frames
 
-    def _video_media(self, segment: Segment, track: Track | None) -> MediaInfo:
-        assert track is not None
+    def _video_media(self, segment: Segment, track: Track) -> MediaInfo:
         info = self.media_for(segment, track)
         if info.kind == "audio":
             raise RenderError(
@@ -493,7 +497,7 @@ def build_command(
     size = output_size(draft, options)
     if draft.m.fps <= 0 or draft.m.fps > 120:
         raise RenderError(f"the draft frame rate {draft.m.fps} is invalid: use e.g. 30")
-    builder = _GraphBuilder(draft, media, size, workdir)
+    builder = _GraphBuilder(media, size, draft.m.fps, workdir)
     total_frames = builder.frames(max(draft.computed_duration(), draft.d))
     if total_frames <= 0:
         raise RenderError("the draft is empty: add a segment with a duration before exporting")
@@ -549,7 +553,6 @@ def build_command(
         total_seconds=total_seconds,
         text_files=dict(builder.text_files),
         media_paths=tuple(builder.media_paths),
-        has_audio=sound is not None,
     )
 
 
@@ -576,6 +579,8 @@ async def render(
             temp_path.unlink(missing_ok=True)
             cause = exc.stderr_tail[0] if exc.stderr_tail else str(exc)
             raise RenderError(f"ffmpeg could not render the draft: {cause}") from exc
+        except MissingToolError as exc:
+            raise RenderError(str(exc)) from exc
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
