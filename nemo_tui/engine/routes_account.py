@@ -1,5 +1,6 @@
 """Routes for who is calling and what they have: anonymous tokens, the claim link, sessions,
-credits, session state, and the unauthenticated health check."""
+credits and session state; plus the two routes that need no token, the health check and the page
+a claim link opens."""
 
 from __future__ import annotations
 
