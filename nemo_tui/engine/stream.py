@@ -131,7 +131,8 @@ class Turn:
             self._lines.put_nowait(sse_data(payload))
         except Exception as exc:
             log.exception("turn failed in session %s", self.session.session_id)
-            self._lines.put_nowait(sse_data({"error": f"the engine's agent failed: {exc}"}))
+            reason = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+            self._lines.put_nowait(sse_data({"error": f"the engine's agent failed: {reason}"}))
         finally:
             self._lines.put_nowait(None)
 
