@@ -452,7 +452,8 @@ def test_bad_drafts_are_refused_before_ffmpeg_runs(
 async def test_progress_only_goes_up_and_ends_at_100(
     library: dict[str, MediaInfo], tmp_path: Path
 ) -> None:
-    draft = draft_of(track("v1", 0, segment("s1", 40000, src="photo1", motion="zoom_in")))
+    # Long enough (about a second of work) for ffmpeg to report several times along the way.
+    draft = draft_of(track("v1", 0, segment("s1", 90_000, src="photo1", motion="zoom_in")))
     seen: list[float] = []
     await render(draft, library, tmp_path / "progress.mp4", SMALL, seen.append)
     assert len(seen) >= 2, seen
@@ -474,6 +475,15 @@ async def test_cancelled_render_kills_ffmpeg_and_leaves_nothing(
         await task
     assert psutil.Process().children(recursive=True) == []
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_run_ffmpeg_reports_progress_along_the_way() -> None:
+    # -re reads the input in real time (after a 0.5 s burst): about 1.5 s whatever the machine.
+    args = ["-re", "-f", "lavfi", "-i", "color=c=red:s=32x32:r=10:d=2", "-f", "null", "-"]
+    seen: list[float] = []
+    await run_ffmpeg(args, 2.0, seen.append)
+    assert len([value for value in seen if 0 < value < 100]) >= 3, seen
+    assert seen == sorted(seen) and seen[-1] == 100.0
 
 
 async def test_run_ffmpeg_failure_keeps_the_error_tail(tmp_path: Path) -> None:
