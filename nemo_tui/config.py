@@ -2,18 +2,17 @@
 
 `Settings` reads, highest first: constructor arguments, `NEMO_*` environment variables, then
 `config.toml` in the config directory (platformdirs' user config dir, or `NEMO_CONFIG_DIR`).
-Secrets (the anonymous token per API base, and the install's client id) live apart in
-`secrets.json`, mode 0600, replaced atomically so a crash mid-write leaves the old file whole.
+Secrets (the anonymous token per API base, one for all loopback engines, and the install's
+client id) live apart in `secrets.json`, mode 0600, replaced atomically so a crash mid-write leaves
+the old file whole.
 `describe()` says where each file lives and what is set, never showing the token.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +27,13 @@ from pydantic_settings import (
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.transport import CLOUD_API_BASE
+from nemo_tui.atomic import write_atomically
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
 APP_NAME = "nemo-tui"
 CONFIG_FILE = "config.toml"
 SECRETS_FILE = "secrets.json"
+LOCAL_ENGINE_KEY = "local engine"
 CLOUD_POLL_SECONDS = 30.0
 LOCAL_RENDER_POLL_SECONDS = 0.5
 LOCAL_STATE_POLL_SECONDS = 1.0
@@ -112,30 +113,6 @@ class Settings(BaseSettings):
         return (self.token.get_secret_value() or None) if self.token else None
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` with mode 0600: a temp file in the same directory, fsynced, then
-    `os.replace`d over the old one, so a crash at any point leaves either file whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            os.fchmod(temp.fileno(), 0o600)
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    # Make the rename itself durable.
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 class SecretsFile:
     """A `CredentialStore` on `secrets.json`: one client id for the install, and one anonymous
     token per API base (the cloud's token means nothing to a local engine, and the reverse)."""
@@ -143,6 +120,9 @@ class SecretsFile:
     def __init__(self, path: Path, api_base: str) -> None:
         self.path = path
         self.api_base = api_base.rstrip("/")
+        # Every loopback engine shares one token: the in-process engine gets a new port each run
+        # but keeps its data, and a fresh token per run would hit the one-token-per-client rule.
+        self._key = LOCAL_ENGINE_KEY if is_loopback_url(api_base) else self.api_base
 
     def __repr__(self) -> str:
         return f"SecretsFile({str(self.path)!r}, {self.api_base!r})"
@@ -158,11 +138,12 @@ class SecretsFile:
         return data if isinstance(data, dict) else {}
 
     def _save(self, data: dict[str, Any]) -> None:
-        write_private(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+        write_atomically(self.path, text.encode("utf-8"), mode=0o600)
 
     def get_token(self) -> str | None:
         tokens = self._load().get("tokens", {})
-        token = tokens.get(self.api_base) if isinstance(tokens, dict) else None
+        token = tokens.get(self._key) if isinstance(tokens, dict) else None
         return token if isinstance(token, str) and token else None
 
     def set_token(self, token: str | None) -> None:
@@ -170,9 +151,9 @@ class SecretsFile:
         tokens = data.get("tokens")
         tokens = tokens if isinstance(tokens, dict) else {}
         if token:
-            tokens[self.api_base] = token
+            tokens[self._key] = token
         else:
-            tokens.pop(self.api_base, None)
+            tokens.pop(self._key, None)
         data["tokens"] = tokens
         self._save(data)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from nemo_tui import config
-from nemo_tui.config import SecretsFile, Settings, describe, mask_token, write_private
+from nemo_tui import atomic, config
+from nemo_tui.config import SecretsFile, Settings, describe, mask_token
 
 TOKEN = "nmv_usr_0123456789abcdefXY"
 
@@ -68,20 +67,27 @@ def test_secrets_file_is_0600_and_keeps_a_token_per_api_base(config_home: Path) 
     assert TOKEN not in repr(cloud)
 
 
-def test_a_crash_mid_write_leaves_the_old_file(
+def test_a_crash_mid_write_leaves_the_old_secrets(
     config_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = config_home / "secrets.json"
-    write_private(path, '{"client_id": "old"}')
+    secrets = SecretsFile(config_home / "secrets.json", "https://mega-api-prod.nemovideo.ai")
+    secrets.set_client_id("old")
 
     def crash(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(config.os, "replace", crash)
+    monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        write_private(path, '{"client_id": "new"}')
-    assert json.loads(path.read_text()) == {"client_id": "old"}
+        secrets.set_client_id("new")
+    assert secrets.get_client_id() == "old"
     assert sorted(p.name for p in config_home.iterdir()) == ["secrets.json"]
+
+
+def test_every_loopback_engine_shares_one_token(config_home: Path) -> None:
+    path = config_home / "secrets.json"
+    SecretsFile(path, "http://127.0.0.1:41001").set_token("nmv_local_token_3")
+    assert SecretsFile(path, "http://127.0.0.1:52002/").get_token() == "nmv_local_token_3"
+    assert SecretsFile(path, "https://mega-api-prod.nemovideo.ai").get_token() is None
 
 
 def test_mask_token_shows_at_most_the_last_two_characters() -> None:
