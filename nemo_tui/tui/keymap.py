@@ -39,3 +39,21 @@ def load_keymap(config_file: Path | None, known_ids: set[str]) -> tuple[dict[str
         else:
             keymap[binding_id] = keys.strip()
     return keymap, problems
+
+
+def known_binding_ids() -> set[str]:
+    """The id of every binding in the app, the ones a `[keymap]` table may name."""
+    # Imported here: the widgets import this module's neighbours, not the other way round.
+    from textual.binding import Binding
+
+    from nemo_tui.tui.app import NemoApp
+    from nemo_tui.tui.chat import ChatInput
+    from nemo_tui.tui.files import MediaTree
+    from nemo_tui.tui.help import HelpScreen
+
+    return {
+        binding.id
+        for owner in (NemoApp, ChatInput, MediaTree, HelpScreen)
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }

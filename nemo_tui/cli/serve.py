@@ -1,17 +1,13 @@
-"""The `nemo-tui` command: argument parsing and wiring. Each subcommand is one `_add_<name>`
-function that declares its arguments and sets the handler that runs it."""
+"""`nemo-tui serve`: the local engine as a standalone server."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from nemo_tui import __version__
 
-
-def _run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
     from nemo_tui.engine.server import serve
     from nemo_tui.engine.settings import EngineSettings
@@ -35,7 +31,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "serve",
         help="run the local engine (the NemoVideo protocol on loopback, real MP4 renders)",
@@ -46,24 +42,4 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--data", type=Path, default=None, help="data folder (default: the user data dir)"
     )
-    parser.set_defaults(handler=_run_serve)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nemo-tui", description="Make videos with the NemoVideo editing agent."
-    )
-    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_serve(commands)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
-    return handler(args)
+    parser.set_defaults(handler=run_serve)

@@ -6,6 +6,8 @@ a terminal, plain lines otherwise), so `nemo-tui run ... > answer.txt` keeps onl
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from typing import TextIO
 
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.intents import GuiHints
+from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import (
@@ -175,3 +178,40 @@ async def _export(controller: SessionController, dest: Path) -> Path:
     if path is None:
         raise RunFailed(f"the render {render_id} failed")
     return path
+
+
+def run_run(args: argparse.Namespace) -> int:
+    plan = RunPlan(
+        files=[Path(name) for name in args.files],
+        messages=list(args.say),
+        export_to=args.export,
+        output_height=args.height,
+    )
+    printer = ConsolePrinter()
+    with open_backend(args) as backend:
+        path = asyncio.run(run_headless(backend.settings, plan, printer, backend.label))
+    if path is not None:
+        print(f"Saved {path}", file=sys.stderr)
+    return 0
+
+
+def add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "run",
+        help="upload, talk to the agent and export without the TUI (scripts, SSH)",
+        description=(
+            "Run one session headless: upload --files, say each --say in order, export to "
+            "--export. The agent's text goes to stdout, progress to stderr. Exits 0 with the MP4 "
+            "at OUT, non-zero with a one-line reason."
+        ),
+    )
+    add_backend_options(parser)
+    parser.add_argument("--files", nargs="+", default=[], metavar="F", help="media to upload")
+    parser.add_argument(
+        "--say", action="append", default=[], metavar="TEXT", help="a message (repeatable)"
+    )
+    parser.add_argument("--export", type=Path, metavar="OUT.mp4", help="render and save here")
+    parser.add_argument(
+        "--height", type=int, metavar="N", help="render with this short side (e.g. 360)"
+    )
+    parser.set_defaults(handler=run_run)

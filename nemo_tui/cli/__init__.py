@@ -1,0 +1,63 @@
+"""The `nemo-tui` command: argument parsing and wiring, one module per command.
+
+`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `config`, `credits` and `state` are subcommands.
+Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from nemo_tui import __version__
+from nemo_tui.api.errors import NemoError
+from nemo_tui.cli.app import add_app_options, run_app
+from nemo_tui.cli.info import add_info_commands
+from nemo_tui.cli.run import RunFailed, add_run
+from nemo_tui.cli.serve import add_serve
+
+SUBCOMMANDS = ("serve", "run", "config", "credits", "state")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nemo-tui",
+        description="Make videos with the NemoVideo editing agent.",
+        epilog="commands: " + ", ".join(SUBCOMMANDS) + " (nemo-tui COMMAND --help)",
+    )
+    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_serve(commands)
+    add_run(commands)
+    add_info_commands(commands)
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nemo-tui",
+        description="Open the TUI on PATH (default: the current folder).",
+        epilog="commands: " + ", ".join(SUBCOMMANDS) + " (nemo-tui COMMAND --help)",
+    )
+    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    add_app_options(parser)
+    parser.set_defaults(handler=run_app)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # A PATH and subcommands cannot share one argparse parser, so the first word decides.
+    is_command = bool(args_list) and args_list[0] in SUBCOMMANDS
+    parser = build_parser() if is_command else build_app_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return args.handler(args)
+    except (NemoError, RunFailed) as error:
+        print(f"nemo-tui: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nemo-tui: interrupted", file=sys.stderr)
+        return 130

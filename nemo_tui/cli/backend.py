@@ -1,0 +1,46 @@
+"""Which backend a command talks to: the cloud (default), another URL (`--api`), or the local engine
+started in this process (`--local`) on a free loopback port with its data in the user data dir."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from nemo_tui.config import Settings
+
+
+@dataclass(frozen=True)
+class Backend:
+    settings: Settings
+    label: str
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--local", action="store_true", help="start the local engine in-process and use it"
+    )
+    where.add_argument("--api", metavar="URL", help="the API base URL (default: the cloud)")
+    parser.add_argument("--skill", metavar="ID", help="the skill profile to use (see `config`)")
+
+
+@contextmanager
+def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
+    """Settings pointed at the chosen backend; the local engine runs until the block ends."""
+    overrides: dict[str, object] = {}
+    if getattr(args, "skill", None):
+        overrides["skill"] = args.skill
+    if getattr(args, "api", None):
+        overrides["api_base"] = args.api
+    if not getattr(args, "local", False):
+        settings = Settings(**overrides)
+        yield Backend(settings, "local" if settings.is_local else "cloud")
+        return
+    # Imported here: only --local pays for the engine's start-up (uvicorn, PyAV, SQLite).
+    from nemo_tui.engine.server import start_in_process
+    from nemo_tui.engine.settings import EngineSettings
+
+    with start_in_process(EngineSettings()) as engine:
+        yield Backend(Settings(api_base=engine.base_url, **overrides), "local")
