@@ -55,7 +55,9 @@ def start_engine(data_dir: Path) -> Iterator[Callable[..., RunningEngine]]:
     running: list[RunningEngine] = []
 
     def start(**overrides: Any) -> RunningEngine:
-        engine = start_in_process(engine_settings(overrides.pop("data_dir", data_dir), **overrides))
+        folder = overrides.pop("data_dir", data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        engine = start_in_process(engine_settings(folder, **overrides))
         running.append(engine)
         return engine
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.transport import MemoryCredentials
-from nemo_tui.engine.server import RunningEngine, start_in_process
-from nemo_tui.engine.settings import EngineSettings
+from nemo_tui.engine.server import RunningEngine
 
 
 class Sleeps:
@@ -25,37 +23,22 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def engine_settings(data_dir: Path, **overrides: object) -> EngineSettings:
-    values: dict[str, object] = {
-        "data_dir": data_dir,
-        "seed": 7,
-        "chunk_delay": 0.0,
-        "silent_share": 0.0,
-        "keepalive_seconds": 0.05,
-        "render_preset": "ultrafast",
-    }
-    values.update(overrides)
-    return EngineSettings(**values)
+@pytest.fixture
+def engine(start_engine: Callable[..., RunningEngine]) -> RunningEngine:
+    return start_engine()
 
 
 @pytest.fixture
-def engine(data_dir: Path) -> Iterator[RunningEngine]:
-    with start_in_process(engine_settings(data_dir)) as running:
-        yield running
-
-
-@pytest.fixture
-def make_engine(tmp_path: Path) -> Iterator[Callable[..., RunningEngine]]:
+def make_engine(
+    start_engine: Callable[..., RunningEngine], tmp_path: Path
+) -> Callable[..., RunningEngine]:
     """Start an engine with other settings (e.g. `initial_credits=0`); stopped after the test."""
-    with ExitStack() as running:
-        numbers = itertools.count(1)
+    numbers = itertools.count(1)
 
-        def start(**overrides: object) -> RunningEngine:
-            folder = tmp_path / f"engine-{next(numbers)}"
-            folder.mkdir()
-            return running.enter_context(start_in_process(engine_settings(folder, **overrides)))
+    def start(**overrides: object) -> RunningEngine:
+        return start_engine(data_dir=tmp_path / f"engine-{next(numbers)}", **overrides)
 
-        yield start
+    return start
 
 
 @pytest.fixture
