@@ -150,7 +150,11 @@ class NemoApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(self.skill.id, self.backend, id="header")
-        yield Tabs(*(Tab(name.capitalize(), id=f"tab-{name}") for name in PANES), id="pane-tabs")
+        yield Tabs(
+            *(Tab(name.capitalize(), id=f"tab-{name}") for name in PANES),
+            active="tab-chat",
+            id="pane-tabs",
+        )
         with Container(id="panes"):
             yield FilePane(self.path, id="files")
             yield ChatPane(self.skill, id="chat")
@@ -162,7 +166,6 @@ class NemoApp(App[int]):
         self.theme = self._initial_theme
         if self._keymap:
             self.set_keymap(self._keymap)
-        self.query_one(Tabs).active = "tab-chat"
         self._mark_active_pane("chat")
         self.query_one(ChatInput).focus()
         if self._core_factory is not None:

@@ -241,10 +241,11 @@ class ChatLog(VerticalScroll):
         self, turn_id: str, text: str, summary: str | None, cancelled: bool
     ) -> None:
         turn = self._turns.pop(turn_id, None)
-        if turn is not None and turn.stream is not None:
+        if turn is not None and turn.stream is not None and turn.markdown is not None:
             await turn.stream.stop()
-            if turn.markdown is not None and text and text != turn.text:
-                await turn.markdown.update(text)
+            # One full render of the final text: stopping a stream while an append is in flight
+            # can leave the last fragments unrendered, and the final text is what must show.
+            await turn.markdown.update(text or turn.text)
         if turn is not None and turn.still_working is not None:
             turn.still_working.remove()
         if cancelled:

@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DirectoryTree, Label, ProgressBar, Static, Tree
 from textual.widgets.directory_tree import DirEntry
-from textual.worker import get_current_worker
 from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
 
 from nemo_tui.core.updates import UploadProgress
 from nemo_tui.skills import media_kind_of
@@ -219,7 +219,7 @@ class UploadRow(Vertical):
     def __init__(self, path: Path) -> None:
         super().__init__(classes="upload-row")
         self.path = path
-        # Built here, not in compose, so progress that arrives before the row is mounted still lands.
+        # Built here, not in compose: progress that arrives before the row is mounted still lands.
         self._name = Label(path.name, classes="upload-name")
         self._bar = ProgressBar(total=100, show_eta=False, classes="upload-bar")
 

@@ -1,5 +1,5 @@
-"""Pictures as terminal text: images, a clip's frame and a strip of an MP4's frames, drawn with the
-upper half block (foreground = top pixel, background = bottom pixel), so they work over any SSH link.
+"""Pictures as terminal text: images, a clip's frame and a strip of an MP4's frames, drawn with
+the upper half block (foreground = top pixel, background = bottom pixel): they work over any SSH.
 
 Everything here reads files and decodes, so callers run it in a thread worker, never on the UI loop.
 """

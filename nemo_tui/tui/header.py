@@ -1,6 +1,6 @@
 """The one-line header: the active skill, the backend, the session and the connection state.
 
-It is fed `Connection` updates and the skill id; it has no way to see the token, so it cannot show it.
+It is fed `Connection` updates and the skill id; it never sees the token, so it cannot show it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def short_session(session_id: str | None) -> str:
 
 
 class SessionHeader(Static):
-    """`nemo-tui ● ready  skill X  backend Y  session Z`: the state first, so it survives 80 columns."""
+    """`nemo-tui ● ready  skill X  backend Y  session Z`: state first, so it survives 80 columns."""
 
     def __init__(self, skill_id: str, backend: str, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,7 +1,8 @@
 """Slash commands typed in the chat input: what they are, how they parse, and the /help text.
 
 Anything that does not start with `/` is chat and goes to the controller, which routes intents
-("export", "credits", ...) itself; slash commands are the explicit, typo-proof way to the same actions.
+("export", "credits", ...) itself; slash commands are the explicit, typo-proof way to the same
+actions.
 """
 
 from __future__ import annotations

@@ -23,16 +23,14 @@ STRIP_FRAMES = 6
 
 
 def credits_text(credits: Credits | None) -> Text:
+    """`Credits 94 / 100 (2 frozen)`: available of total, and what running jobs hold."""
     if credits is None:
-        return Text("Credits: …", "dim")
+        return Text("Credits …", "dim")
     return Text.assemble(
         ("Credits ", "bold"),
         (str(credits.available), "bold green" if credits.available else "bold red"),
-        (" available · ", "dim"),
-        str(credits.frozen),
-        (" frozen · ", "dim"),
-        str(credits.total),
-        (" total", "dim"),
+        f" / {credits.total}",
+        (f" ({credits.frozen} frozen)", "dim"),
     )
 
 

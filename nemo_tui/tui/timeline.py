@@ -83,7 +83,11 @@ class TimelineTree(Tree[str]):
 
     @staticmethod
     def _label(text: str, changed: bool) -> Text:
-        return Text(text, HIGHLIGHT_STYLE if changed else "")
+        label = Text(text)
+        if changed:
+            # A span, not the base style: the tree keeps spans when it processes a label.
+            label.stylize(HIGHLIGHT_STYLE)
+        return label
 
 
 class TrackBars(Widget):
