@@ -32,11 +32,7 @@ HAS_AUDIO = {"create-a-video-using-ai", "ai-video-maker-gratis"}
 
 
 def cli_env(app_dirs: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("NEMO_")
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
     env.update(
         NEMO_CONFIG_DIR=str(app_dirs / "config"),
         NEMO_STATE_DIR=str(app_dirs / "state"),
