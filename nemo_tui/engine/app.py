@@ -13,10 +13,12 @@ from contextlib import asynccontextmanager, suppress
 from python_multipart.exceptions import MultipartParseError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from nemo_tui.engine import routes_account, routes_chat, routes_media, routes_render
+from nemo_tui.engine.faults import FaultMiddleware, parse_rules
 from nemo_tui.engine.jobs import RenderQueue
 from nemo_tui.engine.routes_common import ApiError, EngineContext, error_response
 from nemo_tui.engine.settings import EngineSettings
@@ -85,4 +87,6 @@ def create_app(settings: EngineSettings) -> Starlette:
             ClientDisconnect: _client_gone,
         },
         lifespan=lifespan,
+        # Off (no rules) unless a test or `NEMO_ENGINE_FAULTS` turns faults on.
+        middleware=[Middleware(FaultMiddleware, rules=parse_rules(settings.faults))],
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nemo_tui.engine.faults import parse_rules
 
 WEEK_SECONDS = 7 * 24 * 3600
 
@@ -42,6 +44,14 @@ class EngineSettings(BaseSettings):
     max_concurrent_renders: int = Field(default=1, ge=1)
     render_preset: str = "veryfast"
     render_crf: int = Field(default=20, ge=0, le=51)
+    # Fault rules for tests (see `nemo_tui.engine.faults`): JSON, off when unset.
+    faults: str | None = None
+
+    @field_validator("faults")
+    @classmethod
+    def _faults_parse(cls, value: str | None) -> str | None:
+        parse_rules(value)
+        return value
 
     @property
     def media_dir(self) -> Path:

@@ -1,0 +1,142 @@
+"""What the hardening tests share: fault rules as the engine reads them, a session controller
+pointed at an engine, readers for the updates it emits, the engine's own record of messages, and
+`nemo-tui serve` as a separate process that a test may kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from nemo_tui.config import Settings
+from nemo_tui.core.controller import SessionController
+from nemo_tui.core.updates import AgentText, Update
+from nemo_tui.engine.store import Store
+
+TYPICAL = "turn these photos and audio into a 6-second promotional video with transitions"
+STARTUP_SECONDS = 30.0
+
+
+def faults(*rules: dict[str, Any]) -> str:
+    """The `faults` setting for these rules."""
+    return json.dumps(list(rules))
+
+
+def controller_for(
+    base_url: str, app_dirs: Path, updates: list[Update], **overrides: Any
+) -> SessionController:
+    """A controller on `base_url` that polls fast and renders 180-pixel-high files."""
+    settings = Settings(
+        api_base=base_url,
+        download_dir=app_dirs / "exports",
+        render_poll_interval=0.05,
+        state_poll_interval=0.05,
+        rate_limit_wait=0.05,
+    )
+    return SessionController(
+        settings,
+        updates.append,
+        backend_label="local",
+        state_dir=app_dirs / "state",
+        output_height=180,
+        **overrides,
+    )
+
+
+def of_type(updates: list[Update], kind: type) -> list[Any]:
+    return [update for update in updates if isinstance(update, kind)]
+
+
+def shown_text(updates: list[Update], turn_id: str) -> str:
+    """The agent's text as a chat view shows it after applying every delta of the turn."""
+    text = ""
+    for update in of_type(updates, AgentText):
+        if update.turn_id == turn_id:
+            text = update.delta if update.replace else text + update.delta
+    return text
+
+
+def recorded_messages(data_dir: Path, session_id: str | None) -> list[str]:
+    """Every message the engine received for the session, from its own database."""
+    assert session_id is not None
+    store = Store(data_dir / "engine.sqlite3", data_dir / "media")
+    try:
+        return store.messages(session_id)
+    finally:
+        store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def engine_env(**extra: str) -> dict[str, str]:
+    """The environment of an engine process: fast, reproducible, every edit answered in text."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
+    env.update(
+        NEMO_ENGINE_SEED="7",
+        NEMO_ENGINE_SILENT_SHARE="0",
+        NEMO_ENGINE_CHUNK_DELAY="0",
+        NEMO_ENGINE_KEEPALIVE_SECONDS="0.05",
+        NEMO_ENGINE_RENDER_PRESET="ultrafast",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class EngineProcess:
+    process: subprocess.Popen[str]
+    url: str
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+@contextmanager
+def serve(data_dir: Path, port: int, **env: str) -> Iterator[EngineProcess]:
+    """`python -m nemo_tui serve --data D --port P` until the block ends or the test kills it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "serve", "--data", str(data_dir), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=engine_env(**env),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{url}/health", trust_env=False).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the engine process exited at start-up"
+            assert time.monotonic() < deadline, "the engine did not come up"
+            time.sleep(0.05)
+        yield EngineProcess(process, url)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
