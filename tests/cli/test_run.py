@@ -143,6 +143,9 @@ def test_the_token_appears_nowhere(
 
     assert runs[0].returncode == 0, runs[0].stderr
     assert "NEMO_TOKEN" in runs[1].stdout and "nmv_" in runs[1].stdout
+    # `config` says where everything lives.
+    for folder in ("config", "state", "engine"):
+        assert str(app_dirs / folder) in runs[1].stdout
     assert "available" in runs[2].stdout
     assert "Timeline" in runs[3].stdout
     for run in runs:
