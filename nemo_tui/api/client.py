@@ -58,6 +58,7 @@ from nemo_tui.api.transport import (
     MemoryCredentials,
     Sleep,
     Transport,
+    parse_answer,
 )
 from nemo_tui.api.uploads import MultipartBody, ProgressCallback, check_files
 from nemo_tui.skills import DEFAULT_SKILL_ID
@@ -161,6 +162,16 @@ class NemoClient:
         return str(self._transport.base).rstrip("/")
 
     @property
+    def on_token_renewed(self) -> Callable[[], None] | None:
+        """Called (no arguments, never the token) after a rejected anonymous token was replaced
+        and before the call is repeated."""
+        return self._transport.on_token_renewed
+
+    @on_token_renewed.setter
+    def on_token_renewed(self, callback: Callable[[], None] | None) -> None:
+        self._transport.on_token_renewed = callback
+
+    @property
     def anonymous(self) -> bool:
         """True when the client runs on an anonymous token rather than the user's NEMO_TOKEN."""
         return self._transport.anonymous
@@ -195,19 +206,19 @@ class NemoClient:
         data = await self._transport.request(
             "POST", "/api/tasks/me/with-session/nemo_agent", json_body=body
         )
-        session = SessionInfo.model_validate(data)
+        session = parse_answer(SessionInfo, data, "new session")
         self._tasks[session.session_id] = session.task_id
         return session
 
     async def credits(self) -> Credits:
         data = await self._transport.request("GET", "/api/credits/balance/simple", idempotent=True)
-        return Credits.model_validate(data)
+        return parse_answer(Credits, data, "credits")
 
     async def state(self, session_id: str) -> SessionState:
         data = await self._transport.request(
             "GET", f"/api/state/nemo_agent/me/{session_id}/latest", idempotent=True
         )
-        state = SessionState.model_validate(data)
+        state = parse_answer(SessionState, data, "session state")
         if state.task_id:
             self._tasks[session_id] = state.task_id
         return state
@@ -216,7 +227,7 @@ class NemoClient:
         """The registration link for an anonymous user (SPEC 2); `claim_url` is always filled."""
         body = ClaimRequest(task_id=task_id, session_id=session_id).to_wire()
         data = await self._transport.request("POST", "/api/auth/claim-token", json_body=body)
-        claim = ClaimToken.model_validate(data)
+        claim = parse_answer(ClaimToken, data, "claim link")
         if not claim.claim_url:
             claim.claim_url = CLAIM_URL.format(claim_token=claim.claim_token)
         return claim
@@ -300,7 +311,7 @@ class NemoClient:
             )
         except NoCredits as error:
             raise await self._with_claim_link(error, session_id) from None
-        return UploadResult.model_validate(data)
+        return parse_answer(UploadResult, data, "upload")
 
     async def upload_urls(self, session_id: str, urls: Sequence[str]) -> UploadResult:
         body = UrlUploadRequest(urls=list(urls)).to_wire()
@@ -310,7 +321,7 @@ class NemoClient:
             json_body=body,
             timeout=UPLOAD_TIMEOUT,
         )
-        return UploadResult.model_validate(data)
+        return parse_answer(UploadResult, data, "upload")
 
     # --- renders -----------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from nemo_tui.api.errors import ServerError
 from nemo_tui.api.models import RenderOutput, RenderState, RenderStatus
 
@@ -69,7 +71,10 @@ def _unwrap(payload: Any) -> dict[str, Any]:
 def _output(body: dict[str, Any]) -> RenderOutput | None:
     output = body.get("output")
     if isinstance(output, dict) and output.get("url"):
-        return RenderOutput.model_validate(output)
+        try:
+            return RenderOutput.model_validate(output)
+        except ValidationError:
+            raise ServerError("The render service answered with an unusable output.") from None
     url = body.get("outputUrl") or body.get("output_url")
     if isinstance(output, str) and output:
         url = url or output

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from nemo_tui.api.errors import (
     AuthError,
@@ -50,6 +51,7 @@ _CLIENT_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 _TOKEN_SHAPE = re.compile(r"nmv_[A-Za-z0-9_\-]{4,}")
 
 T = TypeVar("T")
+Model = TypeVar("Model", bound=BaseModel)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -184,6 +186,19 @@ def unwrap(status: int, body: bytes, *, anonymous: bool, token: str | None = Non
     return payload
 
 
+def parse_answer(model: type[Model], data: Any, what: str) -> Model:
+    """`data` as `model`. An answer of the wrong shape (a draft whose tracks are not a list, say)
+    is the server's fault, so it is a `ServerError` like malformed JSON, never pydantic's own."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the answer"
+        raise ServerError(
+            f"The server sent a malformed {what} answer ({where}: {first['msg']})."
+        ) from None
+
+
 def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
@@ -211,6 +226,8 @@ class Transport:
         self._rate_limit_wait = rate_limit_wait
         self._sleep = sleep
         self._backoff = backoff
+        # Called after an expired anonymous token was replaced, so the app can say so in a line.
+        self.on_token_renewed: Callable[[], None] | None = None
         self._token_lock = asyncio.Lock()
         self.http = httpx.AsyncClient(
             base_url=self.base,
@@ -269,7 +286,7 @@ class Transport:
                 await self._sleep(self._rate_limit_wait)
                 continue
             data = unwrap(response.status_code, response.content, anonymous=True)
-            token = AnonymousToken.model_validate(data).token
+            token = parse_answer(AnonymousToken, data, "anonymous token").token
             self._credentials.set_token(token)
             log.info("acquired an anonymous token")
             return token
@@ -438,6 +455,8 @@ class Transport:
                     raise AuthError(f"{exc} A fresh anonymous token was rejected too.") from None
                 reauthed = True
                 await self._renew_token(token)
+                if self.on_token_renewed is not None:
+                    self.on_token_renewed()
             except RateLimited:
                 if waited:
                     raise
