@@ -87,6 +87,7 @@ class SessionController:
         self._upload_hint = upload_hint
         self._output_height = output_height
         self._client = client or open_client(settings)
+        self._client.on_token_renewed = self._token_renewed
         self._memory_file = MemoryFile(
             state_dir or default_state_dir(),
             backend_key(settings.api_base, local=settings.is_local),
@@ -354,6 +355,9 @@ class SessionController:
     def _remember(self, role: ChatRole, text: str) -> None:
         self.memory.history.append(ChatEntry(role, text))
         self._save()
+
+    def _token_renewed(self) -> None:
+        self._notice("The access token was no longer valid; got a new one and carried on.")
 
     def _notice(self, text: str, level: NoticeLevel = "info") -> None:
         self._emit(Notice(text, level))
