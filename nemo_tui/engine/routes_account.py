@@ -61,7 +61,7 @@ async def anonymous_token(request: Request) -> Response:
     answer = AnonymousToken(
         token=token,
         user_id=user_id,
-        credits=settings.initial_credits,
+        credits=engine.store.credits(user_id).available,
         expires_at=datetime.fromtimestamp(expires, UTC).isoformat(timespec="seconds"),
     )
     return ok(answer.to_wire())

@@ -187,17 +187,26 @@ class Store:
     def create_anonymous_user(
         self, client_id: str, credits: int, lifetime_seconds: float
     ) -> tuple[str, str, float]:
-        """A new user with `credits`, and a token for it. Returns (token, user_id, expires)."""
+        """A token for the anonymous user of `client_id`, a new user with `credits` the first
+        time. A client whose token expired gets a new token for the same user, so its sessions
+        and credits survive the re-auth of SPEC 2. Returns (token, user_id, expires)."""
         now = time.time()
-        user_id = f"anon_{uuid.uuid4().hex[:16]}"
         token = f"nmv_usr_{secrets.token_urlsafe(32)}"
         expires = now + lifetime_seconds
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO users (user_id, created, credits_total, credits_available)"
-                " VALUES (?, ?, ?, ?)",
-                (user_id, now, credits, credits),
-            )
+            known = db.execute(
+                "SELECT user_id FROM tokens WHERE client_id = ? ORDER BY created DESC LIMIT 1",
+                (client_id,),
+            ).fetchone()
+            if known is not None:
+                user_id = known["user_id"]
+            else:
+                user_id = f"anon_{uuid.uuid4().hex[:16]}"
+                db.execute(
+                    "INSERT INTO users (user_id, created, credits_total, credits_available)"
+                    " VALUES (?, ?, ?, ?)",
+                    (user_id, now, credits, credits),
+                )
             db.execute(
                 "INSERT INTO tokens (token_sha256, user_id, client_id, created, expires)"
                 " VALUES (?, ?, ?, ?, ?)",
