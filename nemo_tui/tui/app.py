@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
@@ -63,9 +64,12 @@ class SessionCore(Protocol):
     skill: Skill
     session_id: str | None
 
+    @property
+    def history(self) -> list[ChatEntry]: ...
+
     async def start(self) -> list[str]: ...
-    async def say(self, text: str) -> None: ...
-    async def upload(self, paths: list[Path]) -> None: ...
+    async def say(self, text: str) -> str | None: ...
+    async def upload(self, paths: list[Path]) -> int: ...
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
     async def refresh_credits(self) -> None: ...
@@ -277,7 +281,9 @@ class NemoApp(App[int]):
 
     async def _start_session(self) -> None:
         assert self.core is not None
-        for render_id in await self.core.start():
+        pending = await self.core.start()
+        self.query_one(ChatPane).log_view.restore(self.core.history)
+        for render_id in pending:
             self.follow_render(render_id)
 
     def follow_render(self, render_id: str) -> None:
@@ -310,7 +316,13 @@ class NemoApp(App[int]):
         if chat.log_view.turn_running():
             self.emit(Notice("The agent is still answering: wait, or press Escape to stop it."))
             return
-        self._call(lambda core: core.say(text), "sse", "chat turn")
+        self._call(lambda core: self._say(core, text), "sse", "chat turn")
+
+    async def _say(self, core: SessionCore, text: str) -> None:
+        # "export" / "send me the video" typed as chat comes back as a render id to follow.
+        render_id = await core.say(text)
+        if render_id is not None:
+            self.follow_render(render_id)
 
     def upload(self, paths: list[Path]) -> None:
         if self._need_core() is None:
@@ -350,12 +362,13 @@ class NemoApp(App[int]):
         if skill is None:
             self.emit(Notice(f"No skill {skill_id}: choose one with /help.", "warning"))
             return
-        if self.core is not None:
-            self.core.switch_skill(skill_id)
         self.skill = skill
         self.query_one(SessionHeader).show_skill(skill.id)
         self.query_one(ChatPane).show_skill(skill)
-        self.emit(Notice(f"Skill is now {skill.id}: {skill.title}. {skill.tip}"))
+        if self.core is not None:
+            self.core.switch_skill(skill_id)  # it says so in the chat
+        else:
+            self.emit(Notice(f"Skill: {skill.title}."))
 
     def action_help(self) -> None:
         keys = [

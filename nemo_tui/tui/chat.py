@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
+from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
 
@@ -182,6 +183,16 @@ class ChatLog(VerticalScroll):
         surplus = len(self.children) - MAX_WIDGETS
         if surplus > 0:
             self.remove_children(list(self.children[:surplus]))
+
+    def restore(self, history: list[ChatEntry]) -> None:
+        """The chat of a resumed session, as it was (only the newest entries fit the cap)."""
+        for entry in history[-MAX_WIDGETS:]:
+            if entry.role == "user":
+                self.add_user(entry.text)
+            elif entry.role == "agent":
+                self.add_markdown(entry.text)
+            else:
+                self.add_notice(entry.text)
 
     def add_user(self, text: str) -> None:
         self.add(UserLine(text))

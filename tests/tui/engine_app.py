@@ -1,0 +1,133 @@
+"""The real app on the real local engine, for Pilot tests: a controller per app over loopback HTTP,
+key helpers that drive the panes the way a person does, and a PyAV look at the MP4 that lands."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+from textual.pilot import Pilot
+
+from nemo_tui.api.intents import GuiHints
+from nemo_tui.config import Settings
+from nemo_tui.core.controller import SessionController
+from nemo_tui.core.updates import Update
+from nemo_tui.skills import SKILLS_BY_ID
+from nemo_tui.tui.app import NemoApp
+from nemo_tui.tui.chat import ChatLog, UserLine
+from nemo_tui.tui.files import MediaTree
+
+from .helpers import screen_text
+
+OUTPUT_HEIGHT = 180
+
+
+def engine_app(base_url: str, skill_id: str, folder: Path, downloads: Path) -> NemoApp:
+    """The app as the CLI builds it, pointed at an engine, rendering 180-pixel-high files."""
+    settings = Settings(api_base=base_url, skill=skill_id, download_dir=downloads)
+
+    def controller(emit: Callable[[Update], None]) -> SessionController:
+        return SessionController(
+            settings,
+            emit,
+            backend_label="local",
+            hints=GuiHints.for_tui(),
+            upload_hint="select files in the file pane (space) and press u",
+            output_height=OUTPUT_HEIGHT,
+        )
+
+    return NemoApp(folder, skill=SKILLS_BY_ID[skill_id], backend="local", core_factory=controller)
+
+
+async def wait_until(
+    pilot: Pilot[object], condition: Callable[[], bool], what: str, timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out waiting for {what}; the screen:\n{screen_text(pilot.app)}"
+            )
+        await pilot.pause(0.05)
+
+
+def busy(app: NemoApp, group: str) -> bool:
+    """Whether a worker of `group` is still pending or running."""
+    return any(worker.group == group and not worker.is_finished for worker in app.workers)
+
+
+async def wait_ready(pilot: Pilot[object], app: NemoApp) -> None:
+    await wait_until(pilot, lambda: app.core is not None and not busy(app, "session"), "start-up")
+    assert app.core is not None and app.core.session_id is not None
+
+
+async def select_files(pilot: Pilot[object], app: NemoApp, names: list[str]) -> None:
+    """Go to the file pane (F2), walk the tree with the arrow keys and press space on each file."""
+    await pilot.press("f2")
+    tree = app.query_one(MediaTree)
+    await wait_until(pilot, lambda: len(tree.root.children) > 0, "the folder listing")
+    for name in names:
+        for _ in range(len(tree.root.children) + 2):
+            node = tree.cursor_node
+            if node is not None and node.data is not None and node.data.path.name == name:
+                break
+            await pilot.press("down" if _position(tree, name) > tree.cursor_line else "up")
+        await pilot.press("space")
+    assert [path.name for path in tree.selected] == names
+
+
+def _position(tree: MediaTree, name: str) -> int:
+    for node in tree.root.children:
+        if node.data is not None and node.data.path.name == name:
+            return node.line
+    raise AssertionError(f"{name} is not in the file pane")
+
+
+async def send(pilot: Pilot[object], app: NemoApp, text: str) -> None:
+    """Type a message in the chat input (F3) and press enter."""
+    await pilot.press("f3")
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+async def wait_turn(pilot: Pilot[object], app: NemoApp, text: str, timeout: float = 60) -> None:
+    """Wait for the turn that `text` started to be over (it may be over before a poll sees it)."""
+    log = app.query_one(ChatLog)
+    await wait_until(
+        pilot,
+        lambda: any(text in str(line.content) for line in log.query(UserLine)),
+        "the message in the chat",
+        timeout,
+    )
+    await wait_until(
+        pilot,
+        lambda: not log.turn_running() and not busy(app, "sse"),
+        "the turn to finish",
+        timeout,
+    )
+
+
+@dataclass(frozen=True)
+class Mp4Facts:
+    video_codec: str
+    width: int
+    height: int
+    duration: float
+    audio_codec: str | None
+
+
+def mp4_facts(path: Path) -> Mp4Facts:
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        audio = next(iter(container.streams.audio), None)
+        frames = sum(1 for _ in container.decode(video))
+        return Mp4Facts(
+            video_codec=video.codec_context.name,
+            width=video.codec_context.width,
+            height=video.codec_context.height,
+            duration=(container.duration or 0) / av.time_base if frames else 0.0,
+            audio_codec=audio.codec_context.name if audio is not None else None,
+        )
