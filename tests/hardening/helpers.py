@@ -34,9 +34,9 @@ def faults(*rules: dict[str, Any]) -> str:
 
 
 def controller_for(
-    base_url: str, app_dirs: Path, updates: list[Update], **overrides: Any
+    base_url: str, app_dirs: Path, updates: list[Update], output_height: int | None = 180
 ) -> SessionController:
-    """A controller on `base_url` that polls fast and renders 180-pixel-high files."""
+    """A controller on `base_url` that polls fast and renders small files (180 pixels high)."""
     settings = Settings(
         api_base=base_url,
         download_dir=app_dirs / "exports",
@@ -49,8 +49,7 @@ def controller_for(
         updates.append,
         backend_label="local",
         state_dir=app_dirs / "state",
-        output_height=180,
-        **overrides,
+        output_height=output_height,
     )
 
 

@@ -1,0 +1,169 @@
+"""Processes killed at the worst moment, with SIGKILL, and started again: the engine in the middle
+of a render (the person is told it failed and offered to export again, nothing partial lands in
+the downloads folder) and `nemo-tui run` in the middle of a download (the next start resumes it
+with a Range request and the file is byte for byte the engine's)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nemo_tui.api.errors import ServerError
+from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
+from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.store import Store
+
+from .helpers import controller_for, engine_env, faults, free_port, of_type, serve
+
+pytestmark = pytest.mark.slow
+
+DOWNLOAD_ROUTE = "/api/render/proxy/*/download"
+SLIDESHOW = "create a slideshow video from these images"
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+async def async_wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
+
+
+def pending_in_memory(app_dirs: Path) -> list[str]:
+    """The render ids the app has persisted as still in flight."""
+    memory = json.loads((app_dirs / "state" / "local.json").read_text())
+    return [render["render_id"] for render in memory["renders"]]
+
+
+async def test_engine_killed_mid_render_the_job_fails_and_export_is_offered_again(
+    app_dirs: Path, data_dir: Path, photos: list[Path]
+) -> None:
+    port = free_port()
+    updates: list[Update] = []
+    with serve(data_dir, port) as engine:
+        # Full-size output (1080p with motion), so the render is still running when it is killed.
+        controller = controller_for(engine.url, app_dirs, updates, output_height=None)
+        await controller.start()
+        await controller.upload(photos)
+        await controller.say("turn these photos into a 30-second promotional video, slow zoom in")
+        render_id = await controller.submit_export()
+        assert render_id is not None
+        following = asyncio.create_task(controller.follow_render(render_id))
+        await async_wait_for(
+            lambda: (
+                any(u.status == "processing" for u in of_type(updates, RenderProgress))
+                and any(".tmp." in p.name for p in (data_dir / "renders").iterdir())
+            ),
+            "the render to start writing",
+        )
+        engine.kill()
+        with pytest.raises(ServerError) as caught:
+            await following
+        assert "Cannot reach" in str(caught.value) and "\n" not in str(caught.value)
+        # The app still knows the job: nothing is orphaned while the engine is down.
+        assert controller.pending_renders == [render_id] == pending_in_memory(app_dirs)
+
+    with serve(data_dir, port):
+        updates.clear()
+        assert await controller.follow_render(render_id) is None
+
+    # One poll after the restart says it failed, and the person is offered to export again.
+    progress = of_type(updates, RenderProgress)
+    assert [(p.status, p.error) for p in progress] == [
+        ("failed", "interrupted by an engine restart; export again")
+    ]
+    errors = [n.text for n in of_type(updates, Notice) if n.level == "error"]
+    assert len(errors) == 1 and render_id in errors[0] and errors[0].endswith("export again.")
+    assert controller.pending_renders == [] == pending_in_memory(app_dirs)
+    exports = app_dirs / "exports"
+    assert not exports.exists() or list(exports.iterdir()) == []
+    assert not [p for p in (data_dir / "renders").iterdir() if ".tmp." in p.name]
+    await controller.aclose()
+
+
+def test_app_killed_mid_download_resumes_with_range_and_is_byte_identical(
+    start_engine: Callable[..., RunningEngine],
+    app_dirs: Path,
+    photos: list[Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The first download trickles, so the app is killed with part of the file on disk.
+    engine = start_engine(
+        faults=faults({"path": DOWNLOAD_ROUTE, "bytes_per_second": 8000, "times": 1})
+    )
+    exports = app_dirs / "exports"
+    env = engine_env(
+        NEMO_CONFIG_DIR=str(app_dirs / "config"),
+        NEMO_STATE_DIR=str(app_dirs / "state"),
+        NEMO_DOWNLOAD_DIR=str(exports),
+        NEMO_RENDER_POLL_INTERVAL="0.05",
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "run", "--api", engine.base_url, "--height", "180",
+         "--files", *map(str, photos), "--say", SLIDESHOW, "--say", "export"],
+        env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(
+            lambda: (
+                any(p.stat().st_size > 0 for p in exports.glob("*.part")) or app.poll() is not None
+            ),
+            "part of the download on disk",
+        )
+        assert app.poll() is None, app.communicate()[1]
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        if app.stderr is not None:
+            app.stderr.close()
+    [part] = exports.glob("*.part")
+    kept = part.stat().st_size
+    [render_id] = pending_in_memory(app_dirs)
+    assert render_id in part.name
+
+    async def resume() -> tuple[list[str], Path | None, list[Update]]:
+        updates: list[Update] = []
+        controller = controller_for(engine.base_url, app_dirs, updates)
+        try:
+            pending = await controller.start()
+            return pending, await controller.follow_render(render_id), updates
+        finally:
+            await controller.aclose()
+
+    with caplog.at_level(logging.DEBUG, logger="nemo_tui.api.transport"):
+        pending, path, updates = asyncio.run(resume())
+
+    assert pending == [render_id]
+    assert path is not None and path == part.with_name(part.name.removesuffix(".part"))
+    assert not part.exists()
+    assert f"GET /api/render/proxy/{render_id}/download -> 206" in caplog.text
+    first = of_type(updates, DownloadProgress)[0]
+    assert first.received > kept
+    store = Store(engine.settings.database_path, engine.settings.media_dir)
+    try:
+        job = store.render(render_id)
+    finally:
+        store.close()
+    assert job is not None and job.output_path is not None
+    assert path.read_bytes() == job.output_path.read_bytes()
+    assert pending_in_memory(app_dirs) == []
