@@ -20,6 +20,8 @@ from nemo_tui.tui.files import human_size
 from nemo_tui.tui.halfblock import decode_frames, halfblock, side_by_side
 
 STRIP_FRAMES = 6
+# The narrowest frame worth drawing, in cells.
+FRAME_COLUMNS = 12
 
 
 def credits_text(credits: Credits | None) -> Text:
@@ -75,18 +77,24 @@ class RenderRow(Vertical):
 
 
 class FrameStrip(Static):
-    """Frames from a finished MP4, decoded in a thread and drawn as half blocks."""
+    """Frames from a finished MP4, decoded in a thread and drawn as half blocks, as many to a row
+    as fit at a readable size."""
 
     def show_video(self, path: Path) -> None:
-        columns = max((self.size.width - STRIP_FRAMES + 1) // STRIP_FRAMES, 4)
-        self._decode(path, columns)
+        self._decode(path, max(self.size.width, FRAME_COLUMNS))
 
     @work(thread=True, exclusive=True, group="frames", exit_on_error=False)
-    def _decode(self, path: Path, columns: int) -> None:
+    def _decode(self, path: Path, width: int) -> None:
         frames = decode_frames(path, STRIP_FRAMES)
-        pictures = [halfblock(frame, columns, max(columns * 9 // 32, 2)) for frame in frames]
-        strip = side_by_side(pictures)
-        strip.append(f"\n{path.name}", "dim")
+        per_row = max(1, min(len(frames), (width + 1) // (FRAME_COLUMNS + 1)))
+        columns = (width + 1) // per_row - 1
+        rows = max(columns * 9 // 32, 2)  # 16:9 at two pixels per row
+        pictures = [halfblock(frame, columns, rows) for frame in frames]
+        strip = Text()
+        for start in range(0, len(pictures), per_row):
+            strip.append_text(side_by_side(pictures[start : start + per_row]))
+            strip.append("\n")
+        strip.append(path.name, "dim")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.update, strip)
 
