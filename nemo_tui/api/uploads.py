@@ -24,9 +24,19 @@ def _megabytes(size: int) -> str:
     return f"{size / MB:.1f}".removesuffix(".0") + " MB"
 
 
+def display_name(path: Path) -> str:
+    """A file's name for a one-line message: control characters (a newline is legal in a file
+    name) are shown escaped, so a name can never break or forge a line of output."""
+    name = path.name or str(path)
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in name
+    )
+
+
 def check_file(path: Path, skill_id: str | None) -> FileProblem | None:
     """Why `path` cannot be uploaded for this skill, or None when it can."""
-    name = path.name or str(path)
+    name = display_name(path)
     if not path.exists():
         return FileProblem(path, "missing", f"{name} does not exist: check the path.")
     if path.is_dir():

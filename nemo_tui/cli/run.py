@@ -16,6 +16,7 @@ from typing import TextIO
 
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.intents import GuiHints
+from nemo_tui.api.uploads import display_name
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
@@ -85,11 +86,11 @@ class ConsolePrinter:
                 self._status(prefix + text)
             case UploadProgress(path=path, sent=sent, total=total, done=done, error=error):
                 if error:
-                    self.failed_uploads.append(path.name)
+                    self.failed_uploads.append(display_name(path))
                 elif done:
-                    self._status(f"uploaded {path.name}")
+                    self._status(f"uploaded {display_name(path)}")
                 else:
-                    self._bar(f"upload {path.name}", sent, total)
+                    self._bar(f"upload {display_name(path)}", sent, total)
             case RenderProgress(status=status, progress=progress, eta=eta):
                 left = f" {eta:.0f}s left" if eta is not None else ""
                 self._bar(f"render {status}{left}", progress, 100, plain_every=10)

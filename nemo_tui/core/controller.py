@@ -21,6 +21,7 @@ from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.summary import describe_diff, diff, summarize
+from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
 from nemo_tui.core.exports import export_filename, follow_render
 from nemo_tui.core.persistence import (
@@ -245,7 +246,7 @@ class SessionController:
                 await self._client.upload(session_id, [path], on_bytes)
             except NemoError as error:
                 self._emit(UploadProgress(path, 0, total, done=True, error=str(error)))
-                self._notice(f"{path.name}: {error}", "warning")
+                self._notice(f"{display_name(path)}: {error}", "warning")
                 continue
             accepted += 1
             self._emit(UploadProgress(path, total, total, done=True))
