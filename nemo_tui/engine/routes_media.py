@@ -69,9 +69,10 @@ async def media_file(request: Request) -> Response:
     media_id = request.path_params["media_id"]
     engine = engine_of(request)
     stored = engine.store.media(media_id)
-    if stored is not None:
-        owned_session(request, stored.session_id, user_id)
-    if stored is None or not stored.info.path.is_file():
+    session = engine.store.session(stored.session_id) if stored is not None else None
+    # Someone else's file is answered like a missing one: the answer must not name its session.
+    owned = session is not None and session.user_id == user_id
+    if stored is None or not owned or not stored.info.path.is_file():
         raise ApiError(404, f"media {media_id} not found")
     return FileResponse(stored.info.path)
 
