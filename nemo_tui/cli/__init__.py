@@ -2,23 +2,32 @@
 
 `nemo-tui [PATH]` opens the TUI; `serve`, `run`, `config`, `credits` and `state` are subcommands.
 Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
-traceback.
+traceback. So does a bug: its traceback could carry a token (in a message or a URL), so only its
+type and first line are printed, scrubbed; `NEMO_DEBUG=1` shows the whole traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from nemo_tui import __version__
 from nemo_tui.api.errors import NemoError
+from nemo_tui.api.transport import scrub
 from nemo_tui.cli.app import add_app_options, run_app
 from nemo_tui.cli.info import add_info_commands
 from nemo_tui.cli.run import RunFailed, add_run
 from nemo_tui.cli.serve import add_serve
+from nemo_tui.config import config_path
 
 SUBCOMMANDS = ("serve", "run", "config", "credits", "state")
+# sysexits' EX_SOFTWARE: an internal error.
+EXIT_BUG = 70
+MAX_ERROR_LENGTH = 300
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,3 +70,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nemo-tui: interrupted", file=sys.stderr)
         return 130
+    except ValidationError as error:
+        print(f"nemo-tui: {_bad_setting(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        if os.environ.get("NEMO_DEBUG"):
+            raise
+        print(f"nemo-tui: {_unexpected(error)}", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _bad_setting(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or error.title
+    return f"bad setting {where}: {first['msg']} (check {config_path()} and NEMO_* variables)"
+
+
+def _unexpected(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    detail = scrub(lines[0] if lines else "", os.environ.get("NEMO_TOKEN"))[:MAX_ERROR_LENGTH]
+    said = f": {detail}" if detail else ""
+    return (
+        f"unexpected error ({type(error).__name__}{said}); this is a bug in nemo-tui: "
+        "run again with NEMO_DEBUG=1 to see where it happened"
+    )
