@@ -21,7 +21,7 @@ def short_session(session_id: str | None) -> str:
 
 
 class SessionHeader(Static):
-    """`nemo-tui ● ready  skill X  backend Y  session Z`: state first, so it survives 80 columns."""
+    """`nemo-tui ● ready  SKILL · BACKEND · session ID`: the state first, so 80 columns keep it."""
 
     def __init__(self, skill_id: str, backend: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -48,11 +48,11 @@ class SessionHeader(Static):
                 (" nemo-tui ", "bold reverse"),
                 " ",
                 (f"{mark} {state}", colour),
-                ("  skill ", "dim"),
+                "  ",
                 (self.skill_id, "bold"),
-                ("  backend ", "dim"),
+                (" · ", "dim"),
                 connection.backend,
-                ("  session ", "dim"),
+                (" · session ", "dim"),
                 short_session(connection.session_id),
                 no_wrap=True,
                 overflow="ellipsis",

@@ -242,7 +242,7 @@ async def test_input_history_and_slash_commands(make_app: AppMaker) -> None:
         chat_input.value = "/skill image-no-generator"
         await pilot.press("enter")
         text = await shown(pilot)
-        assert "skill image-no-generator" in text, text
+        assert "  image-no-generator · local" in text, text
         assert "create a slideshow video" in text or "Image slideshow" in text, text
 
 

@@ -76,7 +76,7 @@ async def test_skill_workflow_through_the_ui(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot, app)
         text = await shown(pilot)
-        assert "● ready" in text and f"skill {workflow.skill}" in text, text
+        assert f"● ready  {workflow.skill} · local · session" in text, text
 
         if workflow.files:
             await select_files(pilot, app, list(workflow.files))
