@@ -170,6 +170,12 @@ class ChatLog(VerticalScroll):
     def on_mount(self) -> None:
         self.anchor()
 
+    async def on_unmount(self) -> None:
+        # A stream is a task of its own: end it with the log so none outlives the app.
+        for turn in self._turns.values():
+            if turn.stream is not None:
+                await turn.stream.stop()
+
     def show_skill(self, skill: Skill) -> None:
         self._skill = skill
         for examples in self.query(ExamplePrompts):
