@@ -27,6 +27,7 @@ import httpx
 
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import (
+    BadRequest,
     DownloadIncomplete,
     FileProblem,
     NoCredits,
@@ -348,9 +349,15 @@ class NemoClient:
         return normalize_render_status(data, render_id=request.id)
 
     async def render_status(self, render_id: str) -> RenderStatus:
-        data = await self._transport.request(
-            "GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True
-        )
+        """The job's status; `RenderFailed` when the server does not know the job (any more)."""
+        try:
+            data = await self._transport.request(
+                "GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True
+            )
+        except BadRequest as error:
+            if error.status != 404:
+                raise
+            raise RenderFailed(f"The render {render_id} is unknown to the server.") from None
         return normalize_render_status(data, render_id=render_id)
 
     async def wait_for_render(

@@ -121,8 +121,12 @@ class RateLimited(NemoError):
 
 
 class BadRequest(NemoError):
-    """The server refused the request as malformed (HTTP 400 or 422 on a route other than the
-    anonymous token, whose 400 the client handles itself)."""
+    """The server refused the request (an HTTP 4xx with no SPEC 8 meaning, such as 404 or 422;
+    the anonymous token's 400 the client handles itself). `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 class ServerError(NemoError):

@@ -147,7 +147,7 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
             f"The server failed (HTTP {status}){said}; try again in a moment.", transient=True
         )
     if 400 <= status < 500:
-        return BadRequest(f"The server refused the request (HTTP {status}){said}.")
+        return BadRequest(f"The server refused the request (HTTP {status}){said}.", status)
     return ServerError(f"The server answered with error code {code}{said}.")
 
 
