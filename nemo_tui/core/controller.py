@@ -277,9 +277,15 @@ class SessionController:
         """Follow a render to its MP4 on disk (`dest`, or a name of its own in the download
         folder). A failed render is reported, with the way to try again, and forgotten; an
         interrupted download keeps its `.part` and its id for a resume."""
+        pending = next((r for r in self.memory.renders if r.render_id == render_id), None)
+        if dest is None and pending is not None and pending.dest:
+            dest = Path(pending.dest)
         if dest is None:
             folder = self.settings.download_dir.expanduser()
             dest = folder / export_filename(self.draft.m.title, render_id)
+        if pending is not None and pending.dest != str(dest.absolute()):
+            pending.dest = str(dest.absolute())
+            self._save()
         try:
             path = await follow_render(
                 self._client, render_id, dest, self.settings.render_poll_seconds, self._emit
@@ -323,8 +329,12 @@ class SessionController:
     async def _create_session(self) -> None:
         language = self.memory.language or locale_language()
         info = await self._client.create_session(language)
+        # Renders in flight are the backend's jobs, not the session's: they stay to be fetched.
         self.memory = BackendMemory(
-            session_id=info.session_id, task_id=info.task_id, language=language
+            session_id=info.session_id,
+            task_id=info.task_id,
+            language=language,
+            renders=self.memory.renders,
         )
         self._save()
         self._set_draft(Draft())
@@ -332,10 +342,7 @@ class SessionController:
     async def _replace_lost_session(self) -> None:
         """SPEC 3: the backend lost the session. Keep showing the old timeline until the new
         session's state arrives, and say what happened."""
-        renders = self.memory.renders
         await self._create_session()
-        self.memory.renders = renders
-        self._save()
         self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
         self._notice("The previous session was not found on the backend; started a new one.")
 

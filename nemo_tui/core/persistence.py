@@ -30,10 +30,12 @@ class ChatEntry:
 
 @dataclass
 class PendingRender:
-    """A render submitted but not yet downloaded."""
+    """A render submitted but not yet downloaded. `dest` is where its file goes once following
+    began, so a restart finds the `.part` there and resumes it, whatever session is open then."""
 
     render_id: str
     session_id: str
+    dest: str | None = None
 
 
 @dataclass
