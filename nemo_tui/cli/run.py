@@ -151,7 +151,11 @@ async def run_headless(
         output_height=plan.output_height,
     )
     try:
-        await controller.start(fresh_session=True)
+        unfinished = await controller.start(fresh_session=True)
+        # An export an earlier run left half-downloaded (killed, say) is fetched first.
+        for render_id in unfinished:
+            printer(Notice(f"Resuming the unfinished export {render_id}."))
+            await controller.follow_render(render_id)
         if plan.files:
             await controller.upload(plan.files)
         for message in plan.messages:
