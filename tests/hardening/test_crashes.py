@@ -96,28 +96,14 @@ async def test_engine_killed_mid_render_the_job_fails_and_export_is_offered_agai
     await controller.aclose()
 
 
-def test_app_killed_mid_download_resumes_with_range_and_is_byte_identical(
-    start_engine: Callable[..., RunningEngine],
-    app_dirs: Path,
-    photos: list[Path],
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # The first download trickles, so the app is killed with part of the file on disk.
-    engine = start_engine(
-        faults=faults({"path": DOWNLOAD_ROUTE, "bytes_per_second": 8000, "times": 1})
-    )
+def kill_run_mid_download(base_url: str, app_dirs: Path, photos: list[Path], cwd: Path) -> Path:
+    """`nemo-tui run` exporting a slideshow, SIGKILLed once part of the file is on disk (the
+    engine must trickle its first download). Returns the `.part` it left."""
     exports = app_dirs / "exports"
-    env = engine_env(
-        NEMO_CONFIG_DIR=str(app_dirs / "config"),
-        NEMO_STATE_DIR=str(app_dirs / "state"),
-        NEMO_DOWNLOAD_DIR=str(exports),
-        NEMO_RENDER_POLL_INTERVAL="0.05",
-    )
     app = subprocess.Popen(
-        [sys.executable, "-m", "nemo_tui", "run", "--api", engine.base_url, "--height", "180",
+        [sys.executable, "-m", "nemo_tui", "run", "--api", base_url, "--height", "180",
          "--files", *map(str, photos), "--say", SLIDESHOW, "--say", "export"],
-        env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        env=app_env(app_dirs), cwd=cwd, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -137,6 +123,38 @@ def test_app_killed_mid_download_resumes_with_range_and_is_byte_identical(
         if app.stderr is not None:
             app.stderr.close()
     [part] = exports.glob("*.part")
+    return part
+
+
+def app_env(app_dirs: Path) -> dict[str, str]:
+    return engine_env(
+        NEMO_CONFIG_DIR=str(app_dirs / "config"),
+        NEMO_STATE_DIR=str(app_dirs / "state"),
+        NEMO_DOWNLOAD_DIR=str(app_dirs / "exports"),
+        NEMO_RENDER_POLL_INTERVAL="0.05",
+    )
+
+
+def engine_output(engine: RunningEngine, render_id: str) -> bytes:
+    store = Store(engine.settings.database_path, engine.settings.media_dir)
+    try:
+        job = store.render(render_id)
+    finally:
+        store.close()
+    assert job is not None and job.output_path is not None
+    return job.output_path.read_bytes()
+
+
+def test_app_killed_mid_download_resumes_with_range_and_is_byte_identical(
+    start_engine: Callable[..., RunningEngine],
+    app_dirs: Path,
+    photos: list[Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The first download trickles, so the app is killed with part of the file on disk.
+    engine = start_engine(faults=faults({"path": DOWNLOAD_ROUTE, "bytes_per_second": 8000}))
+    part = kill_run_mid_download(engine.base_url, app_dirs, photos, tmp_path)
     kept = part.stat().st_size
     [render_id] = pending_in_memory(app_dirs)
     assert render_id in part.name
@@ -157,13 +175,54 @@ def test_app_killed_mid_download_resumes_with_range_and_is_byte_identical(
     assert path is not None and path == part.with_name(part.name.removesuffix(".part"))
     assert not part.exists()
     assert f"GET /api/render/proxy/{render_id}/download -> 206" in caplog.text
-    first = of_type(updates, DownloadProgress)[0]
-    assert first.received > kept
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
-        job = store.render(render_id)
-    finally:
-        store.close()
-    assert job is not None and job.output_path is not None
-    assert path.read_bytes() == job.output_path.read_bytes()
+    assert of_type(updates, DownloadProgress)[0].received > kept
+    assert path.read_bytes() == engine_output(engine, render_id)
     assert pending_in_memory(app_dirs) == []
+
+
+def test_the_next_nemo_tui_run_finishes_a_download_a_killed_run_left(
+    start_engine: Callable[..., RunningEngine],
+    app_dirs: Path,
+    photos: list[Path],
+    tmp_path: Path,
+) -> None:
+    engine = start_engine(faults=faults({"path": DOWNLOAD_ROUTE, "bytes_per_second": 8000}))
+    part = kill_run_mid_download(engine.base_url, app_dirs, photos, tmp_path)
+    [render_id] = pending_in_memory(app_dirs)
+
+    again = subprocess.run(
+        [sys.executable, "-m", "nemo_tui", "run", "--api", engine.base_url],
+        env=app_env(app_dirs), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert again.returncode == 0, again.stderr
+    assert f"Resuming the unfinished export {render_id}." in again.stderr
+    final = part.with_name(part.name.removesuffix(".part"))
+    assert not part.exists() and final.read_bytes() == engine_output(engine, render_id)
+    assert pending_in_memory(app_dirs) == []
+
+
+async def test_a_render_the_backend_no_longer_knows_is_forgotten_not_retried_forever(
+    start_engine: Callable[..., RunningEngine],
+    app_dirs: Path,
+    photos: list[Path],
+    tmp_path: Path,
+) -> None:
+    updates: list[Update] = []
+    first = controller_for(start_engine().base_url, app_dirs, updates)
+    await first.start()
+    await first.upload(photos[:1])
+    await first.say(SLIDESHOW)
+    render_id = await first.submit_export()
+    await first.aclose()
+
+    # The engine's data is gone (a new data folder): the job id means nothing there.
+    fresh = start_engine(data_dir=tmp_path / "fresh-engine")
+    again = controller_for(fresh.base_url, app_dirs, updates)
+    assert await again.start() == [render_id]
+    updates.clear()
+    assert await again.follow_render(render_id) is None
+    [error] = [n.text for n in of_type(updates, Notice) if n.level == "error"]
+    assert error == f"The render {render_id} is unknown to the server. Press e to export again."
+    assert again.pending_renders == [] == pending_in_memory(app_dirs)
+    await again.aclose()
