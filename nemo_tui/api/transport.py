@@ -262,6 +262,8 @@ class Transport:
             if self.token == rejected:
                 self._credentials.set_token(None)
                 await self._acquire_anonymous_token()
+                if self.on_token_renewed is not None:
+                    self.on_token_renewed()
 
     async def _acquire_anonymous_token(self) -> str:
         """SPEC 2: `POST /api/auth/anonymous-token` with this install's client id. A 400 means
@@ -455,8 +457,6 @@ class Transport:
                     raise AuthError(f"{exc} A fresh anonymous token was rejected too.") from None
                 reauthed = True
                 await self._renew_token(token)
-                if self.on_token_renewed is not None:
-                    self.on_token_renewed()
             except RateLimited:
                 if waited:
                     raise
