@@ -179,3 +179,32 @@ async def test_server_failures_on_a_turn_leave_the_message_unsent_or_sent_once(
         "create a slideshow video from these images"
     ]
     await controller.aclose()
+
+
+async def test_refusals_that_say_try_again_are_retried_the_way_spec_8_says(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path
+) -> None:
+    engine = start_engine(
+        faults=faults(
+            {"path": "/api/state/*", "times": 2, "error": 500},
+            {"path": "/api/tasks/*", "skip": 1, "error": 429},
+            {"path": "/api/credits/*", "skip": 1, "error": 429, "times": 2},
+        )
+    )
+    updates: list[Update] = []
+    controller = controller_for(engine.base_url, app_dirs, updates)
+    await controller.start()
+
+    # A GET that failed twice with 500 succeeds on its third try.
+    await controller.refresh_state(announce=True)
+    assert of_type(updates, Notice)[-1].text == "Timeline is empty"
+    # A POST answered 429 waits once and goes through once.
+    await controller.new_session()
+    assert of_type(updates, Notice)[-1].text == "Started a new session."
+    # A second 429 in a row is reported in one line, and the next call works again.
+    with pytest.raises(NemoError) as caught:
+        await controller.refresh_credits()
+    assert "limiting requests" in str(caught.value) and "\n" not in str(caught.value)
+    await controller.refresh_credits(announce=True)
+    assert of_type(updates, Notice)[-1].text.startswith("Credits: 100 available")
+    await controller.aclose()
