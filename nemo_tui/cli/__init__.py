@@ -83,7 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _bad_setting(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or error.title
-    return f"bad setting {where}: {first['msg']} (check {config_path()} and NEMO_* variables)"
+    what = first["msg"].removeprefix("Value error, ")
+    # The engine reads only its environment; the app reads its config file too.
+    where_from = (
+        "the NEMO_ENGINE_* variables"
+        if error.title == "EngineSettings"
+        else f"{config_path()} and the NEMO_* variables"
+    )
+    return f"bad setting {where}: {what} (check {where_from})"
 
 
 def _unexpected(error: Exception) -> str:
