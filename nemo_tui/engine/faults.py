@@ -107,7 +107,8 @@ def parse_rules(text: str | None) -> list[FaultRule]:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "faults"
-        raise ValueError(f"bad fault rule at {where}: {first['msg']}") from None
+        what = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"bad fault rule at {where}: {what}") from None
 
 
 class _Cut(Exception):
