@@ -10,7 +10,6 @@ the old file whole.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 from pathlib import Path
@@ -28,6 +27,7 @@ from pydantic_settings import (
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.transport import CLOUD_API_BASE
 from nemo_tui.atomic import write_atomically
+from nemo_tui.loopback import is_loopback_url
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
 APP_NAME = "nemo-tui"
@@ -51,16 +51,6 @@ def config_path() -> Path:
 
 def secrets_path() -> Path:
     return config_dir() / SECRETS_FILE
-
-
-def is_loopback_url(url: str) -> bool:
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Settings(BaseSettings):

@@ -41,6 +41,23 @@ class ProbeResult:
     has_audio: bool
 
 
+def probe_media(media_id: str, path: Path, filename: str) -> MediaInfo:
+    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable)."""
+    found = probe(path, filename)
+    return MediaInfo(
+        id=media_id,
+        name=filename,
+        path=path,
+        kind=found.kind,
+        duration=found.duration,
+        width=found.width,
+        height=found.height,
+        fps=found.fps,
+        has_audio=found.has_audio,
+        size=path.stat().st_size,
+    )
+
+
 def probe(path: Path, filename: str) -> ProbeResult:
     """Read kind, duration, size and frame rate. The kind comes from the streams found, checked
     against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound."""

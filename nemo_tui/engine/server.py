@@ -3,7 +3,6 @@ on a free loopback port in a background thread for the app's `--local` mode and 
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 import threading
@@ -14,19 +13,11 @@ import uvicorn
 
 from nemo_tui.engine.app import create_app
 from nemo_tui.engine.settings import EngineSettings
+from nemo_tui.loopback import is_loopback_host
 
 STARTUP_TIMEOUT_SECONDS = 20.0
 # Open SSE turns get this long to finish when an in-process engine stops.
 GRACEFUL_SHUTDOWN_SECONDS = 3
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -58,7 +49,7 @@ def _config(settings: EngineSettings, log_level: str) -> uvicorn.Config:
 def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> None:
     """Run the engine until interrupted. Prints its URL (port 0 picks a free one) and warns when
     it listens beyond this machine: the engine has no accounts worth the name."""
-    if not is_loopback(host):
+    if not is_loopback_host(host):
         print(
             f"warning: listening on {host}, not a loopback address: anyone who can reach this "
             "machine can use the engine and read its media",

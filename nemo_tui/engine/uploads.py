@@ -19,7 +19,7 @@ import httpx
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from nemo_tui.api.errors import ErrorCode
-from nemo_tui.engine.media import MediaInfo, ProbeError, probe
+from nemo_tui.engine.media import MediaInfo, ProbeError, probe_media
 from nemo_tui.engine.routes_common import ApiError
 from nemo_tui.engine.store import Store, StoredMedia
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, MB, extension_of, media_kind_of
@@ -92,24 +92,12 @@ class IncomingFile:
 
 async def probe_file(path: Path, filename: str, media_id: str) -> MediaInfo:
     try:
-        found = await anyio.to_thread.run_sync(probe, path, filename)
+        return await anyio.to_thread.run_sync(probe_media, media_id, path, filename)
     except ProbeError as exc:
         raise ApiError(
             ErrorCode.UNSUPPORTED_FILE,
             f"{exc}; PyAV could not read it: check it opens in a media player and upload it again",
         ) from exc
-    return MediaInfo(
-        id=media_id,
-        name=filename,
-        path=path,
-        kind=found.kind,
-        duration=found.duration,
-        width=found.width,
-        height=found.height,
-        fps=found.fps,
-        has_audio=found.has_audio,
-        size=path.stat().st_size,
-    )
 
 
 async def _commit(store: Store, session_id: str, files: list[IncomingFile]) -> list[StoredMedia]:

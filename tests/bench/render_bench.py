@@ -26,7 +26,7 @@ import psutil
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
 from nemo_tui.engine import samples
 from nemo_tui.engine.ffmpeg import font_file, run_ffmpeg
-from nemo_tui.engine.media import MediaInfo, probe
+from nemo_tui.engine.media import MediaInfo, probe_media
 from nemo_tui.engine.renderer import RenderOptions, render
 
 WIDTH, HEIGHT, FPS = 1920, 1080, 30
@@ -55,19 +55,7 @@ def make_media(folder: Path) -> dict[str, MediaInfo]:
     paths.append(samples.make_tone(folder / "voice.m4a", seconds=TOTAL_MS / 1000))
     media = {}
     for path in paths:
-        found = probe(path, path.name)
-        media[path.stem] = MediaInfo(
-            id=path.stem,
-            name=path.name,
-            path=path,
-            kind=found.kind,
-            duration=found.duration,
-            width=found.width,
-            height=found.height,
-            fps=found.fps,
-            has_audio=found.has_audio,
-            size=path.stat().st_size,
-        )
+        media[path.stem] = probe_media(path.stem, path, path.name)
     return media
 
 

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
 from nemo_tui.engine.ffmpeg import FfmpegError, run_ffmpeg
-from nemo_tui.engine.media import MediaInfo, probe
+from nemo_tui.engine.media import MediaInfo, probe_media
 from nemo_tui.engine.renderer import (
     RenderError,
     RenderOptions,
@@ -44,19 +44,7 @@ def library(media_dir: Path) -> dict[str, MediaInfo]:
     """The sample media as the engine's store would describe it, keyed by media id (file stem)."""
     media = {}
     for path in sorted(media_dir.iterdir()):
-        found = probe(path, path.name)
-        media[path.stem] = MediaInfo(
-            id=path.stem,
-            name=path.name,
-            path=path,
-            kind=found.kind,
-            duration=found.duration,
-            width=found.width,
-            height=found.height,
-            fps=found.fps,
-            has_audio=found.has_audio,
-            size=path.stat().st_size,
-        )
+        media[path.stem] = probe_media(path.stem, path, path.name)
     return media
 
 
