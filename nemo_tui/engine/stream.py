@@ -58,9 +58,15 @@ def sse_data(payload: dict[str, Any]) -> str:
     return f"data: {json.dumps(payload, separators=(',', ':'), ensure_ascii=False)}\n\n"
 
 
+# A word of spaced text, or one CJK character (Chinese has no spaces to cut at).
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_TOKEN = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
+
+
 def text_chunks(text: str, words: int = WORDS_PER_CHUNK) -> list[str]:
-    """The text cut into pieces of a few words whose concatenation is exactly `text`."""
-    tokens = re.findall(r"\s*\S+\s*", text) or ([text] if text else [])
+    """The text cut into pieces of a few words (or CJK characters) whose concatenation is
+    exactly `text`."""
+    tokens = _TOKEN.findall(text) or ([text] if text else [])
     return ["".join(tokens[i : i + words]) for i in range(0, len(tokens), words)]
 
 

@@ -174,3 +174,14 @@ def test_a_dropped_stream_still_saves_the_edit(
         while not user.state(session_id)["state"]["draft"]["t"]:
             assert time.monotonic() < deadline, "the dropped turn did not save its draft"
             time.sleep(0.05)
+
+
+def test_a_chinese_answer_streams_in_several_chunks(user: EngineUser, media_dir: Path) -> None:
+    session_id = promo_session(user, media_dir)
+    turn = user.chat(session_id, "把这些照片做成15秒的视频，每张照片带转场")
+    (final_text,) = turn.final_texts
+    partials = [event for event in turn.events if event.get("partial")]
+    # Chinese has no spaces to cut at: the answer still arrives a few characters at a time.
+    assert len(partials) >= 3
+    assert turn.partial_text == final_text
+    assert any("\u4e00" <= char <= "\u9fff" for char in final_text)
