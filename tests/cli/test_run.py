@@ -7,7 +7,6 @@ log could see it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -19,6 +18,7 @@ import pytest
 
 from nemo_tui.engine.server import RunningEngine
 from nemo_tui.skills import SKILLS_BY_ID
+from tests.support import engine_env
 
 # The files each skill's person brings (SPEC 9), from the `media_dir` fixture.
 SKILL_FILES = {
@@ -32,18 +32,13 @@ HAS_AUDIO = {"create-a-video-using-ai", "ai-video-maker-gratis"}
 
 
 def cli_env(app_dirs: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
-    env.update(
+    """A fast local engine, and config, state and engine data under the test's folders."""
+    return engine_env(
         NEMO_CONFIG_DIR=str(app_dirs / "config"),
         NEMO_STATE_DIR=str(app_dirs / "state"),
         NEMO_ENGINE_DATA_DIR=str(app_dirs / "engine"),
-        NEMO_ENGINE_RENDER_PRESET="ultrafast",
-        NEMO_ENGINE_CHUNK_DELAY="0",
-        NEMO_ENGINE_SILENT_SHARE="0",
-        NEMO_ENGINE_SEED="7",
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 def nemo(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

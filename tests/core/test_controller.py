@@ -7,14 +7,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import av
 import pytest
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO
-from nemo_tui.config import Settings
-from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import (
     AgentText,
     Connection,
@@ -27,41 +24,9 @@ from nemo_tui.core.updates import (
     UploadProgress,
 )
 from nemo_tui.engine.server import RunningEngine
-from nemo_tui.engine.store import Store
+from tests.support import controller_for, of_type, recorded_messages, shown_text
 
 TYPICAL = "turn these photos and audio into a 12-second promotional video with transitions"
-
-
-def controller_for(
-    engine: RunningEngine, app_dirs: Path, updates: list[Update], **overrides: Any
-) -> SessionController:
-    settings = Settings(
-        api_base=engine.base_url,
-        download_dir=app_dirs / "exports",
-        render_poll_interval=0.05,
-        state_poll_interval=0.05,
-    )
-    return SessionController(
-        settings,
-        updates.append,
-        backend_label="local",
-        state_dir=app_dirs / "state",
-        output_height=180,
-        **overrides,
-    )
-
-
-def of_type(updates: list[Update], kind: type) -> list[Any]:
-    return [update for update in updates if isinstance(update, kind)]
-
-
-def shown_text(updates: list[Update], turn_id: str) -> str:
-    """The agent's text as a chat view would show it after applying every delta."""
-    text = ""
-    for update in of_type(updates, AgentText):
-        if update.turn_id == turn_id:
-            text = update.delta if update.replace else text + update.delta
-    return text
 
 
 def photos_and_voice(media_dir: Path) -> list[Path]:
@@ -72,7 +37,7 @@ async def test_typical_request_streams_text_and_export_lands_an_mp4(
     start_engine: Callable[..., RunningEngine], app_dirs: Path, media_dir: Path
 ) -> None:
     updates: list[Update] = []
-    controller = controller_for(start_engine(), app_dirs, updates)
+    controller = controller_for(start_engine().base_url, app_dirs, updates)
     await controller.start()
     assert of_type(updates, Connection)[-1].phase == "ready"
 
@@ -108,7 +73,7 @@ async def test_gui_phrases_reach_the_person_as_this_apps_actions(
     start_engine: Callable[..., RunningEngine], app_dirs: Path, media_dir: Path
 ) -> None:
     updates: list[Update] = []
-    controller = controller_for(start_engine(), app_dirs, updates)
+    controller = controller_for(start_engine().base_url, app_dirs, updates)
     await controller.start()
     await controller.upload([media_dir / "photo1.jpg"])
     for request in ("add a title 'One' for 2 seconds", "make it vertical", "make it square"):
@@ -123,7 +88,7 @@ async def test_silent_edit_reports_what_changed(
     start_engine: Callable[..., RunningEngine], app_dirs: Path, media_dir: Path
 ) -> None:
     updates: list[Update] = []
-    controller = controller_for(start_engine(silent_share=1.0), app_dirs, updates)
+    controller = controller_for(start_engine(silent_share=1.0).base_url, app_dirs, updates)
     await controller.start()
     await controller.upload([media_dir / "photo1.jpg", media_dir / "photo2.jpg"])
     await controller.say("create a slideshow video from these images")
@@ -148,7 +113,7 @@ async def test_bad_files_are_named_and_the_rest_still_upload(
     fake = tmp_path / "fake.jpg"
     fake.write_text("this is text, not a picture")
     updates: list[Update] = []
-    controller = controller_for(start_engine(), app_dirs, updates)
+    controller = controller_for(start_engine().base_url, app_dirs, updates)
     await controller.start()
 
     accepted = await controller.upload([notes, media_dir / "photo1.jpg", empty, fake, tmp_path])
@@ -167,7 +132,7 @@ async def test_escape_mid_turn_closes_the_stream_and_nothing_is_resent(
 ) -> None:
     engine = start_engine(chunk_delay=0.2)
     updates: list[Update] = []
-    controller = controller_for(engine, app_dirs, updates)
+    controller = controller_for(engine.base_url, app_dirs, updates)
     await controller.start()
     await controller.upload([media_dir / "photo1.jpg"])
 
@@ -179,11 +144,7 @@ async def test_escape_mid_turn_closes_the_stream_and_nothing_is_resent(
         await turn
 
     assert of_type(updates, TurnFinished)[-1].cancelled
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
-        assert store.messages(controller.session_id) == [TYPICAL]
-    finally:
-        store.close()
+    assert recorded_messages(engine.settings.data_dir, controller.session_id) == [TYPICAL]
     # The app goes on: the next message is answered.
     await controller.say("make it square")
     assert of_type(updates, TurnFinished)[-1].text
@@ -195,7 +156,7 @@ async def test_restart_resumes_session_chat_and_render_in_flight(
 ) -> None:
     engine = start_engine()
     first: list[Update] = []
-    controller = controller_for(engine, app_dirs, first)
+    controller = controller_for(engine.base_url, app_dirs, first)
     await controller.start()
     await controller.upload([media_dir / "photo1.jpg", media_dir / "photo2.jpg"])
     await controller.say("create a slideshow video from these images")
@@ -204,7 +165,7 @@ async def test_restart_resumes_session_chat_and_render_in_flight(
     await controller.aclose()  # the person quits before the render is followed
 
     again: list[Update] = []
-    reopened = controller_for(engine, app_dirs, again)
+    reopened = controller_for(engine.base_url, app_dirs, again)
     assert await reopened.start() == [render_id]
     assert reopened.session_id == session_id
     assert [entry.role for entry in reopened.history][:1] == ["notice"]
@@ -219,7 +180,7 @@ async def test_a_session_the_backend_lost_is_replaced_and_said(
     start_engine: Callable[..., RunningEngine], app_dirs: Path, tmp_path: Path
 ) -> None:
     updates: list[Update] = []
-    controller = controller_for(start_engine(), app_dirs, updates)
+    controller = controller_for(start_engine().base_url, app_dirs, updates)
     await controller.start()
     old_session = controller.session_id
     await controller.aclose()
@@ -227,7 +188,7 @@ async def test_a_session_the_backend_lost_is_replaced_and_said(
     # A different engine (fresh data) knows neither the token nor the session.
     other = start_engine(data_dir=tmp_path / "other-engine")
     after: list[Update] = []
-    reopened = controller_for(other, app_dirs, after)
+    reopened = controller_for(other.base_url, app_dirs, after)
     await reopened.start()
     assert reopened.session_id not in (None, old_session)
     assert any("not found" in n.text for n in of_type(after, Notice))
@@ -240,7 +201,7 @@ async def test_commands_are_routed_before_anything_is_sent(
 ) -> None:
     engine = start_engine()
     updates: list[Update] = []
-    controller = controller_for(engine, app_dirs, updates)
+    controller = controller_for(engine.base_url, app_dirs, updates)
     await controller.start()
     assert await controller.say("积分") is None
     assert await controller.say("show tracks") is None
@@ -250,9 +211,5 @@ async def test_commands_are_routed_before_anything_is_sent(
     assert notices[1] == "Timeline is empty"
     assert notices[2].startswith("Nothing to export yet")
     assert not of_type(updates, TurnStarted)
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
-        assert store.messages(controller.session_id) == []
-    finally:
-        store.close()
+    assert recorded_messages(engine.settings.data_dir, controller.session_id) == []
     await controller.aclose()

@@ -3,14 +3,7 @@ short by a killed engine comes back failed (never stuck 'processing') with no te
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,63 +11,12 @@ import httpx
 import pytest
 
 from nemo_tui.engine.jobs import RESTART_MESSAGE
+from tests.support import free_port, serve
 
 from .helpers import EngineUser, envelope_error, files_under
 from .test_renders import slideshow
 
 pytestmark = pytest.mark.slow
-
-STARTUP_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serve(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """Run `python -m nemo_tui serve --data DIR --port N` until the block ends (or the test kills
-    it); yields the process and its URL as it printed it."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEMO_ENGINE_SEED": "1",
-        "NEMO_ENGINE_SILENT_SHARE": "0",
-        "NEMO_ENGINE_CHUNK_DELAY": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nemo_tui", "serve", "--data", str(data_dir), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()
-        url = f"http://127.0.0.1:{port}"
-        assert banner.startswith(f"nemo-tui engine listening on {url} (data: {data_dir})"), banner
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{url}/health", trust_env=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the engine did not come up"
-            time.sleep(0.05)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def without_urls(state: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +30,13 @@ def test_state_survives_a_restart_and_a_killed_render_is_failed(
     data_dir: Path, media_dir: Path, tmp_path: Path
 ) -> None:
     photos = [media_dir / f"photo{index}.jpg" for index in range(1, 6)]
-    with serve(data_dir) as (_, url), httpx.Client(base_url=url, trust_env=False) as http:
+    port = free_port()
+    # The default x264 preset, so the long render below is still running when it is killed.
+    engine_env = {"NEMO_ENGINE_RENDER_PRESET": "veryfast"}
+    with (
+        serve(data_dir, port, **engine_env) as engine,
+        httpx.Client(base_url=engine.url, trust_env=False) as http,
+    ):
         user = EngineUser.create(http, skill="image-no-generator")
         session_id = user.new_session()
         uploaded = user.upload(session_id, photos)
@@ -103,7 +51,10 @@ def test_state_survives_a_restart_and_a_killed_render_is_failed(
         first_video = user.download(finished["output"]["url"], tmp_path / "first.mp4")
         credits = user.credits()
 
-    with serve(data_dir) as (process, url), httpx.Client(base_url=url, trust_env=False) as http:
+    with (
+        serve(data_dir, port, **engine_env) as engine,
+        httpx.Client(base_url=engine.url, trust_env=False) as http,
+    ):
         user.http = http
         after = user.state(session_id)
         assert without_urls(after) == without_urls(before)
@@ -127,10 +78,12 @@ def test_state_survives_a_restart_and_a_killed_render_is_failed(
             time.sleep(0.05)
         assert temp_files, "the render never started writing"
         assert user.render_status(long_id)["status"] == "processing"
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        engine.kill()
 
-    with serve(data_dir) as (_, url), httpx.Client(base_url=url, trust_env=False) as http:
+    with (
+        serve(data_dir, port, **engine_env) as engine,
+        httpx.Client(base_url=engine.url, trust_env=False) as http,
+    ):
         user.http = http
         status = user.render_status(long_id)
         assert status["status"] == "failed"

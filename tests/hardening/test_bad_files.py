@@ -15,8 +15,7 @@ from pathlib import Path
 
 from nemo_tui.engine.server import RunningEngine
 from nemo_tui.engine.store import Store
-
-from .helpers import engine_env
+from tests.support import engine_env
 
 PR_CAPBSET_DROP = 24
 # Root reads a mode-000 file through these two capabilities; without them it is refused too.

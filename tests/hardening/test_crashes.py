@@ -21,8 +21,7 @@ from nemo_tui.api.errors import ServerError
 from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
 from nemo_tui.engine.server import RunningEngine
 from nemo_tui.engine.store import Store
-
-from .helpers import controller_for, engine_env, faults, free_port, of_type, serve
+from tests.support import controller_for, engine_env, faults, free_port, of_type, serve
 
 pytestmark = pytest.mark.slow
 

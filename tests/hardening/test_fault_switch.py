@@ -12,8 +12,7 @@ from pydantic import ValidationError
 
 from nemo_tui.engine.server import RunningEngine
 from nemo_tui.engine.settings import EngineSettings
-
-from .helpers import faults
+from tests.support import faults
 
 HEALTH = {"path": "/health"}
 

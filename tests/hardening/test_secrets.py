@@ -20,8 +20,7 @@ import pytest
 
 from nemo_tui.core.updates import Update
 from nemo_tui.engine.server import RunningEngine
-
-from .helpers import controller_for, engine_env, faults
+from tests.support import controller_for, engine_env, faults
 
 CRASH_SCRIPT = """
 import sys

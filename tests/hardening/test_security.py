@@ -23,12 +23,11 @@ from pathlib import Path
 import av
 import httpx
 import pytest
-from engine.helpers import EngineUser, data_of, envelope_error  # tests/engine/helpers.py
 from PIL import Image
 
 from nemo_tui.engine.server import RunningEngine
-
-from .helpers import engine_env, free_port, recorded_messages
+from tests.engine.helpers import EngineUser, data_of, envelope_error
+from tests.support import engine_env, free_port, recorded_messages
 
 TEAL = (0x2A, 0x9D, 0x8F)  # photo2's background (samples.PALETTE[1])
 INJECTIONS = [

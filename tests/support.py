@@ -22,6 +22,7 @@ import httpx
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import AgentText, Update
+from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
 
 TYPICAL = "turn these photos and audio into a 6-second promotional video with transitions"
@@ -69,7 +70,8 @@ def shown_text(updates: list[Update], turn_id: str) -> str:
 def recorded_messages(data_dir: Path, session_id: str | None) -> list[str]:
     """Every message the engine received for the session, from its own database."""
     assert session_id is not None
-    store = Store(data_dir / "engine.sqlite3", data_dir / "media")
+    settings = EngineSettings(data_dir=data_dir)
+    store = Store(settings.database_path, settings.media_dir)
     try:
         return store.messages(session_id)
     finally:
@@ -118,6 +120,9 @@ def serve(data_dir: Path, port: int, **env: str) -> Iterator[EngineProcess]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        assert banner.startswith(f"nemo-tui engine listening on {url} (data: {data_dir})"), banner
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
