@@ -340,8 +340,8 @@ class SessionController:
         self._set_draft(Draft())
 
     async def _replace_lost_session(self) -> None:
-        """SPEC 3: the backend lost the session. Keep showing the old timeline until the new
-        session's state arrives, and say what happened."""
+        """SPEC 3: the backend lost the session (expired, or another backend's data). Start a
+        new one, keep the renders in flight, and say what happened."""
         await self._create_session()
         self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
         self._notice("The previous session was not found on the backend; started a new one.")
