@@ -1,14 +1,15 @@
 """The Textual app: four panes (files, chat, timeline, status) over one session controller.
 
-The controller reports every change through one callback; `NemoApp.emit` turns each update into a
-`CoreUpdate` message so it is handled on the UI loop in order, and `on_core_update` routes it to
-the pane that shows it. Everything that waits on I/O runs in a worker, one group per concern:
+The controller reports every change through one callback; `NemoApp.emit` queues the update and
+`on_updates_arrived` shows what has queued up, in order and in batches, each in the pane it
+belongs to. Everything that waits on I/O runs in a worker, one group per concern:
 `sse` (one turn at a time), `upload`, `render-<id>`, `credits`, `state`, `session`; a failed worker
 becomes a one-line notice in `on_worker_state_changed`, and the app stays usable.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -17,6 +18,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
@@ -39,6 +41,7 @@ from nemo_tui.core.updates import (
     UploadProgress,
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
+from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatPane
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
@@ -82,12 +85,8 @@ class SessionCore(Protocol):
 CoreFactory = Callable[[Callable[[Update], None]], SessionCore]
 
 
-class CoreUpdate(Message):
-    """One controller update, carried onto the UI loop."""
-
-    def __init__(self, update: Update) -> None:
-        super().__init__()
-        self.update = update
+class UpdatesArrived(Message):
+    """Controller updates wait in `NemoApp._arrived`; at most one of these is queued at a time."""
 
 
 class NemoApp(App[int]):
@@ -149,6 +148,8 @@ class NemoApp(App[int]):
         self._initial_theme = theme
         self.active_pane = "chat"
         self.downloads: list[Path] = []
+        self._arrived: deque[Update] = deque()
+        self._drain_posted = False
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -200,17 +201,33 @@ class NemoApp(App[int]):
     # --- updates from the controller --------------------------------------------------------------
 
     def emit(self, update: Update) -> None:
-        """The controller's one callback. Safe to call from the UI loop or a worker."""
-        self.post_message(CoreUpdate(update))
+        """The controller's one callback, called on the UI loop (the controller runs in this
+        app's workers). Updates queue up and are shown in order, in batches (see `batching`)."""
+        self._arrived.append(update)
+        if not self._drain_posted:
+            self._drain_posted = True
+            self.post_message(UpdatesArrived())
 
-    async def on_core_update(self, message: CoreUpdate) -> None:
-        update = message.update
+    async def on_updates_arrived(self, _: UpdatesArrived) -> None:
+        self._drain_posted = False
+        batch = merge_text(list(self._arrived))
+        self._arrived.clear()
+        try:
+            for update in batch:
+                await self._show_update(update)
+        except NoMatches:
+            # Updates still in flight while the app closes find their panes gone: nobody is
+            # left to show them to, and the controller has already saved what matters.
+            if self.is_running:
+                raise
+
+    async def _show_update(self, update: Update) -> None:
         chat = self.query_one(ChatPane)
         match update:
             case AgentText(turn_id, delta, replace):
                 await chat.log_view.agent_text(turn_id, delta, replace)
             case TurnStarted(turn_id, text):
-                chat.log_view.start_turn(turn_id, text)
+                await chat.log_view.start_turn(turn_id, text)
                 chat.turn_started()
             case Activity(turn_id, text):
                 chat.log_view.activity(turn_id, text)

@@ -1,15 +1,15 @@
 """The chat pane: the conversation (your lines, the agent's streamed Markdown, dim tool activity,
 "Still working...", silent-edit summaries, one-line notices) and the input with its history.
 
-Agent text is fed through `Markdown.get_stream()`, which coalesces fragments that arrive faster than
-the widget can render, so a long answer costs linear time. The log keeps at most `MAX_WIDGETS`
+Agent text streams into a Markdown widget (see `answer`), so a long answer costs linear time. The
+log keeps at most `MAX_WIDGETS`
 children (older ones are removed) so a session of thousands of messages stays as fast as a new one.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,13 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widget import Widget
-from textual.widgets import Collapsible, Input, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Collapsible, Input, Static
 
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
+from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
 
 MAX_WIDGETS = 200
 HISTORY_LIMIT = 500
@@ -97,10 +97,6 @@ class UserLine(Static):
         super().__init__(Text.assemble(("you ", "bold"), text), classes="user-line")
 
 
-class AgentMarkdown(Markdown):
-    """One agent answer, streamed."""
-
-
 class NoticeLine(Static):
     """A one-line notice: info, warning or error; also used for silent-edit summaries."""
 
@@ -148,12 +144,9 @@ class TurnView:
 
     turn_id: str
     started: float
-    markdown: AgentMarkdown | None = None
-    stream: MarkdownStream | None = None
-    text: str = ""
+    answer: StreamedAnswer | None = None
     activity: ActivityLines | None = None
     still_working: NoticeLine | None = None
-    extra: list[Widget] = field(default_factory=list)
 
 
 class ChatLog(VerticalScroll):
@@ -163,6 +156,7 @@ class ChatLog(VerticalScroll):
         super().__init__(id=id)
         self._skill = skill
         self._turns: dict[str, TurnView] = {}
+        self._finished: list[StreamedAnswer] = []
 
     def compose(self) -> ComposeResult:
         yield ExamplePrompts(self._skill)
@@ -171,24 +165,36 @@ class ChatLog(VerticalScroll):
         self.anchor()
 
     async def on_unmount(self) -> None:
-        # A stream is a task of its own: end it with the log so none outlives the app.
+        # Each stream is a task of its own: end them with the log so none outlives the app.
+        await self._close_finished()
         for turn in self._turns.values():
-            if turn.stream is not None:
-                await turn.stream.stop()
+            if turn.answer is not None:
+                await turn.answer.close()
+
+    async def _close_finished(self) -> None:
+        answers, self._finished = self._finished, []
+        for answer in answers:
+            await answer.close()
 
     def show_skill(self, skill: Skill) -> None:
         self._skill = skill
         for examples in self.query(ExamplePrompts):
             examples.show_skill(skill)
 
-    def add(self, widget: Widget) -> None:
+    def add(self, widget: Widget) -> AwaitMount:
         """Append a widget, dropping the examples on the first message and the oldest beyond
         the cap, so the number of widgets (and the cost of a layout) stays bounded."""
         self.query(ExamplePrompts).remove()
-        self.mount(widget)
-        surplus = len(self.children) - MAX_WIDGETS
-        if surplus > 0:
+        mounted = self.mount(widget)
+        # Every widget costs each layout pass, visible or not: count a Markdown's blocks too.
+        weights = [1 + len(child.children) for child in self.children]
+        surplus, total = 0, sum(weights)
+        while total > MAX_WIDGETS and surplus < len(weights) - 1:
+            total -= weights[surplus]
+            surplus += 1
+        if surplus:
             self.remove_children(list(self.children[:surplus]))
+        return mounted
 
     def restore(self, history: list[ChatEntry]) -> None:
         """The chat of a resumed session, as it was (only the newest entries fit the cap)."""
@@ -209,7 +215,8 @@ class ChatLog(VerticalScroll):
     def add_markdown(self, text: str) -> None:
         self.add(AgentMarkdown(text, classes="agent"))
 
-    def start_turn(self, turn_id: str, text: str) -> None:
+    async def start_turn(self, turn_id: str, text: str) -> None:
+        await self._close_finished()
         self.add_user(text)
         self._turns[turn_id] = TurnView(turn_id, time.monotonic())
 
@@ -221,22 +228,16 @@ class ChatLog(VerticalScroll):
 
     async def agent_text(self, turn_id: str, delta: str, replace: bool) -> None:
         turn = self._turn(turn_id)
-        if turn.markdown is None:
-            turn.markdown = AgentMarkdown("", classes="agent")
-            self.add(turn.markdown)
-            turn.stream = Markdown.get_stream(turn.markdown)
+        if turn.answer is None:
+            markdown = AgentMarkdown(classes="agent")
+            # Mounting a Markdown renders its initial text: text given before that would be lost.
+            await self.add(markdown)
+            turn.answer = StreamedAnswer(markdown)
         if replace:
-            if delta == turn.text:
-                return
-            assert turn.stream is not None
-            await turn.stream.stop()
-            turn.text = delta
-            await turn.markdown.update(delta)
-            turn.stream = Markdown.get_stream(turn.markdown)
-            return
-        turn.text += delta
-        assert turn.stream is not None
-        await turn.stream.write(delta)
+            if delta != turn.answer.text:
+                await turn.answer.replace(delta)
+        else:
+            turn.answer.append(delta)
 
     def activity(self, turn_id: str, text: str) -> None:
         turn = self._turn(turn_id)
@@ -258,11 +259,9 @@ class ChatLog(VerticalScroll):
         self, turn_id: str, text: str, summary: str | None, cancelled: bool
     ) -> None:
         turn = self._turns.pop(turn_id, None)
-        if turn is not None and turn.stream is not None and turn.markdown is not None:
-            await turn.stream.stop()
-            # One full render of the final text: stopping a stream while an append is in flight
-            # can leave the last fragments unrendered, and the final text is what must show.
-            await turn.markdown.update(text or turn.text)
+        if turn is not None and turn.answer is not None:
+            await turn.answer.finish(text)
+            self._finished.append(turn.answer)
         if turn is not None and turn.still_working is not None:
             turn.still_working.remove()
         if cancelled:

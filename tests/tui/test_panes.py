@@ -28,8 +28,9 @@ from nemo_tui.core.updates import (
 from nemo_tui.engine import samples
 from nemo_tui.tui import chat as chat_module
 from nemo_tui.tui import timeline as timeline_module
+from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.app import NemoApp
-from nemo_tui.tui.chat import AgentMarkdown, ChatInput, ChatLog
+from nemo_tui.tui.chat import ChatInput, ChatLog
 from nemo_tui.tui.files import MediaTree
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree

@@ -16,7 +16,8 @@ import pytest
 
 from nemo_tui.engine.server import RunningEngine
 from nemo_tui.skills import SKILLS_BY_ID
-from nemo_tui.tui.chat import AgentMarkdown, ChatLog
+from nemo_tui.tui.answer import AgentMarkdown
+from nemo_tui.tui.chat import ChatLog
 from nemo_tui.tui.files import UploadRow
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
