@@ -17,7 +17,7 @@ from textual.widget import MountError
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
-FLUSH_SECONDS = 0.05
+FLUSH_SECONDS = 0.1
 
 
 class AgentMarkdown(Markdown):

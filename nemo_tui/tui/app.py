@@ -315,15 +315,22 @@ class NemoApp(App[int]):
         )
 
     def _call(
-        self, call: Callable[[SessionCore], Awaitable[object]], group: str, description: str
+        self,
+        call: Callable[[SessionCore], Awaitable[object]],
+        group: str,
+        description: str,
+        *,
+        exclusive: bool = True,
     ) -> None:
+        """Run a controller call in a worker. Exclusive groups cancel the previous call (a
+        second credit refresh replaces the first); uploads add up instead."""
         if (core := self._need_core()) is None:
             return
 
         async def run() -> None:
             await call(core)
 
-        self._start_worker(run(), group=group, description=description, exclusive=True)
+        self._start_worker(run(), group=group, description=description, exclusive=exclusive)
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -345,7 +352,7 @@ class NemoApp(App[int]):
         if self._need_core() is None:
             return
         self.query_one(FilePane).start_upload(paths)
-        self._call(lambda core: core.upload(paths), "upload", "upload")
+        self._call(lambda core: core.upload(paths), "upload", "upload", exclusive=False)
 
     async def _export(self, core: SessionCore) -> None:
         render_id = await core.submit_export()
@@ -388,14 +395,11 @@ class NemoApp(App[int]):
             self.emit(Notice(f"Skill: {skill.title}."))
 
     def action_help(self) -> None:
+        # The keys the footer would show here, with their tooltips (keymap overrides included).
         keys = [
-            (
-                binding.key_display or self.get_key_display(binding),
-                binding.description,
-                binding.tooltip,
-            )
+            (self.get_key_display(binding), binding.description, tooltip or binding.tooltip)
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-            if enabled and binding.description
+            if enabled and binding.show and binding.description
         ]
         self.push_screen(HelpScreen(self._focused_pane(), keys))
 

@@ -26,6 +26,8 @@ from nemo_tui.skills import Skill
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
 
 MAX_WIDGETS = 200
+# The newest few stay whatever they weigh: a long answer must not vanish under the next notice.
+KEEP_NEWEST = 4
 HISTORY_LIMIT = 500
 
 NOTICE_STYLE: dict[str, str] = {"info": "", "warning": "yellow", "error": "bold red"}
@@ -189,7 +191,7 @@ class ChatLog(VerticalScroll):
         # Every widget costs each layout pass, visible or not: count a Markdown's blocks too.
         weights = [1 + len(child.children) for child in self.children]
         surplus, total = 0, sum(weights)
-        while total > MAX_WIDGETS and surplus < len(weights) - 1:
+        while total > MAX_WIDGETS and surplus < len(weights) - KEEP_NEWEST:
             total -= weights[surplus]
             surplus += 1
         if surplus:

@@ -273,9 +273,9 @@ class FilePane(Vertical):
         row.show(update)
 
     def start_upload(self, paths: list[Path]) -> None:
-        """Fresh rows for a new upload; finished rows of an earlier one go away."""
+        """Rows for a new upload; finished rows of earlier ones go, running ones stay."""
         uploads = self.query_one("#uploads", VerticalScroll)
-        uploads.remove_children()
+        uploads.query(".upload-row.-done, .upload-row.-failed").remove()
         for path in paths:
             uploads.mount(UploadRow(path))
         self.query_one(MediaTree).clear_selection()

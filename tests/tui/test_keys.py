@@ -1,0 +1,80 @@
+"""Keys: a `[keymap]` in config.toml moves a binding; the command palette runs the real actions;
+F1 shows the keys of the focused pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
+from nemo_tui.tui.app import NemoApp
+from nemo_tui.tui.help import HelpScreen
+from nemo_tui.tui.keymap import known_binding_ids, load_keymap
+
+from .helpers import shown, wait_for_text
+
+AppMaker = Callable[..., NemoApp]
+
+
+def test_keymap_is_read_and_its_mistakes_are_named(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nexport = "x"\nexprot = "y"\nupload = 3\n', encoding="utf-8")
+    keymap, problems = load_keymap(config, known_binding_ids())
+    assert keymap == {"export": "x"}
+    assert len(problems) == 2
+    assert "exprot is not a binding id" in problems[0]
+    assert "upload needs keys as a string" in problems[1]
+
+
+async def test_remapped_key_runs_the_action_and_the_old_key_does_not(make_app: AppMaker) -> None:
+    app = make_app(keymap={"export": "x"})
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("f4", "e")
+        text = await shown(pilot)
+        assert "Not connected to a backend" not in text, text
+        await pilot.press("x")
+        text = await shown(pilot)
+        # No controller in this test: the export action answers that it cannot run.
+        assert "Not connected to a backend: restart nemo-tui." in text, text
+        assert "x Export" in text, text
+
+
+async def test_palette_copies_the_last_answer(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        app.emit(TurnStarted("t1", "hi"))
+        app.emit(AgentText("t1", "Added a **crossfade**."))
+        app.emit(TurnFinished("t1", "Added a **crossfade**."))
+        await shown(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Copy last")
+        await shown(pilot)
+        await pilot.press("enter")
+        await shown(pilot)
+        assert app.clipboard == "Added a **crossfade**."
+
+
+async def test_palette_says_how_to_switch_backend(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Switch backend")
+        await shown(pilot)
+        await pilot.press("enter")
+        text = await shown(pilot)
+        assert "The backend is local; to switch, restart without --local." in text, text
+
+
+async def test_f1_shows_the_focused_panes_keys(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("f2")
+        await shown(pilot)
+        await pilot.press("f1")
+        text = await wait_for_text(pilot, lambda text: "Keys here" in text)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Files — photos, clips and audio" in text, text
+        assert "Upload the selected files" in text, text
+        await pilot.press("escape")
+        await shown(pilot)
+        assert not isinstance(app.screen, HelpScreen)
