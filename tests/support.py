@@ -22,6 +22,7 @@ import httpx
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import AgentText, Update
+from nemo_tui.engine.media import MediaInfo
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
 
@@ -67,15 +68,29 @@ def shown_text(updates: list[Update], turn_id: str) -> str:
     return text
 
 
-def recorded_messages(data_dir: Path, session_id: str | None) -> list[str]:
-    """Every message the engine received for the session, from its own database."""
-    assert session_id is not None
+@contextmanager
+def engine_store(data_dir: Path) -> Iterator[Store]:
+    """The engine's own database, read beside a running engine (SQLite WAL allows it)."""
     settings = EngineSettings(data_dir=data_dir)
     store = Store(settings.database_path, settings.media_dir)
     try:
-        return store.messages(session_id)
+        yield store
     finally:
         store.close()
+
+
+def recorded_messages(data_dir: Path, session_id: str | None) -> list[str]:
+    """Every message the engine received for the session, from its own database."""
+    assert session_id is not None
+    with engine_store(data_dir) as store:
+        return store.messages(session_id)
+
+
+def recorded_media(data_dir: Path, session_id: str | None) -> list[MediaInfo]:
+    """The media the engine stored for the session, from its own database."""
+    assert session_id is not None
+    with engine_store(data_dir) as store:
+        return [media.info for media in store.session_media(session_id)]
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from nemo_tui.engine.server import RunningEngine
-from nemo_tui.engine.store import Store
+from tests.support import recorded_messages
 
 from .helpers import EngineUser
 
@@ -136,11 +136,10 @@ def test_each_message_is_recorded_once(
     session_id = promo_session(user, media_dir)
     user.chat(session_id, PROMO)
     user.chat(session_id, "add a title 'Summer Sale' for 3 seconds")
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
-        assert store.messages(session_id) == [PROMO, "add a title 'Summer Sale' for 3 seconds"]
-    finally:
-        store.close()
+    assert recorded_messages(engine.settings.data_dir, session_id) == [
+        PROMO,
+        "add a title 'Summer Sale' for 3 seconds",
+    ]
 
 
 def test_undo_restores_the_previous_draft(user: EngineUser, media_dir: Path) -> None:

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nemo_tui.engine.server import RunningEngine
-from nemo_tui.engine.store import Store
-from tests.support import engine_env
+from tests.support import engine_env, recorded_media
 
 PR_CAPBSET_DROP = 24
 # Root reads a mode-000 file through these two capabilities; without them it is refused too.
@@ -115,11 +114,7 @@ def test_each_bad_file_is_named_in_one_line_and_the_rest_upload(
     # The good files are in the session, named as on disk in multipart's own encoding (a quote
     # and line breaks percent-encoded, as browsers send them).
     memory = json.loads((app_dirs / "state" / "local.json").read_text())
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
-        stored = [m.info.name for m in store.session_media(memory["session_id"])]
-    finally:
-        store.close()
+    stored = [m.name for m in recorded_media(engine.settings.data_dir, memory["session_id"])]
     assert sorted(stored) == sorted(multipart_name(path.name) for path in good)
     for path in engine.settings.media_dir.iterdir():
         assert path.resolve().is_relative_to(engine.settings.media_dir.resolve())

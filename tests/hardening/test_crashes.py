@@ -20,8 +20,15 @@ import pytest
 from nemo_tui.api.errors import ServerError
 from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
 from nemo_tui.engine.server import RunningEngine
-from nemo_tui.engine.store import Store
-from tests.support import controller_for, engine_env, faults, free_port, of_type, serve
+from tests.support import (
+    controller_for,
+    engine_env,
+    engine_store,
+    faults,
+    free_port,
+    of_type,
+    serve,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -135,11 +142,8 @@ def app_env(app_dirs: Path) -> dict[str, str]:
 
 
 def engine_output(engine: RunningEngine, render_id: str) -> bytes:
-    store = Store(engine.settings.database_path, engine.settings.media_dir)
-    try:
+    with engine_store(engine.settings.data_dir) as store:
         job = store.render(render_id)
-    finally:
-        store.close()
     assert job is not None and job.output_path is not None
     return job.output_path.read_bytes()
 

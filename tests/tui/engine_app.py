@@ -12,7 +12,7 @@ import av
 from textual.pilot import Pilot
 
 from nemo_tui.api.intents import GuiHints
-from nemo_tui.config import Settings
+from nemo_tui.config import Settings, describe
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import Update
 from nemo_tui.skills import SKILLS_BY_ID
@@ -39,7 +39,13 @@ def engine_app(base_url: str, skill_id: str, folder: Path, downloads: Path) -> N
             output_height=OUTPUT_HEIGHT,
         )
 
-    return NemoApp(folder, skill=SKILLS_BY_ID[skill_id], backend="local", core_factory=controller)
+    return NemoApp(
+        folder,
+        skill=SKILLS_BY_ID[skill_id],
+        backend="local",
+        core_factory=controller,
+        config_lines=describe(settings).splitlines(),
+    )
 
 
 async def wait_until(
