@@ -133,7 +133,6 @@ class NemoApp(App[int]):
         core_factory: CoreFactory | None = None,
         keymap: dict[str, str] | None = None,
         config_lines: list[str] | None = None,
-        screenshot_dir: Path | None = None,
         theme: str = "ansi-dark",
     ) -> None:
         super().__init__()
@@ -144,7 +143,6 @@ class NemoApp(App[int]):
         self.core: SessionCore | None = None
         self._keymap = keymap or {}
         self._config_lines = config_lines or []
-        self._screenshot_dir = screenshot_dir
         self._initial_theme = theme
         self.active_pane = "chat"
         self.downloads: list[Path] = []
@@ -428,9 +426,7 @@ class NemoApp(App[int]):
         self.notify("Copied the last answer (OSC 52: your terminal must allow clipboard writes).")
 
     def action_screenshot(self) -> None:
-        folder = self._screenshot_dir or Path.cwd()
-        folder.mkdir(parents=True, exist_ok=True)
-        saved = self.save_screenshot(path=str(folder))
+        saved = self.save_screenshot(path=str(Path.cwd()))
         self.notify(f"Screenshot saved to {saved}")
 
     # --- input ------------------------------------------------------------------------------------

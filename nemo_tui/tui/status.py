@@ -105,7 +105,6 @@ class StatusPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = "Status"
-        self.credits: Credits | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(credits_text(None), id="credits")
@@ -113,7 +112,6 @@ class StatusPane(Vertical):
         yield FrameStrip("", id="frames")
 
     def show_credits(self, credits: Credits) -> None:
-        self.credits = credits
         self.query_one("#credits", Static).update(credits_text(credits))
 
     def render_row(self, render_id: str) -> RenderRow:
