@@ -9,6 +9,7 @@ becomes a one-line notice in `on_worker_state_changed`, and the app stays usable
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -174,6 +175,11 @@ class NemoApp(App[int]):
         if self._core_factory is not None:
             self.core = self._core_factory(self.emit)
             self._start_worker(self._start_session(), group="session", description="start session")
+
+    def on_ready(self) -> None:
+        # What start-up built lives as long as the app: moved out of the collector's reach, a
+        # full collection no longer walks it, and typing no longer stalls 100-200 ms on one.
+        gc.freeze()
 
     def _mark_active_pane(self, name: str) -> None:
         self.active_pane = name

@@ -2,8 +2,8 @@
 "Still working...", silent-edit summaries, one-line notices) and the input with its history.
 
 Agent text streams into a Markdown widget (see `answer`), so a long answer costs linear time. The
-log keeps at most `MAX_WIDGETS`
-children (older ones are removed) so a session of thousands of messages stays as fast as a new one.
+log keeps about `MAX_WIDGETS` widgets (older messages are removed), so a session of thousands of
+messages stays as fast as a new one.
 """
 
 from __future__ import annotations
