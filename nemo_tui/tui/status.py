@@ -60,7 +60,8 @@ class RenderRow(Vertical):
             return
         detail = update.status
         if update.eta is not None and update.status != "completed":
-            detail += f" · about {format_elapsed(update.eta)} left"
+            left = format_elapsed(update.eta) if update.eta >= 1 else "a moment"
+            detail += f" · about {left} left"
         self._detail.update(detail)
 
     def show_download(self, update: DownloadProgress) -> None:
@@ -86,8 +87,10 @@ class FrameStrip(Static):
     @work(thread=True, exclusive=True, group="frames", exit_on_error=False)
     def _decode(self, path: Path, width: int) -> None:
         frames = decode_frames(path, STRIP_FRAMES)
-        per_row = max(1, min(len(frames), (width + 1) // (FRAME_COLUMNS + 1)))
-        columns = (width + 1) // per_row - 1
+        fit = max(1, (width + 1) // (FRAME_COLUMNS + 1))
+        # Even rows (6 frames: 6, 3 or 2 to a row), each frame at most twice the narrowest.
+        per_row = max(d for d in range(1, len(frames) + 1) if len(frames) % d == 0 and d <= fit)
+        columns = min((width + 1) // per_row - 1, 2 * FRAME_COLUMNS)
         rows = max(columns * 9 // 32, 2)  # 16:9 at two pixels per row
         pictures = [halfblock(frame, columns, rows) for frame in frames]
         strip = Text()
