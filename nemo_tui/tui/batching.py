@@ -13,6 +13,15 @@ def merge_text(updates: list[Update]) -> list[Update]:
     """`updates` in order, with each run of appended text for the same turn joined into one
     `AgentText`. A replacing update starts a new run (it resets what the turn shows)."""
     merged: list[Update] = []
+    run: list[str] = []  # the deltas of the run that ends `merged`, joined once it is over
+
+    def close_run() -> None:
+        if len(run) > 1:
+            last = merged[-1]
+            assert isinstance(last, AgentText)
+            merged[-1] = AgentText(last.turn_id, "".join(run), last.replace)
+        run.clear()
+
     for update in updates:
         previous = merged[-1] if merged else None
         if (
@@ -21,7 +30,11 @@ def merge_text(updates: list[Update]) -> list[Update]:
             and isinstance(previous, AgentText)
             and previous.turn_id == update.turn_id
         ):
-            merged[-1] = AgentText(update.turn_id, previous.delta + update.delta, previous.replace)
-        else:
-            merged.append(update)
+            run.append(update.delta)
+            continue
+        close_run()
+        merged.append(update)
+        if isinstance(update, AgentText):
+            run.append(update.delta)
+    close_run()
     return merged
