@@ -18,7 +18,7 @@ from nemo_tui.engine.server import RunningEngine
 from nemo_tui.skills import SKILLS_BY_ID
 from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.chat import ChatLog
-from nemo_tui.tui.files import UploadRow
+from nemo_tui.tui.files import MediaTree, UploadRow
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
 
@@ -182,3 +182,26 @@ async def test_quit_mid_render_then_reopen_resumes_until_the_mp4_arrives(
         # The chat of the first run came back with the session.
         text = await shown(pilot)
         assert "create a slideshow video" in text, text
+
+
+async def test_a_refused_file_is_named_with_its_reason_and_the_rest_upload(
+    start_engine: StartEngine, media_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not media")
+    (folder / "photo1.jpg").write_bytes((media_dir / "photo1.jpg").read_bytes())
+    engine = start_engine()
+    app = engine_app(engine.base_url, "image-no-generator", folder, tmp_path / "exports")
+    async with app.run_test(size=(200, 60)) as pilot:
+        await wait_ready(pilot, app)
+        await pilot.press("f2", "a")  # show files that are not media too
+        await wait_until(pilot, lambda: len(app.query_one(MediaTree).root.children) == 2, "files")
+        await select_files(pilot, app, ["notes.pdf", "photo1.jpg"])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: not busy(app, "upload"), "the upload")
+        rows = {row.path.name: row for row in app.query(UploadRow)}
+        assert rows["notes.pdf"].has_class("-failed")
+        assert rows["photo1.jpg"].has_class("-done")
+        text = await shown(pilot)
+        assert "✗ notes.pdf:" in text and "✓ photo1.jpg uploaded" in text, text
