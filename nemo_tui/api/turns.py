@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from nemo_tui.api.sse import TextDelta
@@ -24,20 +24,40 @@ class TextUpdate:
     """What changed on screen for one message after one event.
 
     `delta` is the text to append. When `replaced` is true, the final text did not start with what
-    was already shown: redraw the message with `text` instead of appending.
+    was already shown: redraw the message with `text` (set only then) instead of appending.
     """
 
     key: MessageKey
-    text: str
     delta: str
     replaced: bool
     thought: bool
+    text: str | None = None
+
+
+class _Buffer:
+    """A message's text as chunks, joined only when asked: appending a chunk costs the chunk,
+    not the whole answer, so a 20,000-chunk answer stays linear."""
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+
+    def append(self, chunk: str) -> None:
+        self._chunks.append(chunk)
+
+    def replace(self, text: str) -> None:
+        self._chunks = [text]
+
+    @property
+    def text(self) -> str:
+        if len(self._chunks) > 1:
+            self._chunks = ["".join(self._chunks)]
+        return self._chunks[0] if self._chunks else ""
 
 
 @dataclass
 class _Message:
-    answer: str = ""
-    thought: str = ""
+    answer: _Buffer = field(default_factory=_Buffer)
+    thought: _Buffer = field(default_factory=_Buffer)
 
 
 class TurnAssembler:
@@ -49,36 +69,33 @@ class TurnAssembler:
     def feed(self, event: TextDelta) -> TextUpdate:
         key = (event.invocation_id, event.author)
         message = self._messages.setdefault(key, _Message())
-        shown = message.thought if event.thought else message.answer
+        buffer = message.thought if event.thought else message.answer
         if event.partial:
-            text, delta, replaced = shown + event.text, event.text, False
-        elif event.text.startswith(shown):
-            text, delta, replaced = event.text, event.text[len(shown) :], False
-        else:
-            text, delta, replaced = event.text, "", True
-        if event.thought:
-            message.thought = text
-        else:
-            message.answer = text
-        return TextUpdate(key, text, delta, replaced, event.thought)
+            buffer.append(event.text)
+            return TextUpdate(key, event.text, False, event.thought)
+        shown = buffer.text
+        buffer.replace(event.text)
+        if event.text.startswith(shown):
+            return TextUpdate(key, event.text[len(shown) :], False, event.thought)
+        return TextUpdate(key, "", True, event.thought, event.text)
 
     @property
     def visible_text(self) -> str:
         """The answer so far: every message's text, thoughts left out, one blank line apart."""
-        return "\n\n".join(m.answer for m in self._messages.values() if m.answer)
+        return "\n\n".join(text for _, text in self.messages())
 
     @property
     def thoughts(self) -> str:
-        return "\n\n".join(m.thought for m in self._messages.values() if m.thought)
+        return "\n\n".join(m.thought.text for m in self._messages.values() if m.thought.text)
 
     def messages(self) -> list[tuple[MessageKey, str]]:
         """Each message's answer text, keyed by (invocation id, author), in order of appearance."""
-        return [(key, m.answer) for key, m in self._messages.items() if m.answer]
+        return [(key, m.answer.text) for key, m in self._messages.items() if m.answer.text]
 
     @property
     def has_text(self) -> bool:
         """False for a silent turn, which the caller explains by diffing the session state."""
-        return any(m.answer.strip() for m in self._messages.values())
+        return any(m.answer.text.strip() for m in self._messages.values())
 
 
 class Silence(Enum):

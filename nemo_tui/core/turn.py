@@ -8,6 +8,7 @@ stream is reported, never retried, and the caller polls the state to say what ch
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from nemo_tui.api.client import NemoClient
 from nemo_tui.api.errors import StreamError
 from nemo_tui.api.intents import GuiHints, translate_gui
 from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
-from nemo_tui.api.turns import KeepAliveTracker, Silence, TurnAssembler
+from nemo_tui.api.turns import KeepAliveTracker, MessageKey, Silence, TurnAssembler
 from nemo_tui.core.updates import Activity, AgentText, StillWorking, Update
 
 
@@ -34,24 +35,61 @@ class TurnOutcome:
         return not self.text.strip()
 
 
+# GUI phrases never cross a sentence end, so text up to one is translated once and for all.
+_SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
+# A tail with no sentence end is settled at a space once it is this long, so a long run-on
+# answer stays linear; a settle is only kept when it translates exactly as the whole tail did.
+_LONGEST_TAIL = 400
+
+
 class TranslatedText:
-    """The GUI-translated answer as deltas: the whole text is translated each time, so a phrase
-    split across chunks ("click the Exp" + "ort button") is still caught, and when translation
-    rewrites what was already shown the view is told to replace it."""
+    """The answer GUI-translated, as deltas to append (or, rarely, a full text to redraw).
+
+    Only the text after the last sentence end is re-translated as chunks arrive, so a phrase
+    split across chunks ("click the Exp" + "ort button") is still caught and a 20,000-chunk answer
+    costs linear time. When translation rewrites what was already shown, the caller is told to
+    replace it.
+    """
 
     def __init__(self, hints: GuiHints) -> None:
         self._hints = hints
-        self.shown = ""
+        self._settled: list[str] = []
+        self._tail_raw = ""
+        self._tail_shown = ""
 
-    def update(self, raw: str) -> tuple[str, bool]:
-        """(delta, replace) for the new raw text."""
-        translated = translate_gui(raw, self._hints)
-        if translated.startswith(self.shown):
-            delta, replace = translated[len(self.shown) :], False
+    @property
+    def shown(self) -> str:
+        return "".join(self._settled) + self._tail_shown
+
+    def append(self, raw: str) -> tuple[str, bool]:
+        """(delta, replace) after `raw` is appended to the answer."""
+        self._tail_raw += raw
+        translated = translate_gui(self._tail_raw, self._hints)
+        if translated.startswith(self._tail_shown):
+            delta, replace = translated[len(self._tail_shown) :], False
         else:
-            delta, replace = translated, True
-        self.shown = translated
+            delta, replace = "".join(self._settled) + translated, True
+        self._tail_shown = translated
+        self._settle()
         return delta, replace
+
+    def reset(self, raw: str) -> str:
+        """The whole answer is now `raw` (a final event rewrote it): its translation, to redraw."""
+        self._settled, self._tail_raw, self._tail_shown = [], "", ""
+        self.append(raw)
+        return self.shown
+
+    def _settle(self) -> None:
+        cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw)), default=0)
+        if not cut and len(self._tail_raw) > _LONGEST_TAIL:
+            cut = self._tail_raw.rfind(" ", 0, len(self._tail_raw) - _LONGEST_TAIL // 2) + 1
+        if cut <= 0:
+            return
+        head = translate_gui(self._tail_raw[:cut], self._hints)
+        rest = translate_gui(self._tail_raw[cut:], self._hints)
+        if head + rest == self._tail_shown:
+            self._settled.append(head)
+            self._tail_raw, self._tail_shown = self._tail_raw[cut:], rest
 
 
 async def run_turn(
@@ -68,6 +106,9 @@ async def run_turn(
     assembler = TurnAssembler()
     translated = TranslatedText(hints)
     keep_alives = KeepAliveTracker(clock=clock)
+    # Messages come in order; text for one that is no longer the last needs a redraw.
+    last_key: MessageKey | None = None
+    finished_keys: set[MessageKey] = set()
     try:
         async with client.run_sse(session_id, text) as events:
             async for event in events:
@@ -86,10 +127,18 @@ async def run_turn(
                 if isinstance(event, TextDelta):
                     if event.thought:
                         continue
-                    assembler.feed(event)
-                    delta, replace = translated.update(assembler.visible_text)
-                    if delta or replace:
+                    update = assembler.feed(event)
+                    if update.replaced or update.key in finished_keys:
+                        # A final that rewrote its partials, or text for an earlier message:
+                        # the answer is redrawn whole.
+                        emit(AgentText(turn_id, translated.reset(assembler.visible_text), True))
+                    elif update.delta:
+                        separator = "\n\n" if update.key != last_key and translated.shown else ""
+                        delta, replace = translated.append(separator + update.delta)
                         emit(AgentText(turn_id, delta, replace))
+                    if update.key != last_key and last_key is not None:
+                        finished_keys.add(last_key)
+                    last_key = update.key
                 elif isinstance(event, ToolCall):
                     emit(Activity(turn_id, f"· {event.name}"))
                 elif isinstance(event, ToolResult):
