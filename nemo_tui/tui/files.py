@@ -25,6 +25,7 @@ from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from nemo_tui.api.uploads import display_name
 from nemo_tui.core.updates import UploadProgress
 from nemo_tui.skills import media_kind_of
 from nemo_tui.tui.halfblock import halfblock, load_still
@@ -123,13 +124,13 @@ class MediaTree(DirectoryTree):
         label = Text(no_wrap=True, overflow="ellipsis")
         if facts.kind is None:
             label.append("✗ ", "red")
-            label.append(entry.path.name, "dim")
+            label.append(display_name(entry.path), "dim")
             label.append("  not media", "dim")
             label.stylize(style)
             return label
         chosen = entry.path in self._selected
         label.append("▣ " if chosen else "□ ", "bold green" if chosen else "dim")
-        label.append(entry.path.name, "bold" if chosen else "")
+        label.append(display_name(entry.path), "bold" if chosen else "")
         label.append(f"  {KIND_MARK[facts.kind]} {human_size(facts.size)}", "dim")
         label.stylize(style)
         return label
@@ -210,7 +211,8 @@ class MediaPreview(Static):
         if path is None:
             return "no file highlighted"
         kind = media_kind_of(path.name)
-        return f"{path.name} ({kind})" if kind else f"{path.name}: not a photo, clip or audio"
+        name = display_name(path)
+        return f"{name} ({kind})" if kind else f"{name}: not a photo, clip or audio"
 
 
 class UploadRow(Vertical):
@@ -220,7 +222,7 @@ class UploadRow(Vertical):
         super().__init__(classes="upload-row")
         self.path = path
         # Built here, not in compose: progress that arrives before the row is mounted still lands.
-        self._name = Label(path.name, classes="upload-name")
+        self._name = Label(display_name(path), classes="upload-name")
         self._bar = ProgressBar(total=100, show_eta=False, classes="upload-bar")
 
     def compose(self) -> ComposeResult:
@@ -232,12 +234,14 @@ class UploadRow(Vertical):
         if update.error is not None:
             self.add_class("-failed")
             bar.display = False
-            name.update(Text.assemble(("✗ ", "red"), self.path.name, ": ", (update.error, "red")))
+            shown = display_name(self.path)
+            name.update(Text.assemble(("✗ ", "red"), shown, ": ", (update.error, "red")))
             return
         bar.update(total=max(update.total, 1), progress=update.sent)
         if update.done:
             self.add_class("-done")
-            name.update(Text.assemble(("✓ ", "green"), self.path.name, (" uploaded", "dim")))
+            shown = display_name(self.path)
+            name.update(Text.assemble(("✓ ", "green"), shown, (" uploaded", "dim")))
 
 
 class FilePane(Vertical):

@@ -32,6 +32,7 @@ async def test_bad_files_picked_in_the_ui_are_named_and_the_rest_upload(
     folder.mkdir()
     good = samples.make_photo(folder / "good.jpg", 320, 180)
     shutil.copy(good, folder / ODD_NAME)
+    shutil.copy(good, folder / "new\nline.jpg")
     (folder / "fake.jpg").write_text("this is text, not a picture")
     (folder / "empty.jpg").touch()
     with (folder / "huge.mp4").open("wb") as handle:
@@ -41,12 +42,12 @@ async def test_bad_files_picked_in_the_ui_are_named_and_the_rest_upload(
 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot, app)
-        names = ["empty.jpg", "fake.jpg", "good.jpg", "huge.mp4", ODD_NAME]
+        names = ["empty.jpg", "fake.jpg", "good.jpg", "huge.mp4", "new\nline.jpg", ODD_NAME]
         await select_files(pilot, app, names)
         await pilot.press("u")
         await wait_until(
             pilot,
-            lambda: len(app.query(UploadRow)) == 5 and all(map(finished, app.query(UploadRow))),
+            lambda: len(app.query(UploadRow)) == 6 and all(map(finished, app.query(UploadRow))),
             "every upload to finish",
         )
         rows = {row.path.name: row for row in app.query(UploadRow)}
@@ -57,13 +58,14 @@ async def test_bad_files_picked_in_the_ui_are_named_and_the_rest_upload(
         }
         text = await shown(pilot)
         assert "empty" in text and "huge.mp4" in text and "fake.jpg" in text
+        # A newline in a name is shown escaped: one file, one line.
+        assert "new\\nline.jpg uploaded" in text
         assert app.is_running  # one refused file never takes the app down
         session_id = app.core.session_id if app.core else None
 
-    assert sorted(media.name for media in recorded_media(engine.settings.data_dir, session_id)) == [
-        "good.jpg",
-        ODD_NAME,
-    ]
+    stored = sorted(media.name for media in recorded_media(engine.settings.data_dir, session_id))
+    # multipart sends a line break in a name percent-encoded, as browsers do.
+    assert stored == ["good.jpg", "new%0Aline.jpg", ODD_NAME]
 
 
 async def test_the_token_is_never_on_screen(
