@@ -1,6 +1,6 @@
-"""What the hardening tests share: fault rules as the engine reads them, a session controller
-pointed at an engine, readers for the updates it emits, the engine's own record of messages, and
-`nemo-tui serve` as a separate process that a test may kill."""
+"""What the test suites share: fault rules as the engine reads them, a session controller pointed
+at an engine, readers for the updates it emits, the engine's own database, `nemo-tui serve` as a
+separate process that a test may kill, and the facts of an MP4 as a player would find them."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
 
 from nemo_tui.config import Settings
@@ -159,3 +160,28 @@ def serve(data_dir: Path, port: int, **env: str) -> Iterator[EngineProcess]:
                 process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+@dataclass(frozen=True)
+class Mp4Facts:
+    video_codec: str
+    width: int
+    height: int
+    duration: float
+    audio_codec: str | None
+
+
+def mp4_facts(path: Path) -> Mp4Facts:
+    """What a person's player would find in the MP4; every frame is decoded, so a file with no
+    picture in it has no duration."""
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        audio = next(iter(container.streams.audio), None)
+        frames = sum(1 for _ in container.decode(video))
+        return Mp4Facts(
+            video_codec=video.codec_context.name,
+            width=video.codec_context.width,
+            height=video.codec_context.height,
+            duration=(container.duration or 0) / av.time_base if frames else 0.0,
+            audio_codec=audio.codec_context.name if audio is not None else None,
+        )

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import av
 import httpx
 
 DEFAULT_SKILL = "create-a-video-using-ai"
@@ -191,28 +190,6 @@ class EngineUser:
         assert answer.status_code == 200, answer.text
         destination.write_bytes(answer.content)
         return destination
-
-
-@dataclass(frozen=True)
-class Mp4Facts:
-    video_codec: str
-    width: int
-    height: int
-    duration: float
-    audio_codec: str | None
-
-
-def mp4_facts(path: Path) -> Mp4Facts:
-    with av.open(str(path)) as container:
-        video = container.streams.video[0]
-        audio = next(iter(container.streams.audio), None)
-        return Mp4Facts(
-            video_codec=video.codec_context.name,
-            width=video.codec_context.width,
-            height=video.codec_context.height,
-            duration=container.duration / av.time_base,
-            audio_codec=audio.codec_context.name if audio is not None else None,
-        )
 
 
 def files_under(folder: Path) -> list[Path]:

@@ -12,8 +12,9 @@ import pytest
 
 from nemo_tui.api.draft import Draft, DraftMeta, Segment, SegmentMeta, Track, TrackMeta
 from nemo_tui.engine.server import RunningEngine
+from tests.support import mp4_facts
 
-from .helpers import EngineUser, data_of, envelope_error, mp4_facts
+from .helpers import EngineUser, data_of, envelope_error
 
 
 def slideshow(media_ids: list[str], seconds_each: float, motion: str = "none") -> dict[str, Any]:

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from nemo_tui.skills import SKILLS_BY_ID
+from tests.support import mp4_facts
 
-from .helpers import EngineUser, mp4_facts
+from .helpers import EngineUser
 
 pytestmark = pytest.mark.slow
 

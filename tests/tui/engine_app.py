@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import av
 from textual.pilot import Pilot
 
 from nemo_tui.api.intents import GuiHints
@@ -114,26 +112,3 @@ async def wait_turn(pilot: Pilot[object], app: NemoApp, text: str, timeout: floa
         "the turn to finish",
         timeout,
     )
-
-
-@dataclass(frozen=True)
-class Mp4Facts:
-    video_codec: str
-    width: int
-    height: int
-    duration: float
-    audio_codec: str | None
-
-
-def mp4_facts(path: Path) -> Mp4Facts:
-    with av.open(str(path)) as container:
-        video = container.streams.video[0]
-        audio = next(iter(container.streams.audio), None)
-        frames = sum(1 for _ in container.decode(video))
-        return Mp4Facts(
-            video_codec=video.codec_context.name,
-            width=video.codec_context.width,
-            height=video.codec_context.height,
-            duration=(container.duration or 0) / av.time_base if frames else 0.0,
-            audio_codec=audio.codec_context.name if audio is not None else None,
-        )

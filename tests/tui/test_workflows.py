@@ -21,12 +21,12 @@ from nemo_tui.tui.chat import ChatLog
 from nemo_tui.tui.files import MediaTree, UploadRow
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
+from tests.support import mp4_facts
 
 from .engine_app import (
     OUTPUT_HEIGHT,
     busy,
     engine_app,
-    mp4_facts,
     select_files,
     send,
     wait_ready,
