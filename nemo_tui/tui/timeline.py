@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, PlacedSegment, Track
+from nemo_tui.api.summary import seconds, span
 
 HIGHLIGHT_SECONDS = 2.5
 HIGHLIGHT_STYLE = "bold reverse"
@@ -21,16 +22,6 @@ BAR_COLOURS = {
     TRACK_AUDIO: ("green", "bright_green"),
     TRACK_TEXT: ("magenta",),
 }
-
-
-def seconds(ms: int) -> str:
-    """6400 -> '6.4s', 30000 -> '30s'."""
-    value = ms / 1000
-    return f"{value:.0f}s" if value == int(value) else f"{value:.1f}s"
-
-
-def span(start: int, end: int) -> str:
-    return f"{seconds(start).removesuffix('s')}-{seconds(end)}"
 
 
 def segment_label(track: Track, placed: PlacedSegment) -> str:
@@ -45,7 +36,7 @@ def segment_label(track: Track, placed: PlacedSegment) -> str:
     if meta.volume is not None and track.tt == TRACK_AUDIO:
         parts.append(f"{round(meta.volume * 100)}%")
     if meta.transition is not None:
-        parts.append(f"{meta.transition.type} {seconds(meta.transition.d)}")
+        parts.append(f"{meta.transition.type} {seconds(meta.transition.d)}s")
     if meta.motion and meta.motion != "none":
         parts.append(meta.motion.replace("_", " "))
     return "  ".join(parts)
@@ -152,7 +143,7 @@ class TimelinePane(Vertical):
         self.query_one(TimelineTree).show_draft(draft, changed)
         self.query_one(TrackBars).show_draft(draft)
         self.query_one("#timeline-summary", Static).update(summary)
-        self.border_subtitle = seconds(max(draft.computed_duration(), draft.d))
+        self.border_subtitle = f"{seconds(max(draft.computed_duration(), draft.d))}s"
         if changed:
             self.set_timer(HIGHLIGHT_SECONDS, lambda: self._fade_highlight(draft))
 
