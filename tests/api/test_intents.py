@@ -67,6 +67,7 @@ def test_first_command_keyword_wins() -> None:
         ("You can open the timeline panel to check.", "You can see the timeline pane to check."),
         ("Preview it in the timeline.", "See the timeline pane."),
         ("打开面板查看效果", "see the timeline pane 查看效果"),
+        ("可以在时间轴上预览效果", "可以 see the timeline pane 效果"),
         (
             "Drag and drop the clips to reorder them.",
             "Describe the edit in chat: move the clips to reorder them.",
@@ -76,6 +77,7 @@ def test_first_command_keyword_wins() -> None:
     ],
 )
 def test_translate_gui_for_the_tui(backend: str, shown: str) -> None:
+    # One case per phrase pattern: a pattern the quick trigger check missed would fail here.
     assert translate_gui(backend) == shown
 
 
