@@ -7,8 +7,10 @@ and returns the events it completes; `parse_stream` does the same over an async 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,11 +185,21 @@ class SseParser:
         return parse_data(data)
 
 
+# A burst of buffered lines is read without the loop ever waiting on the socket; handing the loop
+# back this often keeps whatever shares it (a UI taking keys) responsive while a stream floods in.
+YIELD_SECONDS = 0.005
+
+
 async def parse_stream(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:
-    """Events from an async iterator of lines, such as `httpx.Response.aiter_lines()`."""
+    """Events from an async iterator of lines, such as `httpx.Response.aiter_lines()`. The loop
+    gets a turn at least every `YIELD_SECONDS` of parsing (and of the caller's work per event)."""
     parser = SseParser()
+    since = time.perf_counter()
     async for line in lines:
         for event in parser.feed(line):
             yield event
+        if time.perf_counter() - since > YIELD_SECONDS:
+            await asyncio.sleep(0)
+            since = time.perf_counter()
     for event in parser.close():
         yield event

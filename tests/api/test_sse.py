@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from nemo_tui.api.sse import (
@@ -146,3 +147,28 @@ async def test_parse_stream_over_async_lines() -> None:
 
     events = [event async for event in parse_stream(lines())]
     assert events == [KeepAlive(), TextDelta("e-1", "nemo_agent", "Hi", partial=False)]
+
+
+async def test_a_burst_of_buffered_lines_lets_the_loop_run_meanwhile() -> None:
+    # Lines that are all there already (this iterator never suspends), as when a fast stream
+    # fills the socket buffer: another task on the loop must still get turns while they parse.
+    async def lines():
+        for index in range(3000):
+            for line in adk([{"text": f"word{index} "}], True):
+                yield line
+
+    turns = 0
+
+    async def other_task() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(other_task())
+    await asyncio.sleep(0)
+    turns = 0
+    events = [event async for event in parse_stream(lines())]
+    ticker.cancel()
+    assert len(events) == 3000
+    assert turns > 1
