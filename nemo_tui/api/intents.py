@@ -175,12 +175,21 @@ _GUI_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 _GUI_TRIGGER = re.compile(
     r"click|tap|press|hit|select|use|preview|open|drag|点|单击|时间轴|时间线|打开|拖", re.IGNORECASE
 )
+# The longest trigger: text appended to a string already known to have none needs a search from
+# this far before its start.
+GUI_TRIGGER_REACH = len("preview")
+
+
+def may_mention_gui(text: str, start: int = 0) -> bool:
+    """Whether `text[start:]` holds the first word of a GUI phrase; if not, `translate_gui`
+    leaves the text as it is."""
+    return _GUI_TRIGGER.search(text, start) is not None
 
 
 def translate_gui(text: str, hints: GuiHints | None = None) -> str:
     """Replace the backend's GUI phrases ("click the Export button", 点击导出, "drag and drop", ...)
     with what works in this client."""
-    if not _GUI_TRIGGER.search(text):
+    if not may_mention_gui(text):
         return text
     hints = hints or GuiHints()
     for pattern, hint in _GUI_PHRASES:

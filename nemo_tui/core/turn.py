@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.errors import StreamError
-from nemo_tui.api.intents import GuiHints, translate_gui
+from nemo_tui.api.intents import GUI_TRIGGER_REACH, GuiHints, may_mention_gui, translate_gui
 from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
 from nemo_tui.api.turns import KeepAliveTracker, MessageKey, Silence, TurnAssembler
 from nemo_tui.core.updates import Activity, AgentText, StillWorking, Update
@@ -47,8 +47,9 @@ class TranslatedText:
 
     Only the text after the last sentence end is re-translated as chunks arrive, so a phrase
     split across chunks ("click the Exp" + "ort button") is still caught and a 20,000-chunk answer
-    costs linear time. When translation rewrites what was already shown, the caller is told to
-    replace it.
+    costs linear time; and only once that text holds the first word of a GUI phrase, which is
+    checked on each chunk's new text alone. When translation rewrites what was already shown,
+    the caller is told to replace it.
     """
 
     def __init__(self, hints: GuiHints) -> None:
@@ -56,6 +57,7 @@ class TranslatedText:
         self._settled: list[str] = []
         self._tail_raw = ""
         self._tail_shown = ""
+        self._tail_may_change = False
 
     @property
     def shown(self) -> str:
@@ -63,24 +65,35 @@ class TranslatedText:
 
     def append(self, raw: str) -> tuple[str, bool]:
         """(delta, replace) after `raw` is appended to the answer."""
+        old_length = len(self._tail_raw)
         self._tail_raw += raw
-        translated = translate_gui(self._tail_raw, self._hints)
+        if not self._tail_may_change:
+            start = max(0, old_length - GUI_TRIGGER_REACH)
+            self._tail_may_change = may_mention_gui(self._tail_raw, start)
+        if self._tail_may_change:
+            translated = translate_gui(self._tail_raw, self._hints)
+        else:
+            translated = self._tail_raw
         if translated.startswith(self._tail_shown):
             delta, replace = translated[len(self._tail_shown) :], False
         else:
             delta, replace = "".join(self._settled) + translated, True
         self._tail_shown = translated
-        self._settle()
+        # A sentence end needs the character after it: the old tail's last one may be one now.
+        self._settle(max(0, old_length - 1))
         return delta, replace
 
     def reset(self, raw: str) -> str:
         """The whole answer is now `raw` (a final event rewrote it): its translation, to redraw."""
         self._settled, self._tail_raw, self._tail_shown = [], "", ""
+        self._tail_may_change = False
         self.append(raw)
         return self.shown
 
-    def _settle(self) -> None:
-        cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw)), default=0)
+    def _settle(self, scan_from: int) -> None:
+        """Settle the tail up to its last sentence end; ends before `scan_from` were seen by
+        earlier calls."""
+        cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
         if not cut and len(self._tail_raw) > _LONGEST_TAIL:
             cut = self._tail_raw.rfind(" ", 0, len(self._tail_raw) - _LONGEST_TAIL // 2) + 1
         if cut <= 0:
@@ -90,6 +103,7 @@ class TranslatedText:
         if head + rest == self._tail_shown:
             self._settled.append(head)
             self._tail_raw, self._tail_shown = self._tail_raw[cut:], rest
+            self._tail_may_change = may_mention_gui(self._tail_raw)
 
 
 async def run_turn(
