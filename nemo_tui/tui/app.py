@@ -9,13 +9,12 @@ becomes a one-line notice in `on_worker_state_changed`, and the app stays usable
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -44,6 +43,7 @@ from nemo_tui.core.updates import (
 from nemo_tui.skills import SKILLS_BY_ID, Skill
 from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatPane
+from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
@@ -149,6 +149,7 @@ class NemoApp(App[int]):
         self.downloads: list[Path] = []
         self._arrived: deque[Update] = deque()
         self._drain_posted = False
+        self._collector = QuietCollector()
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -177,9 +178,17 @@ class NemoApp(App[int]):
             self._start_worker(self._start_session(), group="session", description="start session")
 
     def on_ready(self) -> None:
-        # What start-up built lives as long as the app: moved out of the collector's reach, a
-        # full collection no longer walks it, and typing no longer stalls 100-200 ms on one.
-        gc.freeze()
+        # Full garbage collections wait for the keyboard to be still (see `collector`).
+        self._collector.start()
+        self.set_interval(TICK_SECONDS, self._collector.tick)
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._collector.typed()
+        await super().on_event(event)
 
     def _mark_active_pane(self, name: str) -> None:
         self.active_pane = name

@@ -1,0 +1,56 @@
+"""Python's full garbage collections, moved to moments when nobody is typing.
+
+A streaming answer makes many short-lived widgets and strips, so the collector's oldest generation
+fills quickly; a full collection then walks every live object and holds the loop for 50-200 ms,
+and a key typed during one waits that long to appear. Here the automatic full collections are
+turned off and `tick` runs the same collection once the keyboard has been still for a moment (or,
+so memory stays bounded, once one is long overdue). The young generations still collect as usual:
+they are cheap.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+# Full collections are owed after this many young-generation collections (CPython's default).
+OWED_AFTER = 10
+# ...and forced, typing or not, once this many are owed.
+FORCED_AFTER = 200
+QUIET_SECONDS = 1.0
+TICK_SECONDS = 0.5
+
+
+class QuietCollector:
+    """Call `start` once the app is built, `typed` on every key, and `tick` every
+    `TICK_SECONDS`."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last_key = float("-inf")
+        self._thresholds = gc.get_threshold()
+
+    def start(self) -> None:
+        # What start-up built lives as long as the app: out of the collector's reach, no
+        # collection walks it again.
+        gc.freeze()
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, 1_000_000)
+
+    def stop(self) -> None:
+        """Back to Python's own collections (several apps can run in one process: tests)."""
+        gc.unfreeze()
+        gc.set_threshold(*self._thresholds)
+
+    def typed(self) -> None:
+        self._last_key = self._clock()
+
+    def tick(self) -> bool:
+        """Run a full collection if one is owed and the keyboard is quiet; True if it ran."""
+        owed = gc.get_count()[2]
+        quiet = self._clock() - self._last_key >= QUIET_SECONDS
+        if owed >= FORCED_AFTER or (owed >= OWED_AFTER and quiet):
+            gc.collect()
+            return True
+        return False
