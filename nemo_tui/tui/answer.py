@@ -1,65 +1,177 @@
-"""One agent answer as it streams in: a Markdown widget fed through `Markdown.get_stream()`.
+"""One agent answer as it streams in: Markdown widgets fed through `Markdown.get_stream()`.
 
 Deltas are gathered for `FLUSH_SECONDS` before they are written, so a fast stream costs a few
 Markdown appends (parse, mount, layout) a second rather than one per chunk; the stream coalesces
 further when even those outrun the widget.
 
-A finished answer keeps its stream open until the next turn starts: stopping a stream while an
+A long answer is shown as a run of Markdown widgets, its segments, of about `SEGMENT_BLOCKS`
+blocks each. Appending to a Markdown lays out all of its blocks again, so with one widget per
+answer every append (and every key typed meanwhile, which waits for it) would cost more as the
+answer grew. A segment ends only at a paragraph break outside a code fence, where Markdown starts
+a new block anyway, so the seam does not show.
+
+While the person types, a due write waits for the next key to be painted (up to `HOLD_SECONDS`),
+so the stream's work runs in the gap after a keystroke instead of delaying the next one; and a
+write is at most `TYPING_WRITE_CHARS` long, so a flood of text advances in steps that fit in that
+gap and catches up once the typing stops.
+
+A finished answer keeps its streams open until the next turn starts: stopping a stream while an
 append is in flight can leave its last fragment unrendered, and by the next turn it is idle.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from textual.timer import Timer
-from textual.widget import MountError
+from textual.widget import MountError, Widget
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownStream
 
 FLUSH_SECONDS = 0.1
+HOLD_SECONDS = 0.5
+TYPING_WRITE_CHARS = 1500
+SEGMENT_BLOCKS = 20
+
+# A line that opens or closes a fenced code block. Counting them is enough to tell whether a point
+# is inside a fence: an answer does not nest ``` inside ~~~.
+FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
 
 
 class AgentMarkdown(Markdown):
-    """The widget that shows one agent answer."""
+    """The widget that shows one agent answer, or one segment of a long one."""
 
 
-class StreamedAnswer:
-    """The text of one answer and the stream that renders it."""
+def paragraph_break(written: str, fragment: str) -> int | None:
+    """The last offset in `fragment` where a new segment may start, after `written` (the
+    segment so far): just after a blank line, at text that is not indented (an indented line
+    continues a list item or is code) and not inside a code fence. None if there is none."""
+    end = len(fragment)
+    while (blank := fragment.rfind("\n\n", 0, end)) >= 0:
+        start = blank + 2
+        end = blank
+        if start >= len(fragment) or fragment[start] in " \t\n":
+            continue
+        if len(FENCE.findall(written + fragment[:start])) % 2 == 0:
+            return start
+    return None
+
+
+class Segment:
+    """One Markdown widget of an answer, the text written to it, and its stream."""
 
     def __init__(self, markdown: AgentMarkdown) -> None:
         self.markdown = markdown
         self.text = ""
         # Made on the first write: a stream stopped before its task has run raises on stop.
         self._stream: MarkdownStream | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self.markdown.children) >= SEGMENT_BLOCKS
+
+    async def write(self, fragment: str) -> None:
+        self.text += fragment
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.markdown)
+        await self._stream.write(fragment)
+
+    async def stop(self) -> None:
+        """End the stream's task; its last append may find the widget already gone."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            with contextlib.suppress(MountError):
+                await stream.stop()
+
+
+class AnswerHost(Protocol):
+    """Where an answer lives (the chat log): it runs the flush timer, which must outlive any one
+    segment, and mounts each new segment right after the previous one."""
+
+    def set_timer(self, delay: float, callback: Callable[[], Awaitable[None]]) -> Timer: ...
+    def add_after(self, previous: Widget, widget: Widget) -> Awaitable[object]: ...
+    def typing(self) -> bool:
+        """Whether the person is typing: a write would delay the next key."""
+        ...
+
+
+class StreamedAnswer:
+    """The text of one answer and the segments that render it."""
+
+    def __init__(
+        self, first: AgentMarkdown, host: AnswerHost, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.text = ""
+        self.segments = [Segment(first)]
+        self._host = host
+        self._clock = clock
         self._unwritten: list[str] = []
         self._timer: Timer | None = None
+        self._written_at = clock()
 
     def append(self, delta: str) -> None:
         self.text += delta
         self._unwritten.append(delta)
-        if self._timer is None:
-            self._timer = self.markdown.set_timer(FLUSH_SECONDS, self.flush)
+        self._arm()
 
-    async def flush(self) -> None:
+    def _arm(self) -> None:
+        if self._timer is None:
+            self._timer = self._host.set_timer(FLUSH_SECONDS, self._write_due)
+
+    async def _write_due(self) -> None:
         self._timer = None
-        if self._unwritten:
-            fragment = "".join(self._unwritten)
-            self._unwritten.clear()
-            if self._stream is None:
-                self._stream = Markdown.get_stream(self.markdown)
-            await self._stream.write(fragment)
+        if self._host.typing() and self._clock() - self._written_at < HOLD_SECONDS:
+            # `key_painted` writes after the next key; this timer again if none comes.
+            self._arm()
+            return
+        await self.flush()
+
+    async def key_painted(self) -> None:
+        """A key was just painted: the moment, while typing, to write what is due."""
+        if self._unwritten and self._clock() - self._written_at >= FLUSH_SECONDS:
+            self._cancel_timer()
+            await self.flush()
+
+    async def flush(self, *, whole: bool = False) -> None:
+        """Write what is waiting: while the person types (and not `whole`), at most
+        `TYPING_WRITE_CHARS` of it, and the rest on the next timer or key."""
+        if not self._unwritten:
+            return
+        fragment = "".join(self._unwritten)
+        self._unwritten.clear()
+        if not whole and len(fragment) > TYPING_WRITE_CHARS and self._host.typing():
+            self._unwritten.append(fragment[TYPING_WRITE_CHARS:])
+            fragment = fragment[:TYPING_WRITE_CHARS]
+            self._arm()
+        self._written_at = self._clock()
+        current = self.segments[-1]
+        split = paragraph_break(current.text, fragment) if current.full else None
+        if split is None:
+            await current.write(fragment)
+            return
+        await current.write(fragment[:split])
+        following = Segment(AgentMarkdown(classes="agent"))
+        await self._host.add_after(current.markdown, following.markdown)
+        self.segments.append(following)
+        await following.write(fragment[split:])
 
     async def replace(self, text: str) -> None:
         """Show `text` instead (the final event differed from the partials, or a translation
-        rewrote what was shown): a full render, after the stream has settled."""
+        rewrote what was shown): a full render in the first segment, after the streams settle."""
         self._cancel_timer()
         self._unwritten.clear()
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-        self.text = text
-        await self.markdown.update(text)
+        first, *rest = self.segments
+        for segment in self.segments:
+            await segment.stop()
+        for segment in rest:
+            await segment.markdown.remove()
+        self.segments = [first]
+        self.text = first.text = text
+        await first.markdown.update(text)
 
     async def finish(self, final: str) -> None:
         """The turn ended with `final` as its whole text ('' when it did not say)."""
@@ -72,12 +184,11 @@ class StreamedAnswer:
         await self.flush()
 
     async def close(self) -> None:
-        """End the stream's task; its last append may find the widget already gone."""
+        """Write what is left and end the streams."""
         self._cancel_timer()
-        await self.flush()
-        if self._stream is not None:
-            with contextlib.suppress(MountError):
-                await self._stream.stop()
+        await self.flush(whole=True)
+        for segment in self.segments:
+            await segment.stop()
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

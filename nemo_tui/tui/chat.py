@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Input, Static
@@ -28,6 +31,8 @@ from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
 MAX_WIDGETS = 200
 # The newest few stay whatever they weigh: a long answer must not vanish under the next notice.
 KEEP_NEWEST = 4
+# The person counts as typing for this long after a key (see `answer`).
+TYPING_SECONDS = 0.3
 HISTORY_LIMIT = 500
 
 NOTICE_STYLE: dict[str, str] = {"info": "", "warning": "yellow", "error": "bold red"}
@@ -55,6 +60,11 @@ class ChatInput(Input):
             show=False,
         ),
     ]
+
+    # Input sets its virtual size (its text's width) on every keystroke, and by default that
+    # relays out the whole screen: 5-10 ms per key, far more while an answer streams. The input's
+    # own height never changes, so a repaint is enough; scrolling along a long line still works.
+    virtual_size = Reactive(Size(0, 0), repaint=True)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Describe the video, or /help", id=id)
@@ -159,6 +169,8 @@ class ChatLog(VerticalScroll):
         self._skill = skill
         self._turns: dict[str, TurnView] = {}
         self._finished: list[StreamedAnswer] = []
+        self._last_answer: str | None = None
+        self._typed_at = float("-inf")
 
     def compose(self) -> ComposeResult:
         yield ExamplePrompts(self._skill)
@@ -183,20 +195,48 @@ class ChatLog(VerticalScroll):
         for examples in self.query(ExamplePrompts):
             examples.show_skill(skill)
 
-    def add(self, widget: Widget) -> AwaitMount:
-        """Append a widget, dropping the examples on the first message and the oldest beyond
-        the cap, so the number of widgets (and the cost of a layout) stays bounded."""
+    def add(self, widget: Widget, *, after: Widget | None = None) -> AwaitMount:
+        """Append a widget (or put it right `after` another), dropping the examples on the first
+        message and the oldest beyond the cap, so the number of widgets (and the cost of a
+        layout) stays bounded. The answer still streaming is never dropped, however long."""
         self.query(ExamplePrompts).remove()
-        mounted = self.mount(widget)
+        mounted = self.mount(widget, after=after)
         # Every widget costs each layout pass, visible or not: count a Markdown's blocks too.
         weights = [1 + len(child.children) for child in self.children]
+        streaming = {
+            segment.markdown
+            for turn in self._turns.values()
+            if turn.answer is not None
+            for segment in turn.answer.segments
+        }
         surplus, total = 0, sum(weights)
-        while total > MAX_WIDGETS and surplus < len(weights) - KEEP_NEWEST:
+        while (
+            total > MAX_WIDGETS
+            and surplus < len(weights) - KEEP_NEWEST
+            and self.children[surplus] not in streaming
+        ):
             total -= weights[surplus]
             surplus += 1
         if surplus:
             self.remove_children(list(self.children[:surplus]))
         return mounted
+
+    def typing(self) -> bool:
+        return time.monotonic() - self._typed_at < TYPING_SECONDS
+
+    def typed(self) -> None:
+        """A key changed the input; once it is painted, streaming answers write what is due."""
+        self._typed_at = time.monotonic()
+        self.call_after_refresh(self._key_painted)
+
+    async def _key_painted(self) -> None:
+        for turn in list(self._turns.values()):
+            if turn.answer is not None:
+                await turn.answer.key_painted()
+
+    def add_after(self, previous: Widget, widget: Widget) -> AwaitMount:
+        """The next segment of a streaming answer, kept next to the one before it."""
+        return self.add(widget, after=previous)
 
     def restore(self, history: list[ChatEntry]) -> None:
         """The chat of a resumed session, as it was (only the newest entries fit the cap)."""
@@ -205,6 +245,7 @@ class ChatLog(VerticalScroll):
                 self.add_user(entry.text)
             elif entry.role == "agent":
                 self.add_markdown(entry.text)
+                self._last_answer = entry.text
             else:
                 self.add_notice(entry.text)
 
@@ -234,7 +275,7 @@ class ChatLog(VerticalScroll):
             markdown = AgentMarkdown(classes="agent")
             # Mounting a Markdown renders its initial text: text given before that would be lost.
             await self.add(markdown)
-            turn.answer = StreamedAnswer(markdown)
+            turn.answer = StreamedAnswer(markdown, self)
         if replace:
             if delta != turn.answer.text:
                 await turn.answer.replace(delta)
@@ -264,6 +305,7 @@ class ChatLog(VerticalScroll):
         if turn is not None and turn.answer is not None:
             await turn.answer.finish(text)
             self._finished.append(turn.answer)
+            self._last_answer = turn.answer.text
         if turn is not None and turn.still_working is not None:
             turn.still_working.remove()
         if cancelled:
@@ -277,9 +319,10 @@ class ChatLog(VerticalScroll):
             await self.finish_turn(turn_id, "", None, cancelled=False)
 
     def last_answer(self) -> str | None:
-        """The text of the newest agent answer (for copying)."""
-        answers = list(self.query(AgentMarkdown))
-        return answers[-1].source if answers else None
+        """The text of the newest agent answer, whole even if it no longer fits the log (for
+        copying); the one streaming if there is one."""
+        streaming = [turn.answer.text for turn in self._turns.values() if turn.answer]
+        return streaming[-1] if streaming else self._last_answer
 
     def _turn(self, turn_id: str) -> TurnView:
         # An update for a turn we did not see start (e.g. restored) still gets a home.
@@ -302,6 +345,10 @@ class ChatPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(ChatInput).seed(self._skill.examples)
+
+    @on(Input.Changed, "#chat-input")
+    def _typed(self) -> None:
+        self.log_view.typed()
 
     @property
     def log_view(self) -> ChatLog:

@@ -1,0 +1,153 @@
+"""A long answer as it streams: split into Markdown segments at paragraph breaks, never pruned
+while it streams, written in small steps between keystrokes while the person types; and typing
+itself costs no layout."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.screen import Screen
+from textual.widget import Widget
+
+from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
+from nemo_tui.tui import answer as answer_module
+from nemo_tui.tui import chat as chat_module
+from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, paragraph_break
+from nemo_tui.tui.chat import ChatLog
+
+from .helpers import shown
+from .test_panes import AppMaker
+
+
+def paragraph(index: int) -> str:
+    return f"Paragraph {index} says what changed in the edit, in a few plain words.\n\n"
+
+
+def test_a_segment_ends_after_the_last_blank_line_before_plain_text() -> None:
+    fragment = "one\n\ntwo\n\nthree"
+    assert paragraph_break("", fragment) == fragment.index("three")
+
+
+def test_no_segment_ends_inside_a_code_fence_or_before_indented_text() -> None:
+    written = "Run this:\n\n```\nfirst line\n"
+    fragment = "\n\nstill code\n```\n\nafter the code"
+    assert paragraph_break(written, fragment) == fragment.index("after")
+    assert paragraph_break("", "- item\n\n  the item goes on") is None
+    assert paragraph_break("", "a paragraph that ends\n\n") is None
+
+
+async def test_a_long_answer_streams_into_adjacent_segments_that_add_up(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small segments and a small cap, so a short answer shows both: without the streaming
+    # answer's protection, its first segments would be pruned while it is still coming in.
+    monkeypatch.setattr(answer_module, "SEGMENT_BLOCKS", 5)
+    monkeypatch.setattr(chat_module, "MAX_WIDGETS", 12)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.emit(TurnStarted("t1", "describe every edit"))
+        text = ""
+        for index in range(40):
+            text += paragraph(index)
+            app.emit(AgentText("t1", paragraph(index)))
+            if index % 4 == 3:
+                await pilot.pause(answer_module.FLUSH_SECONDS * 1.5)
+        await shown(pilot)
+        log = app.query_one(ChatLog)
+        segments = list(log.query(AgentMarkdown))
+        assert len(segments) >= 4
+        assert "".join(segment.source for segment in segments) == text
+        children = list(log.children)
+        first = children.index(segments[0])
+        assert children[first : first + len(segments)] == segments
+        assert log.last_answer() == text
+
+        app.emit(TurnFinished("t1", text))
+        screen = await shown(pilot)
+        assert "Paragraph 39 says what changed" in screen, screen
+        assert log.last_answer() == text
+
+
+class FakeTimer:
+    def stop(self) -> None:
+        pass
+
+
+class Host:
+    """The chat log's part, with the timers held for the test to fire and typing switchable."""
+
+    def __init__(self, log: ChatLog) -> None:
+        self.log = log
+        self.timers: list[Callable[[], Awaitable[None]]] = []
+        self.is_typing = False
+
+    def set_timer(self, delay: float, callback: Callable[[], Awaitable[None]]) -> FakeTimer:
+        self.timers.append(callback)
+        return FakeTimer()
+
+    def add_after(self, previous: Widget, widget: Widget) -> Awaitable[object]:
+        return self.log.add_after(previous, widget)
+
+    def typing(self) -> bool:
+        return self.is_typing
+
+    async def fire(self) -> None:
+        await self.timers.pop()()
+
+
+async def test_while_typing_writes_wait_for_a_painted_key_and_come_in_small_steps(
+    make_app: AppMaker,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(ChatLog)
+        markdown = AgentMarkdown(classes="agent")
+        await log.add(markdown)
+        now = [0.0]
+        host = Host(log)
+        answer = StreamedAnswer(markdown, host, clock=lambda: now[0])
+
+        host.is_typing = True
+        answer.append("word " * 2000)  # 10,000 characters at once: a flood
+        now[0] = 0.2
+        await host.fire()
+        await pilot.pause()
+        assert markdown.source == ""  # held: the person is typing
+        assert host.timers  # ...and the timer will look again
+
+        await answer.key_painted()
+        await pilot.pause()
+        assert len(markdown.source) == answer_module.TYPING_WRITE_CHARS  # one small step
+
+        now[0] = 0.25 + answer_module.HOLD_SECONDS
+        await host.fire()
+        await pilot.pause()
+        assert len(markdown.source) == 2 * answer_module.TYPING_WRITE_CHARS  # held long enough
+
+        host.is_typing = False
+        now[0] += answer_module.FLUSH_SECONDS
+        await host.fire()
+        await pilot.pause()
+        assert markdown.source == "word " * 2000  # typing stopped: the rest at once
+        await answer.close()
+
+
+async def test_typing_in_the_chat_input_costs_no_layout(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await shown(pilot)
+        layouts: list[Screen[object]] = []
+        refresh_layout = Screen._refresh_layout
+
+        def counted(screen: Screen[object], *args: object, **kwargs: object) -> None:
+            layouts.append(screen)
+            refresh_layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.press(*"add a title card")
+        screen = await shown(pilot)
+        assert "add a title card" in screen
+        assert layouts == []
