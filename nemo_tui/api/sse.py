@@ -116,8 +116,33 @@ def _parse_type_tagged(payload: dict[str, Any]) -> list[StreamEvent]:
     return []
 
 
+def _text_chunk(payload: dict[str, Any]) -> TextDelta | None:
+    """The usual dialect A event, a partial one with a single text part, read without the
+    model: a streamed answer is thousands of these, and validating each one costs more than
+    the rest of its parsing. None for any other event."""
+    if payload.get("partial") is not True or "errorCode" in payload or "errorMessage" in payload:
+        return None
+    content = payload.get("content")
+    parts = content.get("parts") if isinstance(content, dict) else None
+    if not isinstance(parts, list) or len(parts) != 1:
+        return None
+    part = parts[0]
+    if not isinstance(part, dict) or part.keys() != {"text"} or not isinstance(part["text"], str):
+        return None
+    invocation_id, author = payload.get("invocationId"), payload.get("author")
+    if not isinstance(invocation_id, str | None) or not isinstance(author, str | None):
+        return None
+    return TextDelta(invocation_id, author, part["text"], partial=True)
+
+
 def _parse_adk(payload: dict[str, Any]) -> list[StreamEvent]:
     """Dialect A (SPEC 4.1): one ADK event may hold text, thoughts, calls and responses."""
+    chunk = _text_chunk(payload)
+    return [chunk] if chunk is not None else _parse_adk_event(payload)
+
+
+def _parse_adk_event(payload: dict[str, Any]) -> list[StreamEvent]:
+    """Any dialect A event, through the wire model."""
     try:
         event = AdkEvent.model_validate(payload)
     except ValidationError:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nemo_tui.api import sse
 from nemo_tui.api.sse import (
     KeepAlive,
     SseParser,
@@ -172,3 +176,33 @@ async def test_a_burst_of_buffered_lines_lets_the_loop_run_meanwhile() -> None:
     ticker.cancel()
     assert len(events) == 3000
     assert turns > 1
+
+
+TEXTS = st.one_of(st.text(max_size=8), st.integers(), st.none())
+PARTS = st.lists(
+    st.one_of(
+        st.fixed_dictionaries({"text": TEXTS}),
+        st.fixed_dictionaries({"text": TEXTS, "thought": st.booleans()}),
+        st.fixed_dictionaries({"functionCall": st.just({"name": "edit", "args": {}})}),
+    ),
+    max_size=2,
+)
+ADK_EVENTS = st.fixed_dictionaries(
+    {"content": st.fixed_dictionaries({"role": st.just("model"), "parts": PARTS})},
+    optional={
+        "partial": st.one_of(st.booleans(), st.none(), st.just("yes")),
+        "invocationId": TEXTS,
+        "author": TEXTS,
+        "errorCode": st.just("E1"),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ADK_EVENTS)
+def test_the_quick_path_for_text_chunks_reads_them_as_the_model_does(
+    payload: dict[str, object],
+) -> None:
+    chunk = sse._text_chunk(payload)
+    if chunk is not None:
+        assert sse._parse_adk_event(payload) == [chunk]
