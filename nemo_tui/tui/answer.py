@@ -1,8 +1,10 @@
 """One agent answer as it streams in: Markdown widgets fed through `Markdown.get_stream()`.
 
 Deltas are gathered for `FLUSH_SECONDS` before they are written, so a fast stream costs a few
-Markdown appends (parse, mount, layout) a second rather than one per chunk; the stream coalesces
-further when even those outrun the widget.
+Markdown appends (parse, mount, layout) a second rather than one per chunk. After a large write
+the gap grows with it (up to `HOLD_SECONDS`): an append's layout and paint cost much the same
+whatever its size, so a flood of text is drawn in a few large steps rather than many frames,
+and the stream itself keeps most of the loop.
 
 A long answer is shown as a run of Markdown widgets, its segments, of about `SEGMENT_BLOCKS`
 blocks each. Appending to a Markdown lays out all of its blocks again, so with one widget per
@@ -34,6 +36,8 @@ from textual.widgets.markdown import MarkdownStream
 
 FLUSH_SECONDS = 0.1
 HOLD_SECONDS = 0.5
+# A write longer than this makes the next gap proportionally longer.
+FLUSH_CHARS = 4000
 TYPING_WRITE_CHARS = 1500
 SEGMENT_BLOCKS = 20
 
@@ -112,6 +116,7 @@ class StreamedAnswer:
         self._unwritten: list[str] = []
         self._timer: Timer | None = None
         self._written_at = clock()
+        self._gap = FLUSH_SECONDS
 
     def append(self, delta: str) -> None:
         self.text += delta
@@ -120,7 +125,7 @@ class StreamedAnswer:
 
     def _arm(self) -> None:
         if self._timer is None:
-            self._timer = self._host.set_timer(FLUSH_SECONDS, self._write_due)
+            self._timer = self._host.set_timer(self._gap, self._write_due)
 
     async def _write_due(self) -> None:
         self._timer = None
@@ -146,8 +151,10 @@ class StreamedAnswer:
         if not whole and len(fragment) > TYPING_WRITE_CHARS and self._host.typing():
             self._unwritten.append(fragment[TYPING_WRITE_CHARS:])
             fragment = fragment[:TYPING_WRITE_CHARS]
-            self._arm()
         self._written_at = self._clock()
+        self._gap = min(HOLD_SECONDS, FLUSH_SECONDS * max(1.0, len(fragment) / FLUSH_CHARS))
+        if self._unwritten:
+            self._arm()
         current = self.segments[-1]
         split = paragraph_break(current.text, fragment) if current.full else None
         if split is None:

@@ -180,7 +180,10 @@ class NemoApp(App[int]):
     def on_ready(self) -> None:
         # Full garbage collections wait for the keyboard to be still (see `collector`).
         self._collector.start()
-        self.set_interval(TICK_SECONDS, self._collector.tick)
+        self.set_interval(TICK_SECONDS, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        self._collector.tick(busy=self.query_one(ChatPane).log_view.turn_running())
 
     def on_unmount(self) -> None:
         self._collector.stop()

@@ -3,9 +3,9 @@
 A streaming answer makes many short-lived widgets and strips, so the collector's oldest generation
 fills quickly; a full collection then walks every live object and holds the loop for 50-200 ms,
 and a key typed during one waits that long to appear. Here the automatic full collections are
-turned off and `tick` runs the same collection once the keyboard has been still for a moment (or,
-so memory stays bounded, once one is long overdue). The young generations still collect as usual:
-they are cheap.
+turned off and `tick` runs the same collection once the keyboard has been still, and no answer has
+streamed, for a moment (or, so memory stays bounded, once one is long overdue). The young
+generations still collect as usual: they are cheap.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ TICK_SECONDS = 0.5
 
 class QuietCollector:
     """Call `start` once the app is built, `typed` on every key, and `tick` every
-    `TICK_SECONDS`."""
+    `TICK_SECONDS`, saying whether the app is busy (an answer streaming)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._last_key = float("-inf")
+        self._last_busy = float("-inf")
         self._thresholds = gc.get_threshold()
 
     def start(self) -> None:
@@ -44,12 +44,14 @@ class QuietCollector:
         gc.set_threshold(*self._thresholds)
 
     def typed(self) -> None:
-        self._last_key = self._clock()
+        self._last_busy = self._clock()
 
-    def tick(self) -> bool:
-        """Run a full collection if one is owed and the keyboard is quiet; True if it ran."""
+    def tick(self, *, busy: bool = False) -> bool:
+        """Run a full collection if one is owed and the app is quiet; True if it ran."""
+        if busy:
+            self._last_busy = self._clock()
         owed = gc.get_count()[2]
-        quiet = self._clock() - self._last_key >= QUIET_SECONDS
+        quiet = self._clock() - self._last_busy >= QUIET_SECONDS
         if owed >= FORCED_AFTER or (owed >= OWED_AFTER and quiet):
             gc.collect()
             return True

@@ -1,4 +1,5 @@
-"""Full garbage collections wait until the keyboard is still, unless one is long overdue."""
+"""Full garbage collections wait until the keyboard is still and no answer streams, unless one is
+long overdue."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def test_a_full_collection_waits_for_the_keyboard_to_be_still() -> None:
         now[0] += collector.QUIET_SECONDS / 2
         assert not quiet.tick()
         assert gc.get_count()[2] >= collector.OWED_AFTER
+        now[0] += collector.QUIET_SECONDS
+        assert not quiet.tick(busy=True)  # an answer is streaming
+        now[0] += collector.QUIET_SECONDS / 2
+        assert not quiet.tick()  # it has only just ended
         now[0] += collector.QUIET_SECONDS
         assert quiet.tick()
         assert gc.get_count()[2] == 0
