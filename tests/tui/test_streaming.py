@@ -80,10 +80,12 @@ class Host:
     def __init__(self, log: ChatLog) -> None:
         self.log = log
         self.timers: list[Callable[[], Awaitable[None]]] = []
+        self.delays: list[float] = []
         self.is_typing = False
 
     def set_timer(self, delay: float, callback: Callable[[], Awaitable[None]]) -> FakeTimer:
         self.timers.append(callback)
+        self.delays.append(delay)
         return FakeTimer()
 
     def add_after(self, previous: Widget, widget: Widget) -> Awaitable[object]:
@@ -130,6 +132,27 @@ async def test_while_typing_writes_wait_for_a_painted_key_and_come_in_small_step
         await host.fire()
         await pilot.pause()
         assert markdown.source == "word " * 2000  # typing stopped: the rest at once
+        await answer.close()
+
+
+async def test_after_a_large_write_the_next_waits_longer(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(ChatLog)
+        markdown = AgentMarkdown(classes="agent")
+        await log.add(markdown)
+        host = Host(log)
+        answer = StreamedAnswer(markdown, host)
+        answer.append("a few words ")
+        await host.fire()
+        answer.append("more ")
+        assert host.delays[-1] == answer_module.FLUSH_SECONDS  # small writes: the usual pace
+        await host.fire()
+        answer.append("word " * 2000)  # 10,000 characters
+        await host.fire()
+        answer.append("and the rest")
+        assert answer_module.FLUSH_SECONDS < host.delays[-1] <= answer_module.HOLD_SECONDS
+        await pilot.pause()
         await answer.close()
 
 
