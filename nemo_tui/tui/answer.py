@@ -27,12 +27,15 @@ import contextlib
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import ClassVar, Protocol
 
+from textual.content import Content
 from textual.timer import Timer
 from textual.widget import MountError, Widget
 from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownStream
+from textual.widgets.markdown import MarkdownBlock, MarkdownStream
+
+from nemo_tui.tui.virtual_size import repainting_virtual_size
 
 FLUSH_SECONDS = 0.1
 HOLD_SECONDS = 0.5
@@ -46,8 +49,31 @@ SEGMENT_BLOCKS = 20
 FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
 
 
+# Textual's paragraph block, which its public API reaches only through this table.
+_Paragraph = Markdown.BLOCKS["paragraph_open"]
+
+
+class StreamedParagraph(_Paragraph):  # type: ignore[misc, valid-type]
+    """Textual's paragraph, without a second layout per append: its virtual size repaints (see
+    `virtual_size`), and the text it is built with asks for no layout of its own before it is
+    mounted (mounting lays it out anyway; the request would come in one frame later)."""
+
+    virtual_size = repainting_virtual_size()
+
+    def set_content(self, content: Content) -> None:
+        self._content = content
+        self.update(content, layout=self.is_mounted)
+
+
 class AgentMarkdown(Markdown):
     """The widget that shows one agent answer, or one segment of a long one."""
+
+    virtual_size = repainting_virtual_size()
+
+    BLOCKS: ClassVar[dict[str, type[MarkdownBlock]]] = {
+        **Markdown.BLOCKS,
+        "paragraph_open": StreamedParagraph,
+    }
 
 
 def paragraph_break(written: str, fragment: str) -> int | None:

@@ -1,9 +1,10 @@
 """The chat pane: the conversation (your lines, the agent's streamed Markdown, dim tool activity,
 "Still working...", silent-edit summaries, one-line notices) and the input with its history.
 
-Agent text streams into a Markdown widget (see `answer`), so a long answer costs linear time. The
-log keeps about `MAX_WIDGETS` widgets (older messages are removed), so a session of thousands of
-messages stays as fast as a new one.
+Agent text streams into Markdown widgets (see `answer`), so a long answer costs linear time. The
+log keeps about `MAX_WIDGETS` widgets (older messages, and the start of a very long answer, are
+removed, and a line at the top says so), so a session of thousands of messages, or an answer of
+thousands of paragraphs, stays as fast as a new one.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Input, Static
@@ -27,8 +26,9 @@ from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
+from nemo_tui.tui.virtual_size import repainting_virtual_size
 
-MAX_WIDGETS = 200
+MAX_WIDGETS = 120
 # The newest few stay whatever they weigh: a long answer must not vanish under the next notice.
 KEEP_NEWEST = 4
 # The person counts as typing for this long after a key (see `answer`).
@@ -61,10 +61,9 @@ class ChatInput(Input):
         ),
     ]
 
-    # Input sets its virtual size (its text's width) on every keystroke, and by default that
-    # relays out the whole screen: 5-10 ms per key, far more while an answer streams. The input's
-    # own height never changes, so a repaint is enough; scrolling along a long line still works.
-    virtual_size = Reactive(Size(0, 0), repaint=True)
+    # Input sets its virtual size (its text's width) on every key: without this, a full layout
+    # per key, 5-10 ms, far more while an answer streams.
+    virtual_size = repainting_virtual_size()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Describe the video, or /help", id=id)
@@ -132,6 +131,17 @@ class ActivityLines(Collapsible):
         self.title = f"{text}" + (f"  (+{count - 1} more)" if count > 1 else "")
 
 
+class HiddenAbove(Static):
+    """The top line of a log that has dropped its oldest messages."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "⋯ Older messages are hidden to keep the chat fast (the session keeps them; "
+            "ctrl+p › Copy last answer copies the newest answer whole).",
+            classes="hidden-above",
+        )
+
+
 class ExamplePrompts(Static):
     """What a new person sees on an empty chat: the skill, its example prompts and its tip."""
 
@@ -163,6 +173,8 @@ class TurnView:
 
 class ChatLog(VerticalScroll):
     """The conversation, anchored to the bottom, pruned to the last `MAX_WIDGETS` widgets."""
+
+    virtual_size = repainting_virtual_size()  # one layout per streamed append, not two
 
     def __init__(self, skill: Skill, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -197,28 +209,27 @@ class ChatLog(VerticalScroll):
 
     def add(self, widget: Widget, *, after: Widget | None = None) -> AwaitMount:
         """Append a widget (or put it right `after` another), dropping the examples on the first
-        message and the oldest beyond the cap, so the number of widgets (and the cost of a
-        layout) stays bounded. The answer still streaming is never dropped, however long."""
+        message and the oldest messages beyond the cap, the start of a long answer included:
+        every widget in the log costs each layout pass, visible or not. The segment an answer is
+        being written into stays."""
         self.query(ExamplePrompts).remove()
         mounted = self.mount(widget, after=after)
-        # Every widget costs each layout pass, visible or not: count a Markdown's blocks too.
-        weights = [1 + len(child.children) for child in self.children]
-        streaming = {
-            segment.markdown
-            for turn in self._turns.values()
-            if turn.answer is not None
-            for segment in turn.answer.segments
-        }
+        messages = [child for child in self.children if not isinstance(child, HiddenAbove)]
+        # A Markdown's blocks are widgets too.
+        weights = [1 + len(child.children) for child in messages]
+        live = {turn.answer.segments[-1].markdown for turn in self._turns.values() if turn.answer}
         surplus, total = 0, sum(weights)
         while (
             total > MAX_WIDGETS
-            and surplus < len(weights) - KEEP_NEWEST
-            and self.children[surplus] not in streaming
+            and surplus < len(messages) - KEEP_NEWEST
+            and messages[surplus] not in live
         ):
             total -= weights[surplus]
             surplus += 1
         if surplus:
-            self.remove_children(list(self.children[:surplus]))
+            self.remove_children(messages[:surplus])
+            if not self.query(HiddenAbove):
+                self.mount(HiddenAbove(), before=0)
         return mounted
 
     def typing(self) -> bool:

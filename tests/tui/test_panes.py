@@ -30,7 +30,7 @@ from nemo_tui.tui import chat as chat_module
 from nemo_tui.tui import timeline as timeline_module
 from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.app import NemoApp
-from nemo_tui.tui.chat import ChatInput, ChatLog
+from nemo_tui.tui.chat import ChatInput, ChatLog, HiddenAbove
 from nemo_tui.tui.files import MediaTree
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
@@ -219,7 +219,9 @@ async def test_chat_log_is_pruned_to_a_bounded_size(
         for index in range(300):
             app.emit(Notice(f"line {index}"))
         text = await shown(pilot)
-        assert len(app.query_one(ChatLog).children) == 50
+        log = app.query_one(ChatLog)
+        assert len(log.children) == 51  # 50 notices and the line saying older ones are hidden
+        assert isinstance(log.children[0], HiddenAbove)
         assert "line 299" in text, text
 
 

@@ -1,6 +1,6 @@
-"""A long answer as it streams: split into Markdown segments at paragraph breaks, never pruned
-while it streams, written in small steps between keystrokes while the person types; and typing
-itself costs no layout."""
+"""A long answer as it streams: split into Markdown segments at paragraph breaks (so its start
+can be pruned like any old message), written in small steps between keystrokes while the person
+types; and typing itself costs no layout."""
 
 from __future__ import annotations
 
@@ -14,10 +14,23 @@ from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
 from nemo_tui.tui import answer as answer_module
 from nemo_tui.tui import chat as chat_module
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, paragraph_break
-from nemo_tui.tui.chat import ChatLog
+from nemo_tui.tui.chat import ChatLog, HiddenAbove
 
 from .helpers import shown
 from .test_panes import AppMaker
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[Screen[object]]:
+    """From now on, one entry per full layout of the screen (the cost typing must not pay)."""
+    layouts: list[Screen[object]] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(screen: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(screen)
+        refresh_layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts
 
 
 def paragraph(index: int) -> str:
@@ -37,13 +50,12 @@ def test_no_segment_ends_inside_a_code_fence_or_before_indented_text() -> None:
     assert paragraph_break("", "a paragraph that ends\n\n") is None
 
 
-async def test_a_long_answer_streams_into_adjacent_segments_that_add_up(
+async def test_a_long_answer_streams_into_segments_and_its_start_is_pruned_with_a_note(
     make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Small segments and a small cap, so a short answer shows both: without the streaming
-    # answer's protection, its first segments would be pruned while it is still coming in.
+    # Small segments and a small cap, so a short answer shows both.
     monkeypatch.setattr(answer_module, "SEGMENT_BLOCKS", 5)
-    monkeypatch.setattr(chat_module, "MAX_WIDGETS", 12)
+    monkeypatch.setattr(chat_module, "MAX_WIDGETS", 20)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         app.emit(TurnStarted("t1", "describe every edit"))
@@ -53,20 +65,23 @@ async def test_a_long_answer_streams_into_adjacent_segments_that_add_up(
             app.emit(AgentText("t1", paragraph(index)))
             if index % 4 == 3:
                 await pilot.pause(answer_module.FLUSH_SECONDS * 1.5)
-        await shown(pilot)
-        log = app.query_one(ChatLog)
-        segments = list(log.query(AgentMarkdown))
-        assert len(segments) >= 4
-        assert "".join(segment.source for segment in segments) == text
-        children = list(log.children)
-        first = children.index(segments[0])
-        assert children[first : first + len(segments)] == segments
-        assert log.last_answer() == text
-
         app.emit(TurnFinished("t1", text))
         screen = await shown(pilot)
         assert "Paragraph 39 says what changed" in screen, screen
-        assert log.last_answer() == text
+        log = app.query_one(ChatLog)
+        segments = list(log.query(AgentMarkdown))
+        assert len(segments) >= 2
+        # The newest segments, in order and next to each other: the end of the answer.
+        shown_text = "".join(segment.source for segment in segments)
+        assert text.endswith(shown_text)
+        assert shown_text.startswith("Paragraph ")
+        children = list(log.children)
+        first = children.index(segments[0])
+        assert children[first : first + len(segments)] == segments
+        # Its start was dropped from the log, with a line at the top saying so.
+        assert len(shown_text) < len(text)
+        assert isinstance(children[0], HiddenAbove)
+        assert log.last_answer() == text  # copying still gets all of it
 
 
 class FakeTimer:
@@ -162,15 +177,24 @@ async def test_typing_in_the_chat_input_costs_no_layout(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await shown(pilot)
-        layouts: list[Screen[object]] = []
-        refresh_layout = Screen._refresh_layout
-
-        def counted(screen: Screen[object], *args: object, **kwargs: object) -> None:
-            layouts.append(screen)
-            refresh_layout(screen, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         await pilot.press(*"add a title card")
         screen = await shown(pilot)
         assert "add a title card" in screen
         assert layouts == []
+
+
+async def test_appending_paragraphs_lays_the_screen_out_once(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        markdown = AgentMarkdown(classes="agent")
+        await app.query_one(ChatLog).add(markdown)
+        await markdown.append("".join(paragraph(index) for index in range(30)))
+        await shown(pilot)  # the log overflows: its scrollbar has appeared
+        layouts = count_layouts(monkeypatch)
+        await markdown.append("".join(paragraph(index) for index in range(30, 35)))
+        screen = await shown(pilot)
+        assert "Paragraph 34 says what changed" in screen, screen
+        assert len(layouts) == 1
