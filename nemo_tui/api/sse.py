@@ -212,7 +212,7 @@ class SseParser:
 
 # A burst of buffered lines is read without the loop ever waiting on the socket; handing the loop
 # back this often keeps whatever shares it (a UI taking keys) responsive while a stream floods in.
-YIELD_SECONDS = 0.005
+YIELD_SECONDS = 0.02
 
 
 async def parse_stream(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:

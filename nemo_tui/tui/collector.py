@@ -17,7 +17,7 @@ from collections.abc import Callable
 # Full collections are owed after this many young-generation collections (CPython's default).
 OWED_AFTER = 10
 # ...and forced, typing or not, once this many are owed.
-FORCED_AFTER = 200
+FORCED_AFTER = 50
 QUIET_SECONDS = 1.0
 TICK_SECONDS = 0.5
 
