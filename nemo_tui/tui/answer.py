@@ -41,7 +41,7 @@ FLUSH_SECONDS = 0.1
 HOLD_SECONDS = 0.5
 # A write longer than this makes the next gap proportionally longer.
 FLUSH_CHARS = 4000
-TYPING_WRITE_CHARS = 1500
+TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
 
 # A line that opens or closes a fenced code block. Counting them is enough to tell whether a point
