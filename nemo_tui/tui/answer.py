@@ -2,7 +2,7 @@
 
 Deltas are gathered for `FLUSH_SECONDS` before they are written, so a fast stream costs a few
 Markdown appends (parse, mount, layout) a second rather than one per chunk. After a large write
-the gap grows with it (up to `HOLD_SECONDS`): an append's layout and paint cost much the same
+the gap grows with it (up to `MAX_GAP_SECONDS`): an append's layout and paint cost much the same
 whatever its size, so a flood of text is drawn in a few large steps rather than many frames,
 and the stream itself keeps most of the loop.
 
@@ -16,6 +16,11 @@ While the person types, a due write waits for the next key to be painted (up to 
 so the stream's work runs in the gap after a keystroke instead of delaying the next one; and a
 write is at most `TYPING_WRITE_CHARS` long, so a flood of text advances in steps that fit in that
 gap and catches up once the typing stops.
+
+A write of more paragraphs than the chat log keeps (a flood of text arriving between two writes)
+draws only its last `DRAWN_BLOCKS`, and a dim line in the middle says how many were skipped: the
+log would prune them the moment they were drawn. The answer's text stays whole for copying and in
+the session's history.
 
 A finished answer keeps its streams open until the next turn starts: stopping a stream while an
 append is in flight can leave its last fragment unrendered, and by the next turn it is idle.
@@ -32,15 +37,19 @@ from typing import ClassVar, Protocol
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import MountError, Widget
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock, MarkdownStream
 
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
 FLUSH_SECONDS = 0.1
 HOLD_SECONDS = 0.5
+MAX_GAP_SECONDS = 1.0
 # A write longer than this makes the next gap proportionally longer.
 FLUSH_CHARS = 4000
+# One write draws at most this many paragraphs: the chat log keeps about 120 widgets, so more
+# would be pruned as soon as they were drawn.
+DRAWN_BLOCKS = 60
 TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
 
@@ -91,6 +100,34 @@ def paragraph_break(written: str, fragment: str) -> int | None:
     return None
 
 
+def undrawn_span(written: str, fragment: str) -> tuple[int, int] | None:
+    """For a fragment of more than `DRAWN_BLOCKS` paragraphs, the (start, end) of the part not
+    to draw: from the end of its first paragraph (which finishes the segment's last one) to the
+    paragraph break that leaves `DRAWN_BLOCKS` paragraphs. None when it is all to be drawn."""
+    end = len(fragment)
+    for _ in range(DRAWN_BLOCKS):
+        end = fragment.rfind("\n\n", 0, end)
+        if end < 0:
+            return None
+    # The last place a new segment may start, up to that break (and the character after it).
+    resume = paragraph_break(written, fragment[: end + 3])
+    start = fragment.find("\n\n") + 2
+    if resume is None or resume <= start:
+        return None
+    return start, resume
+
+
+class UndrawnText(Static):
+    """Stands for the middle of an answer that came too fast to draw."""
+
+    def __init__(self, paragraphs: int) -> None:
+        super().__init__(
+            f"⋯ {paragraphs} paragraphs came in too fast to draw "
+            "(ctrl+p › Copy last answer copies the whole answer).",
+            classes="hidden-above",
+        )
+
+
 class Segment:
     """One Markdown widget of an answer, the text written to it, and its stream."""
 
@@ -137,6 +174,7 @@ class StreamedAnswer:
     ) -> None:
         self.text = ""
         self.segments = [Segment(first)]
+        self._notes: list[UndrawnText] = []
         self._host = host
         self._clock = clock
         self._unwritten: list[str] = []
@@ -178,19 +216,31 @@ class StreamedAnswer:
             self._unwritten.append(fragment[TYPING_WRITE_CHARS:])
             fragment = fragment[:TYPING_WRITE_CHARS]
         self._written_at = self._clock()
-        self._gap = min(HOLD_SECONDS, FLUSH_SECONDS * max(1.0, len(fragment) / FLUSH_CHARS))
+        self._gap = min(MAX_GAP_SECONDS, FLUSH_SECONDS * max(1.0, len(fragment) / FLUSH_CHARS))
         if self._unwritten:
             self._arm()
         current = self.segments[-1]
+        undrawn = undrawn_span(current.text, fragment)
+        if undrawn is not None:
+            start, end = undrawn
+            await current.write(fragment[:start])
+            note = UndrawnText(fragment[start:end].count("\n\n"))
+            self._notes.append(note)
+            await self._host.add_after(current.markdown, note)
+            await self._start_segment(after=note, text=fragment[end:])
+            return
         split = paragraph_break(current.text, fragment) if current.full else None
         if split is None:
             await current.write(fragment)
             return
         await current.write(fragment[:split])
+        await self._start_segment(after=current.markdown, text=fragment[split:])
+
+    async def _start_segment(self, *, after: Widget, text: str) -> None:
         following = Segment(AgentMarkdown(classes="agent"))
-        await self._host.add_after(current.markdown, following.markdown)
+        await self._host.add_after(after, following.markdown)
         self.segments.append(following)
-        await following.write(fragment[split:])
+        await following.write(text)
 
     async def replace(self, text: str) -> None:
         """Show `text` instead (the final event differed from the partials, or a translation
@@ -200,9 +250,9 @@ class StreamedAnswer:
         first, *rest = self.segments
         for segment in self.segments:
             await segment.stop()
-        for segment in rest:
-            await segment.markdown.remove()
-        self.segments = [first]
+        for widget in [*(segment.markdown for segment in rest), *self._notes]:
+            await widget.remove()
+        self.segments, self._notes = [first], []
         self.text = first.text = text
         await first.markdown.update(text)
 

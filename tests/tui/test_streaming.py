@@ -13,7 +13,7 @@ from textual.widget import Widget
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
 from nemo_tui.tui import answer as answer_module
 from nemo_tui.tui import chat as chat_module
-from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, paragraph_break
+from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, UndrawnText, paragraph_break
 from nemo_tui.tui.chat import ChatLog, HiddenAbove
 
 from .helpers import shown
@@ -82,6 +82,30 @@ async def test_a_long_answer_streams_into_segments_and_its_start_is_pruned_with_
         assert len(shown_text) < len(text)
         assert isinstance(children[0], HiddenAbove)
         assert log.last_answer() == text  # copying still gets all of it
+
+
+async def test_a_flood_draws_only_what_the_log_keeps_and_says_so(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer_module, "DRAWN_BLOCKS", 5)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.emit(TurnStarted("t1", "describe every edit"))
+        text = "".join(paragraph(index) for index in range(30))
+        app.emit(AgentText("t1", text))  # all at once, between two writes
+        app.emit(TurnFinished("t1", text))
+        screen = await shown(pilot)
+        log = app.query_one(ChatLog)
+        drawn = "".join(segment.source for segment in log.query(AgentMarkdown))
+        assert drawn.startswith(paragraph(0))  # the first finishes what was on screen
+        assert drawn.endswith(paragraph(29))
+        (note,) = log.query(UndrawnText)
+        skipped = int(str(note.render()).split()[1])
+        assert drawn.count("Paragraph ") + skipped == 30
+        assert paragraph(10) not in drawn
+        assert f"⋯ {skipped} paragraphs came in too fast to draw" in screen, screen
+        assert "Paragraph 29 says what changed" in screen, screen
+        assert log.last_answer() == text
 
 
 class FakeTimer:
@@ -166,7 +190,7 @@ async def test_after_a_large_write_the_next_waits_longer(make_app: AppMaker) -> 
         answer.append("word " * 2000)  # 10,000 characters
         await host.fire()
         answer.append("and the rest")
-        assert answer_module.FLUSH_SECONDS < host.delays[-1] <= answer_module.HOLD_SECONDS
+        assert answer_module.FLUSH_SECONDS < host.delays[-1] <= answer_module.MAX_GAP_SECONDS
         await pilot.pause()
         await answer.close()
 
