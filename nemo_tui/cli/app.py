@@ -31,6 +31,7 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
 def run_app(args: argparse.Namespace) -> int:
     # Textual is imported only for the TUI, so `run`, `serve` and `config` start faster.
     from nemo_tui.tui.app import NemoApp
+    from nemo_tui.tui.graphics import picture_widget
     from nemo_tui.tui.keymap import known_binding_ids, load_keymap
 
     path: Path = args.path.expanduser()
@@ -66,5 +67,6 @@ def run_app(args: argparse.Namespace) -> int:
             core_factory=controller,
             keymap=keymap,
             config_lines=describe(settings).splitlines(),
+            picture=picture_widget(),  # asks the terminal, so before the app reads the keyboard
         )
         return app.run() or 0

@@ -92,7 +92,8 @@ class UpdatesArrived(Message):
 
 class NemoApp(App[int]):
     """nemo-tui. Give it the folder to pick media from and a factory for the session controller;
-    without a factory the panes still work and can be driven by `emit` (tests, screenshots)."""
+    without a factory the panes still work and can be driven by `emit` (tests, screenshots).
+    `picture` is the widget class for previews in the terminal's graphics (`graphics`)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "nemo-tui"
@@ -135,6 +136,7 @@ class NemoApp(App[int]):
         keymap: dict[str, str] | None = None,
         config_lines: list[str] | None = None,
         theme: str = "ansi-dark",
+        picture: type[Widget] | None = None,
     ) -> None:
         super().__init__()
         self.path = path
@@ -145,6 +147,7 @@ class NemoApp(App[int]):
         self._keymap = keymap or {}
         self._config_lines = config_lines or []
         self._initial_theme = theme
+        self._picture = picture
         self.active_pane = "chat"
         self.downloads: list[Path] = []
         self._arrived: deque[Update] = deque()
@@ -161,7 +164,7 @@ class NemoApp(App[int]):
             id="pane-tabs",
         )
         with Container(id="panes"):
-            yield FilePane(self.path, id="files")
+            yield FilePane(self.path, picture=self._picture, id="files")
             yield ChatPane(self.skill, id="chat")
             yield TimelinePane(id="timeline")
             yield StatusPane(id="status")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from PIL import Image
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -20,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import DirectoryTree, Label, ProgressBar, Static, Tree
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
@@ -188,23 +190,35 @@ class MediaTree(DirectoryTree):
 
 
 class MediaPreview(Static):
-    """The highlighted image, or a frame of the highlighted clip, in half blocks."""
+    """The highlighted image, or a frame of the highlighted clip, in half blocks; or, when the
+    terminal has graphics (see `graphics`), its caption under a `picture` widget that shows it."""
+
+    def __init__(self, *, picture: Widget | None = None, id: str | None = None) -> None:
+        super().__init__("", id=id, classes="-caption-only" if picture is not None else "")
+        self._picture = picture
 
     def show_path(self, path: Path | None) -> None:
         if path is None or media_kind_of(path.name) not in ("image", "video"):
-            self.update(Text(self._caption(path), "dim"))
+            self._show(None, Text(self._caption(path), "dim"))
             return
         self._render_preview(path, max(self.size.width, 8), max(self.size.height - 1, 2))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _render_preview(self, path: Path, columns: int, rows: int) -> None:
         still = load_still(path)
-        picture = halfblock(still, columns, rows) if still is not None else None
         caption = Text(self._caption(path), "dim")
-        content = Text.assemble(picture, "\n", caption) if picture is not None else caption
+        content: Text = caption
+        if still is not None and self._picture is None:
+            content = Text.assemble(halfblock(still, columns, rows), "\n", caption)
         # A thread cannot be stopped midway: a preview the cursor has already left is dropped here.
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.update, content)
+            self.app.call_from_thread(self._show, still, content)
+
+    def _show(self, still: Image.Image | None, content: Text) -> None:
+        self.update(content)
+        if self._picture is not None:
+            self._picture.image = still  # type: ignore[attr-defined]
+            self._picture.display = still is not None
 
     @staticmethod
     def _caption(path: Path | None) -> str:
@@ -247,14 +261,20 @@ class UploadRow(Vertical):
 class FilePane(Vertical):
     """The picker, the preview under it, and the uploads in flight."""
 
-    def __init__(self, path: Path, *, id: str | None = None) -> None:
+    def __init__(
+        self, path: Path, *, picture: type[Widget] | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id, classes="pane")
         self.path = path
         self.border_title = "Files"
+        self._picture = picture(id="picture") if picture is not None else None
 
     def compose(self) -> ComposeResult:
         yield MediaTree(self.path, id="media-tree")
-        yield MediaPreview("", id="preview")
+        if self._picture is not None:
+            self._picture.display = False
+            yield self._picture
+        yield MediaPreview(picture=self._picture, id="preview")
         yield VerticalScroll(id="uploads")
 
     @on(Tree.NodeHighlighted, "#media-tree")
