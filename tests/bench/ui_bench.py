@@ -171,12 +171,16 @@ async def core_turn_seconds(base_url: str) -> float:
 
 class Terminal:
     """A program on a pseudo-terminal of a given size, its output recorded with arrival times:
-    what the screen is sent, and when, as a real terminal would receive it."""
+    what the screen is sent, and when, as a real terminal would receive it. Like a real terminal
+    it reports its size in pixels and answers a device-attributes query (nemo-tui asks, to know
+    whether it may draw previews in Sixel)."""
 
     def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
         self.chunks: list[tuple[float, bytes]] = []
         master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        # Cells of 10x20 pixels, as a real terminal reports them.
+        winsize = struct.pack("HHHH", size[1], size[0], size[0] * 10, size[1] * 20)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, winsize)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             argv,
@@ -200,6 +204,9 @@ class Terminal:
             if not data:
                 return
             self.chunks.append((time.perf_counter(), data))
+            if b"\x1b[c" in data:
+                # Every terminal answers a device-attributes query; this one has no Sixel.
+                os.write(self._master, b"\x1b[?62;22c")
 
     def send(self, keys: bytes) -> float:
         sent = time.perf_counter()
