@@ -12,10 +12,10 @@ answer every append (and every key typed meanwhile, which waits for it) would co
 answer grew. A segment ends only at a paragraph break outside a code fence, where Markdown starts
 a new block anyway, so the seam does not show.
 
-While the person types, a due write waits for the next key to be painted (up to `HOLD_SECONDS`),
-so the stream's work runs in the gap after a keystroke instead of delaying the next one; and a
-write is at most `TYPING_WRITE_CHARS` long, so a flood of text advances in steps that fit in that
-gap and catches up once the typing stops.
+While the person types, writes wait: one comes right after a key is painted, at most every
+`TYPING_GAP_SECONDS` (or after `HOLD_SECONDS` without one), so the stream's work runs in the gap
+after a keystroke instead of delaying the next; and it is at most `TYPING_WRITE_CHARS` long, so a
+flood of text advances in steps that fit in that gap and catches up once the typing stops.
 
 A write of more paragraphs than the chat log keeps (a flood of text arriving between two writes)
 draws only its last `DRAWN_BLOCKS`, and a dim line in the middle says how many were skipped: the
@@ -43,7 +43,11 @@ from textual.widgets.markdown import MarkdownBlock, MarkdownStream
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
 FLUSH_SECONDS = 0.1
-HOLD_SECONDS = 0.5
+# While typing, writes come at most this often: each lays the screen out (20-30 ms) and a key
+# that comes meanwhile waits for it; once a second keeps that to one key in twenty even at 50 ms
+# a key.
+TYPING_GAP_SECONDS = 1.0
+HOLD_SECONDS = 1.0
 MAX_GAP_SECONDS = 1.0
 # A write longer than this makes the next gap proportionally longer.
 FLUSH_CHARS = 4000
@@ -201,7 +205,7 @@ class StreamedAnswer:
 
     async def key_painted(self) -> None:
         """A key was just painted: the moment, while typing, to write what is due."""
-        if self._unwritten and self._clock() - self._written_at >= FLUSH_SECONDS:
+        if self._unwritten and self._clock() - self._written_at >= TYPING_GAP_SECONDS:
             self._cancel_timer()
             await self.flush()
 

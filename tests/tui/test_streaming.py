@@ -153,15 +153,22 @@ async def test_while_typing_writes_wait_for_a_painted_key_and_come_in_small_step
         answer.append("word " * 2000)  # 10,000 characters at once: a flood
         now[0] = 0.2
         await host.fire()
+        await answer.key_painted()
         await pilot.pause()
-        assert markdown.source == ""  # held: the person is typing
+        assert markdown.source == ""  # held: the person is typing, and it is too soon
         assert host.timers  # ...and the timer will look again
 
+        now[0] = answer_module.TYPING_GAP_SECONDS + 0.05
         await answer.key_painted()
         await pilot.pause()
         assert len(markdown.source) == answer_module.TYPING_WRITE_CHARS  # one small step
 
-        now[0] = 0.25 + answer_module.HOLD_SECONDS
+        now[0] += 0.2
+        await answer.key_painted()
+        await pilot.pause()
+        assert len(markdown.source) == answer_module.TYPING_WRITE_CHARS  # too soon for another
+
+        now[0] += answer_module.HOLD_SECONDS
         await host.fire()
         await pilot.pause()
         assert len(markdown.source) == 2 * answer_module.TYPING_WRITE_CHARS  # held long enough
