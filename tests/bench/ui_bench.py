@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import fcntl
 import json
 import os
@@ -214,8 +215,10 @@ class Terminal:
         return sent
 
     def seen(self, pattern: re.Pattern[bytes], after: float) -> float | None:
-        """When output sent after `after` first contained `pattern`, or None."""
-        chunks = [(at, data) for at, data in list(self.chunks) if at >= after]
+        """When output sent after `after` first contained `pattern`, or None. Only that output
+        is looked at: this runs every 2 ms for minutes, in the process whose reader thread
+        stamps the arrival times, and must not slow it down as the output grows."""
+        chunks = self.chunks[bisect.bisect_left(self.chunks, after, key=lambda chunk: chunk[0]) :]
         text, ends = b"", []
         for at, data in chunks:
             text += data
