@@ -18,9 +18,9 @@ after a keystroke instead of delaying the next; and it is at most `TYPING_WRITE_
 flood of text advances in steps that fit in that gap and catches up once the typing stops.
 
 A write of more paragraphs than the chat log keeps (a flood of text arriving between two writes)
-draws only its last `DRAWN_BLOCKS`, and a dim line in the middle says how many were skipped: the
-log would prune them the moment they were drawn. The answer's text stays whole for copying and in
-the session's history.
+draws only its end (`splitting.DRAWN_BLOCKS` paragraphs), and a dim line in the middle says how
+many were skipped: the log would prune them the moment they were drawn. The answer's text stays
+whole for copying and in the session's history.
 
 A finished answer keeps its streams open until the next turn starts: stopping a stream while an
 append is in flight can leave its last fragment unrendered, and by the next turn it is idle.
@@ -29,7 +29,6 @@ append is in flight can leave its last fragment unrendered, and by the next turn
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, Protocol
@@ -40,6 +39,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock, MarkdownStream
 
+from nemo_tui.tui.splitting import paragraph_break, undrawn_span
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
 FLUSH_SECONDS = 0.1
@@ -51,16 +51,8 @@ HOLD_SECONDS = 1.0
 MAX_GAP_SECONDS = 1.0
 # A write longer than this makes the next gap proportionally longer.
 FLUSH_CHARS = 4000
-# One write draws at most this many paragraphs: the chat log keeps about 120 widgets, so more
-# would be pruned as soon as they were drawn.
-DRAWN_BLOCKS = 60
 TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
-
-# A line that opens or closes a fenced code block. Counting them is enough to tell whether a point
-# is inside a fence: an answer does not nest ``` inside ~~~.
-FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
-
 
 # Textual's paragraph block, which its public API reaches only through this table.
 _Paragraph = Markdown.BLOCKS["paragraph_open"]
@@ -87,38 +79,6 @@ class AgentMarkdown(Markdown):
         **Markdown.BLOCKS,
         "paragraph_open": StreamedParagraph,
     }
-
-
-def paragraph_break(written: str, fragment: str) -> int | None:
-    """The last offset in `fragment` where a new segment may start, after `written` (the
-    segment so far): just after a blank line, at text that is not indented (an indented line
-    continues a list item or is code) and not inside a code fence. None if there is none."""
-    end = len(fragment)
-    while (blank := fragment.rfind("\n\n", 0, end)) >= 0:
-        start = blank + 2
-        end = blank
-        if start >= len(fragment) or fragment[start] in " \t\n":
-            continue
-        if len(FENCE.findall(written + fragment[:start])) % 2 == 0:
-            return start
-    return None
-
-
-def undrawn_span(written: str, fragment: str) -> tuple[int, int] | None:
-    """For a fragment of more than `DRAWN_BLOCKS` paragraphs, the (start, end) of the part not
-    to draw: from the end of its first paragraph (which finishes the segment's last one) to the
-    paragraph break that leaves `DRAWN_BLOCKS` paragraphs. None when it is all to be drawn."""
-    end = len(fragment)
-    for _ in range(DRAWN_BLOCKS):
-        end = fragment.rfind("\n\n", 0, end)
-        if end < 0:
-            return None
-    # The last place a new segment may start, up to that break (and the character after it).
-    resume = paragraph_break(written, fragment[: end + 3])
-    start = fragment.find("\n\n") + 2
-    if resume is None or resume <= start:
-        return None
-    return start, resume
 
 
 class UndrawnText(Static):

@@ -13,8 +13,10 @@ from textual.widget import Widget
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
 from nemo_tui.tui import answer as answer_module
 from nemo_tui.tui import chat as chat_module
-from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, UndrawnText, paragraph_break
+from nemo_tui.tui import splitting
+from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer, UndrawnText
 from nemo_tui.tui.chat import ChatLog, HiddenAbove
+from nemo_tui.tui.splitting import paragraph_break
 
 from .helpers import shown
 from .test_panes import AppMaker
@@ -87,7 +89,7 @@ async def test_a_long_answer_streams_into_segments_and_its_start_is_pruned_with_
 async def test_a_flood_draws_only_what_the_log_keeps_and_says_so(
     make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(answer_module, "DRAWN_BLOCKS", 5)
+    monkeypatch.setattr(splitting, "DRAWN_BLOCKS", 5)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         app.emit(TurnStarted("t1", "describe every edit"))
