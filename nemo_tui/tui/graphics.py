@@ -42,8 +42,11 @@ def picture_widget() -> type[Widget] | None:
     terminal = sys.__stdout__
     if not (terminal and terminal.isatty()) or not may_have_graphics(os.environ):
         return None
-    # Importing these asks the terminal what it supports.
-    from textual_image import renderable, widget
+    try:
+        # Importing these asks the terminal what it supports.
+        from textual_image import renderable, widget
+    except Exception:  # a terminal that cannot be asked is one without graphics
+        return None
 
     if renderable.Image is renderable.SixelImage:
         return widget.SixelImage
