@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,7 +154,12 @@ async def test_parse_stream_over_async_lines() -> None:
     assert events == [KeepAlive(), TextDelta("e-1", "nemo_agent", "Hi", partial=False)]
 
 
-async def test_a_burst_of_buffered_lines_lets_the_loop_run_meanwhile() -> None:
+async def test_a_burst_of_buffered_lines_lets_the_loop_run_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A short slice, so the burst below spans many of them however fast this machine parses.
+    monkeypatch.setattr(sse, "YIELD_SECONDS", 0.001)
+
     # Lines that are all there already (this iterator never suspends), as when a fast stream
     # fills the socket buffer: another task on the loop must still get turns while they parse.
     async def lines():
