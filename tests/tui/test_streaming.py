@@ -66,7 +66,7 @@ async def test_a_long_answer_streams_into_segments_and_its_start_is_pruned_with_
             text += paragraph(index)
             app.emit(AgentText("t1", paragraph(index)))
             if index % 4 == 3:
-                await pilot.pause(answer_module.FLUSH_SECONDS * 1.5)
+                await pilot.pause(answer_module.FLUSH_SECONDS * 3)
         app.emit(TurnFinished("t1", text))
         screen = await shown(pilot)
         assert "Paragraph 39 says what changed" in screen, screen
