@@ -24,18 +24,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
-import fcntl
 import json
 import os
 import re
 import socket
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -59,6 +54,11 @@ from nemo_tui.skills import SKILLS_BY_ID
 from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.chat import ChatLog
+
+# The pseudo-terminal is shared with the tests; run as a script, this file sees only its own
+# folder, so the repository root goes on the path first.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.terminal import Terminal
 
 SKILL = SKILLS_BY_ID["create-a-video-using-ai"]
 BENCH_TOKEN = "nmv_bench_token"
@@ -170,81 +170,6 @@ async def core_turn_seconds(base_url: str) -> float:
     return time.perf_counter() - started
 
 
-class Terminal:
-    """A program on a pseudo-terminal of a given size, its output recorded with arrival times:
-    what the screen is sent, and when, as a real terminal would receive it. Like a real terminal
-    it reports its size in pixels and answers a device-attributes query (nemo-tui asks, to know
-    whether it may draw previews in Sixel)."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
-        self.chunks: list[tuple[float, bytes]] = []
-        master, slave = os.openpty()
-        # Cells of 10x20 pixels, as a real terminal reports them.
-        winsize = struct.pack("HHHH", size[1], size[0], size[0] * 10, size[1] * 20)
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, winsize)
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            argv,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env={**env, "TERM": "xterm-256color", "COLORTERM": "truecolor"},
-            start_new_session=True,
-        )
-        os.close(slave)
-        self._master = master
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self._master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.chunks.append((time.perf_counter(), data))
-            if b"\x1b[c" in data:
-                # Every terminal answers a device-attributes query; this one has no Sixel.
-                os.write(self._master, b"\x1b[?62;22c")
-
-    def send(self, keys: bytes) -> float:
-        sent = time.perf_counter()
-        os.write(self._master, keys)
-        return sent
-
-    def seen(self, pattern: re.Pattern[bytes], after: float) -> float | None:
-        """When output sent after `after` first contained `pattern`, or None. Only that output
-        is looked at: this runs every 2 ms for minutes, in the process whose reader thread
-        stamps the arrival times, and must not slow it down as the output grows."""
-        chunks = self.chunks[bisect.bisect_left(self.chunks, after, key=lambda chunk: chunk[0]) :]
-        text, ends = b"", []
-        for at, data in chunks:
-            text += data
-            ends.append((len(text), at))
-        found = pattern.search(text)
-        if found is None:
-            return None
-        return next(at for end, at in ends if end >= found.end())
-
-    def wait(self, pattern: re.Pattern[bytes], after: float, timeout: float = 60) -> float:
-        deadline = time.perf_counter() + timeout
-        while (moment := self.seen(pattern, after)) is None:
-            if time.perf_counter() > deadline or self.process.poll() is not None:
-                raise TimeoutError(f"never saw {pattern.pattern!r}")
-            time.sleep(0.002)
-        return moment
-
-    def close(self) -> None:
-        self.send(b"\x11")  # ctrl+q
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        os.close(self._master)
-
-
 STREAM_CHILD = """
 import asyncio, sys, time
 from pathlib import Path
@@ -276,7 +201,7 @@ def app_consumer(
     with tempfile.TemporaryDirectory() as scratch:
         mark = Path(scratch) / "started"
         argv = [sys.executable, "-c", STREAM_CHILD, base_url, str(folder), str(mark)]
-        terminal = Terminal([*argv, str(Path(__file__).parent)], dict(os.environ), (120, 40))
+        terminal = Terminal([*argv, str(Path(__file__).parent)], os.environ)
         try:
             while not mark.exists() or not mark.read_text():
                 time.sleep(0.005)
@@ -335,7 +260,7 @@ def first_paint(folder: Path, base_url: str, runs: int = 3) -> float:
         env = {**os.environ, "NEMO_CONFIG_DIR": f"{home}/config", "NEMO_STATE_DIR": f"{home}/s"}
         command = [str(Path(sys.executable).parent / "nemo-tui"), str(folder), "--api", base_url]
         for _ in range(runs):
-            terminal = Terminal(command, env, (120, 40))
+            terminal = Terminal(command, env)
             try:
                 times.append(terminal.wait(re.compile(b"nemo-tui"), 0.0) - terminal.started)
             finally:
