@@ -1,6 +1,7 @@
 """What the test suites share: fault rules as the engine reads them, a session controller pointed
 at an engine, readers for the updates it emits, the engine's own database, `nemo-tui serve` as a
-separate process that a test may kill, and the facts of an MP4 as a player would find them."""
+separate process that a test may kill, and the facts and frames of an MP4 as a player would find
+them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import av
 import httpx
+from PIL import Image
 
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
@@ -185,3 +187,12 @@ def mp4_facts(path: Path) -> Mp4Facts:
             duration=(container.duration or 0) / av.time_base if frames else 0.0,
             audio_codec=audio.codec_context.name if audio is not None else None,
         )
+
+
+def frame_at(path: Path, seconds: float) -> Image.Image:
+    """The first frame of the video at or after `seconds`, as a picture to test pixels of."""
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= seconds - 1e-6:
+                return frame.to_image()
+    raise AssertionError(f"{path.name} has no frame at {seconds} s")

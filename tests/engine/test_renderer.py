@@ -23,6 +23,7 @@ from nemo_tui.engine.renderer import (
     output_size,
     render,
 )
+from tests.support import frame_at
 
 SMALL = RenderOptions(height=180, preset="ultrafast")
 TRICKY_TEXT = "It's 50%: a\\b, c; [d]\nline two 中文"
@@ -108,14 +109,6 @@ def streams_of(path: Path) -> Streams:
             audio_codec=audio.codec_context.name if audio else None,
             audio_duration=float(audio.duration * audio.time_base) if audio else None,
         )
-
-
-def frame_at(path: Path, seconds: float) -> Image.Image:
-    with av.open(str(path)) as container:
-        for frame in container.decode(video=0):
-            if frame.time is not None and frame.time >= seconds - 1e-6:
-                return frame.to_image()
-    raise AssertionError(f"{path.name} has no frame at {seconds} s")
 
 
 def last_frame(path: Path) -> Image.Image:

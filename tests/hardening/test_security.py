@@ -20,14 +20,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import httpx
 import pytest
-from PIL import Image
 
 from nemo_tui.engine.server import RunningEngine
 from tests.engine.helpers import EngineUser, data_of, envelope_error
-from tests.support import engine_env, free_port, recorded_messages
+from tests.support import engine_env, frame_at, free_port, recorded_messages
 
 TEAL = (0x2A, 0x9D, 0x8F)  # photo2's background (samples.PALETTE[1])
 INJECTIONS = [
@@ -87,14 +85,6 @@ def test_upload_names_never_leave_the_media_folder(
     for path in tmp_path.rglob("*"):
         assert path.resolve().is_relative_to(tmp_path.resolve())
         assert path.name not in ("passwd.jpg", "windows.jpg", "b.jpg")
-
-
-def frame_at(path: Path, seconds: float) -> Image.Image:
-    with av.open(str(path)) as container:
-        for frame in container.decode(video=0):
-            if frame.time is not None and frame.time >= seconds - 1e-6:
-                return frame.to_image()
-    raise AssertionError(f"{path.name} has no frame at {seconds} s")
 
 
 def near(color: tuple[int, ...], expected: tuple[int, int, int], tolerance: int = 24) -> bool:
