@@ -88,7 +88,7 @@ class UndrawnText(Static):
         super().__init__(
             f"⋯ {paragraphs} paragraphs came in too fast to draw "
             "(ctrl+p › Copy last answer copies the whole answer).",
-            classes="hidden-above",
+            classes="elided",
         )
 
 

@@ -138,7 +138,7 @@ class HiddenAbove(Static):
         super().__init__(
             "⋯ Older messages are hidden to keep the chat fast (the session keeps them; "
             "ctrl+p › Copy last answer copies the newest answer whole).",
-            classes="hidden-above",
+            classes="elided",
         )
 
 
