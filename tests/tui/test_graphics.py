@@ -14,6 +14,7 @@ import pytest
 from textual_image.widget import HalfcellImage
 
 from nemo_tui.tui.graphics import may_have_graphics
+from nemo_tui.tui.halfblock import load_still
 from tests.terminal import ASK_ATTRIBUTES, SIXEL_TERMINAL, Terminal
 
 from .helpers import shown, wait_for_text
@@ -84,8 +85,10 @@ def test_only_terminals_that_may_have_graphics_are_asked(
 
 
 async def test_the_picture_widget_shows_stills_and_hides_for_audio(
-    make_app: AppMaker,
+    make_app: AppMaker, shoot: Path
 ) -> None:
+    photo = load_still(shoot / "photo1.jpg")
+    assert photo is not None
     app = make_app(picture=HalfcellImage)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.press("f2")
@@ -95,8 +98,14 @@ async def test_the_picture_widget_shows_stills_and_hides_for_audio(
             text = await shown(pilot)
             if "photo1.jpg (image)" in text:
                 break
-        await wait_for_text(pilot, lambda text: picture.display and picture.image is not None)
-        assert picture.image.size[0] > 0
+        await wait_for_text(
+            pilot,
+            lambda text: (
+                picture.display
+                and picture.image is not None
+                and picture.image.tobytes() == photo.tobytes()
+            ),
+        )
         while "voice.m4a (audio)" not in await shown(pilot):
             await pilot.press("down")
         text = await wait_for_text(pilot, lambda text: not picture.display)
