@@ -172,12 +172,14 @@ _GUI_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Every phrase above starts with one of these: text without any is left as it is, at the cost of
 # one search instead of eight (the translation runs on every chunk of a streaming answer).
-_GUI_TRIGGER = re.compile(
-    r"click|tap|press|hit|select|use|preview|open|drag|点|单击|时间轴|时间线|打开|拖", re.IGNORECASE
+_GUI_TRIGGER_WORDS = (
+    *("click", "tap", "press", "hit", "select", "use", "preview", "open", "drag"),
+    *("点", "单击", "时间轴", "时间线", "打开", "拖"),
 )
-# The longest trigger: text appended to a string already known to have none needs a search from
-# this far before its start.
-GUI_TRIGGER_REACH = len("preview")
+_GUI_TRIGGER = re.compile("|".join(_GUI_TRIGGER_WORDS), re.IGNORECASE)
+# Text appended to a string already known to have no trigger needs a search from this far back
+# (the longest trigger's length), to catch one split across the two.
+GUI_TRIGGER_REACH = max(len(word) for word in _GUI_TRIGGER_WORDS)
 
 
 def may_mention_gui(text: str, start: int = 0) -> bool:
