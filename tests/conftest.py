@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from nemo_tui.engine import samples
-from nemo_tui.engine.server import RunningEngine, start_in_process
+from nemo_tui.engine.http.server import RunningEngine, start_in_process
+from nemo_tui.engine.media import samples
 from nemo_tui.engine.settings import EngineSettings
 
 

@@ -25,7 +25,7 @@ from PIL import Image
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import AgentText, Update
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
 

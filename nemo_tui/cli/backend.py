@@ -39,7 +39,7 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
         yield Backend(settings, "local" if settings.is_local else "cloud")
         return
     # Imported here: only --local pays for the engine's start-up (uvicorn, PyAV, SQLite).
-    from nemo_tui.engine.server import start_in_process
+    from nemo_tui.engine.http.server import start_in_process
     from nemo_tui.engine.settings import EngineSettings
 
     with start_in_process(EngineSettings()) as engine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nemo_tui.engine import samples
+from nemo_tui.engine.media import samples
 
 DEMO_FOLDER = "nemo-demo"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
-    from nemo_tui.engine.server import serve
+    from nemo_tui.engine.http.server import serve
     from nemo_tui.engine.settings import EngineSettings
 
     settings = EngineSettings() if args.data is None else EngineSettings(data_dir=args.data)

@@ -23,7 +23,7 @@ from typing import Any
 
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.models import Credits
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (

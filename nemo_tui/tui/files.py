@@ -29,8 +29,9 @@ from textual.worker import get_current_worker
 
 from nemo_tui.api.uploads import display_name
 from nemo_tui.core.updates import UploadProgress
+from nemo_tui.frames import load_still
 from nemo_tui.skills import media_kind_of
-from nemo_tui.tui.halfblock import halfblock, load_still
+from nemo_tui.tui.halfblock import halfblock
 
 KIND_MARK = {"image": "img", "video": "vid", "audio": "aud"}
 

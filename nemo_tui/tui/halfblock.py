@@ -1,19 +1,14 @@
 """Pictures as terminal text: images, a clip's frame and a strip of an MP4's frames, drawn with
 the upper half block (foreground = top pixel, background = bottom pixel): they work over any SSH.
 
-Everything here reads files and decodes, so callers run it in a thread worker, never on the UI loop.
+Decoding the pictures is `nemo_tui.frames`' work; this module only draws them.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import av
 from PIL import Image
 from rich.style import Style
 from rich.text import Text
-
-from nemo_tui.skills import media_kind_of
 
 UPPER_HALF = "▀"
 
@@ -58,53 +53,6 @@ def side_by_side(pictures: list[Text], gap: int = 1) -> Text:
             strip.append_text(line)
             strip.append(" " * (widths[index] - line.cell_len))
     return strip
-
-
-def load_still(path: Path) -> Image.Image | None:
-    """A picture that stands for the file: the image itself, or a clip's frame one second in
-    (the first frame is often black). None for audio and anything that cannot be decoded."""
-    kind = media_kind_of(path.name)
-    try:
-        if kind == "image":
-            with Image.open(path) as image:
-                image.draft("RGB", (320, 320))  # JPEG decodes at a fraction of its size: faster
-                return image.convert("RGB")
-        if kind == "video":
-            frames = decode_frames(path, 1, start=min(1.0, _duration(path) / 2))
-            return frames[0] if frames else None
-    except (OSError, ValueError, av.FFmpegError):
-        return None
-    return None
-
-
-def decode_frames(path: Path, count: int, start: float = 0.0) -> list[Image.Image]:
-    """About `count` frames spread evenly over a video file from `start` seconds, by seeking to
-    each point and decoding the next frame (cheap for short clips and keyframe-dense renders)."""
-    with av.open(str(path)) as container:
-        stream = next(iter(container.streams.video), None)
-        if stream is None:
-            return []
-        duration = container.duration / av.time_base if container.duration else 0.0
-        span = max(duration - start, 0.0)
-        points = [start + span * (index + 0.5) / count for index in range(count)]
-        if count == 1:
-            points = [start]
-        frames: list[Image.Image] = []
-        for seconds in points:
-            container.seek(int(seconds * av.time_base), backward=True, any_frame=False)
-            chosen = None
-            for frame in container.decode(stream):
-                chosen = frame
-                if frame.time is None or frame.time >= seconds - 0.05:
-                    break
-            if chosen is not None:
-                frames.append(chosen.to_image())
-        return frames
-
-
-def _duration(path: Path) -> float:
-    with av.open(str(path)) as container:
-        return container.duration / av.time_base if container.duration else 0.0
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

@@ -15,9 +15,10 @@ from textual.worker import get_current_worker
 
 from nemo_tui.api.models import Credits
 from nemo_tui.core.updates import DownloadProgress, RenderProgress
+from nemo_tui.frames import decode_frames
 from nemo_tui.tui.chat import format_elapsed
 from nemo_tui.tui.files import human_size
-from nemo_tui.tui.halfblock import decode_frames, halfblock, side_by_side
+from nemo_tui.tui.halfblock import halfblock, side_by_side
 
 STRIP_FRAMES = 6
 # The narrowest frame worth drawing, in cells.

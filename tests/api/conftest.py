@@ -10,7 +10,7 @@ import pytest
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.transport import MemoryCredentials
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 
 
 class Sleeps:

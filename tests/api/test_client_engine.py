@@ -26,7 +26,7 @@ from nemo_tui.api.errors import (
 from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
 from nemo_tui.api.transport import MemoryCredentials
 from nemo_tui.api.turns import TurnAssembler
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 
 
 class CountingCredentials(MemoryCredentials):

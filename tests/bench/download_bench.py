@@ -23,7 +23,7 @@ from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import TRACK_VIDEO, Draft, Segment, SegmentMeta, Track, TrackMeta
 from nemo_tui.api.models import RenderStatus
 from nemo_tui.api.transport import MemoryCredentials
-from nemo_tui.engine import samples
+from nemo_tui.engine.media import samples
 
 
 async def big_render(client: NemoClient, folder: Path, seconds: float) -> RenderStatus:

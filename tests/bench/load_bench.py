@@ -33,7 +33,7 @@ import psutil
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.transport import MemoryCredentials
-from nemo_tui.engine import samples
+from nemo_tui.engine.media import samples
 from nemo_tui.engine.store import Store
 
 MB = 1024 * 1024

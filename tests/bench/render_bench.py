@@ -24,10 +24,11 @@ import av
 import psutil
 
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
-from nemo_tui.engine import samples
-from nemo_tui.engine.ffmpeg import font_file, run_ffmpeg
-from nemo_tui.engine.media import MediaInfo, probe_media
-from nemo_tui.engine.renderer import RenderOptions, render
+from nemo_tui.engine.media import samples
+from nemo_tui.engine.media.info import MediaInfo
+from nemo_tui.engine.media.probe import probe_media
+from nemo_tui.engine.render.ffmpeg import font_file, run_ffmpeg
+from nemo_tui.engine.render.renderer import RenderOptions, render
 
 WIDTH, HEIGHT, FPS = 1920, 1080, 30
 PHOTOS = 5

@@ -296,7 +296,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="(a) is the best of this many runs")
     args = parser.parse_args()
 
-    from nemo_tui.engine.server import start_in_process
+    from nemo_tui.engine.http.server import start_in_process
     from nemo_tui.engine.settings import EngineSettings
 
     with tempfile.TemporaryDirectory() as scratch:

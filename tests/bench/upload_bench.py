@@ -42,7 +42,7 @@ def engine_process(data_dir: Path, **env: str) -> Iterator[str]:
         port = probe.getsockname()[1]
     code = (
         "from pathlib import Path\n"
-        "from nemo_tui.engine.server import serve\n"
+        "from nemo_tui.engine.http.server import serve\n"
         "from nemo_tui.engine.settings import EngineSettings\n"
         f"serve(EngineSettings(data_dir=Path({str(data_dir)!r})), port={port})\n"
     )

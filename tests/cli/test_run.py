@@ -16,7 +16,7 @@ import av
 import httpx
 import pytest
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from nemo_tui.skills import SKILLS_BY_ID
 from tests.support import engine_env
 

@@ -23,7 +23,7 @@ from nemo_tui.core.updates import (
     Update,
     UploadProgress,
 )
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import controller_for, of_type, recorded_messages, shown_text
 
 TYPICAL = "turn these photos and audio into a 12-second promotional video with transitions"

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO, Draft, Track
-from nemo_tui.engine.agent import (
+from nemo_tui.engine.agent.planner import (
     GenerateRequest,
     TurnPlan,
     detect_language,
@@ -23,7 +23,7 @@ from nemo_tui.engine.agent import (
     plan_turn,
     undo_reply,
 )
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 
 PROMO_EN = "turn these photos and audio into a 30-second promotional video with transitions"
 PROMO_ZH = "把这些照片和音频做成30秒的宣传视频，带转场"

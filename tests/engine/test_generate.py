@@ -9,7 +9,7 @@ import av
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from nemo_tui.engine.generate import generate_scene, scene_colors
+from nemo_tui.engine.media.generate import generate_scene, scene_colors
 
 
 def hue_and_value(color: str) -> tuple[float, float]:

@@ -14,9 +14,10 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
-from nemo_tui.engine.ffmpeg import FfmpegError, run_ffmpeg
-from nemo_tui.engine.media import MediaInfo, probe_media
-from nemo_tui.engine.renderer import (
+from nemo_tui.engine.media.info import MediaInfo
+from nemo_tui.engine.media.probe import probe_media
+from nemo_tui.engine.render.ffmpeg import FfmpegError, run_ffmpeg
+from nemo_tui.engine.render.renderer import (
     RenderError,
     RenderOptions,
     build_command,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from nemo_tui.api.draft import Draft, DraftMeta, Segment, SegmentMeta, Track, TrackMeta
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import mp4_facts
 
 from .helpers import EngineUser, data_of, envelope_error

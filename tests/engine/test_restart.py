@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from nemo_tui.engine.jobs import RESTART_MESSAGE
+from nemo_tui.engine.render.jobs import RESTART_MESSAGE
 from tests.support import free_port, serve
 
 from .helpers import EngineUser, envelope_error, files_under

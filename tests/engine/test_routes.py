@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 
 from .helpers import EngineUser, data_of, envelope_error, new_token
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import recorded_messages
 
 from .helpers import EngineUser

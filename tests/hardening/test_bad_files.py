@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import engine_env, recorded_media
 
 PR_CAPBSET_DROP = 24

@@ -19,7 +19,7 @@ import pytest
 
 from nemo_tui.api.errors import ServerError
 from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import (
     controller_for,
     engine_env,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from nemo_tui.core.updates import Update
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import controller_for, engine_env, faults
 
 CRASH_SCRIPT = """

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.engine.helpers import EngineUser, data_of, envelope_error
 from tests.support import engine_env, frame_at, free_port, recorded_messages
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nemo_tui.config import SecretsFile, secrets_path
-from nemo_tui.engine import samples
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
+from nemo_tui.engine.media import samples
 from nemo_tui.skills import MB
 from nemo_tui.tui.files import UploadRow
 from tests.support import recorded_media

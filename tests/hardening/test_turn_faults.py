@@ -14,7 +14,7 @@ import pytest
 from nemo_tui.api import client as client_module
 from nemo_tui.api.errors import NemoError, ServerError
 from nemo_tui.core.updates import Notice, TurnFinished, TurnStarted, Update
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from tests.support import TYPICAL, controller_for, faults, of_type, recorded_messages, shown_text
 
 RUN_SSE = "/run_sse"

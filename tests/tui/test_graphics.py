@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from textual_image.widget import HalfcellImage
 
+from nemo_tui.frames import load_still
 from nemo_tui.tui.graphics import may_have_graphics
-from nemo_tui.tui.halfblock import load_still
 from tests.terminal import ASK_ATTRIBUTES, SIXEL_TERMINAL, Terminal
 
 from .helpers import shown, wait_for_text

@@ -25,7 +25,7 @@ from nemo_tui.core.updates import (
     TurnStarted,
     UploadProgress,
 )
-from nemo_tui.engine import samples
+from nemo_tui.engine.media import samples
 from nemo_tui.tui import chat as chat_module
 from nemo_tui.tui import timeline as timeline_module
 from nemo_tui.tui.answer import AgentMarkdown

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nemo_tui.engine.server import RunningEngine
+from nemo_tui.engine.http.server import RunningEngine
 from nemo_tui.skills import SKILLS_BY_ID
 from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.chat import ChatLog

@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from nemo_tui.api.errors import ErrorCode
 from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus
-from nemo_tui.engine.routes_common import (
-    ApiError,
+from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.http.common import (
     engine_of,
     ok,
     owned_session,

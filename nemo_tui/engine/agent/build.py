@@ -27,9 +27,9 @@ from nemo_tui.api.draft import (
     SegmentMeta,
     Track,
 )
-from nemo_tui.engine.agent_intent import Request
-from nemo_tui.engine.agent_text import Fact
-from nemo_tui.engine.agent_timeline import (
+from nemo_tui.engine.agent.intent import Request
+from nemo_tui.engine.agent.text import Fact
+from nemo_tui.engine.agent.timeline import (
     BGM_FADE_OUT_MS,
     BGM_VOLUME,
     OVERLAY_ROLE,
@@ -43,7 +43,7 @@ from nemo_tui.engine.agent_timeline import (
     new_track,
     set_transitions,
 )
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 
 PROMO_LENGTH_MS = 30_000
 SLIDE_MS = 3_000

@@ -17,10 +17,12 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from nemo_tui.engine import routes_account, routes_chat, routes_media, routes_render
+from nemo_tui.engine.context import EngineContext
+from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.faults import FaultMiddleware, parse_rules
-from nemo_tui.engine.jobs import RenderQueue
-from nemo_tui.engine.routes_common import ApiError, EngineContext, error_response
+from nemo_tui.engine.http import account, chat, media, render
+from nemo_tui.engine.http.common import error_response
+from nemo_tui.engine.render.jobs import RenderQueue
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
 
@@ -75,10 +77,10 @@ def create_app(settings: EngineSettings) -> Starlette:
 
     return Starlette(
         routes=[
-            *routes_account.ROUTES,
-            *routes_media.ROUTES,
-            *routes_chat.ROUTES,
-            *routes_render.ROUTES,
+            *account.ROUTES,
+            *media.ROUTES,
+            *chat.ROUTES,
+            *render.ROUTES,
         ],
         exception_handlers={
             ApiError: _api_error,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, Segment, Track
-from nemo_tui.engine import agent_build
-from nemo_tui.engine.agent_intent import Request, Role, TextAsk
-from nemo_tui.engine.agent_text import Fact
-from nemo_tui.engine.agent_timeline import (
+from nemo_tui.engine.agent import build
+from nemo_tui.engine.agent.intent import Request, Role, TextAsk
+from nemo_tui.engine.agent.text import Fact
+from nemo_tui.engine.agent.timeline import (
     BGM_VOLUME,
     OVERLAY_ROLE,
     TRANSITION_MS,
@@ -32,7 +32,7 @@ from nemo_tui.engine.agent_timeline import (
     new_track,
     set_transitions,
 )
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 
 TEXT_MS = 3_000
 # (low, high) limits in seconds, or in a 0-1 scale for volume.
@@ -88,7 +88,7 @@ def apply_request(
     if request.canvas:
         _canvas(edit, request.canvas)
     if request.build:
-        built, fact = agent_build.build(edit.draft, media, request, language)
+        built, fact = build.build(edit.draft, media, request, language)
         edit.facts.append(fact)
         if not fact.changed:
             return draft.model_copy(deep=True), edit.facts
@@ -246,10 +246,10 @@ def _text(edit: Edit, ask: TextAsk) -> None:
         length = min(length, end)
         start = max(0, min(start, end - length))
     is_title = ask.kind == "title"
-    track = agent_build.text_track(edit.draft, edit.ids, "Title" if is_title else "Text")
+    track = build.text_track(edit.draft, edit.ids, "Title" if is_title else "Text")
     pos = ask.pos or ("center" if is_title else "bottom")
-    size = agent_build.TITLE_SIZE if is_title else agent_build.TEXT_SIZE
-    segment = agent_build.text_segment(edit.ids.segment(), ask.text, start, length, pos, size)
+    size = build.TITLE_SIZE if is_title else build.TEXT_SIZE
+    segment = build.text_segment(edit.ids.segment(), ask.text, start, length, pos, size)
     if is_title:
         track.sg = [segment]
         edit.draft.m.title = ask.text
@@ -290,7 +290,7 @@ def _volume(edit: Edit, role: Role, volume: float) -> None:
         tracks = [t for t in edit.draft.t if t.tt == TRACK_AUDIO and t.m.role == role]
         segments = [s for track in tracks for s in track.sg]
     if not segments:
-        if role == "bgm" and agent_build.Uploads.of(edit.media).music:
+        if role == "bgm" and build.Uploads.of(edit.media).music:
             _add_audio(edit, role, volume)
         else:
             edit.note("no_track", target=role)
@@ -302,7 +302,7 @@ def _volume(edit: Edit, role: Role, volume: float) -> None:
 
 
 def _add_audio(edit: Edit, role: Role, volume: float | None = None) -> None:
-    uploads = agent_build.Uploads.of(edit.media)
+    uploads = build.Uploads.of(edit.media)
     audio = [m for m in edit.media if m.kind == "audio"]
     sources = uploads.music if role == "bgm" else uploads.voices or audio
     if not sources:

@@ -4,54 +4,19 @@ come first on most routes (bearer token, session ownership, a JSON body of a giv
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from nemo_tui.api.errors import HTTP_STATUS_FOR_CODE, ErrorCode
-from nemo_tui.engine.jobs import RenderQueue
-from nemo_tui.engine.settings import EngineSettings
-from nemo_tui.engine.store import SessionRow, Store, StoredMedia
+from nemo_tui.api.errors import ErrorCode
+from nemo_tui.engine.context import EngineContext
+from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.store import SessionRow, StoredMedia
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-@dataclass
-class EngineContext:
-    """One running engine's parts, reachable from every request as `request.app.state.engine`."""
-
-    settings: EngineSettings
-    store: Store
-    renders: RenderQueue
-    rng: random.Random
-    # Turns keep running when their client goes away; holding the tasks keeps them alive.
-    background: set[asyncio.Task[None]] = field(default_factory=set)
-
-
-class ApiError(Exception):
-    """A protocol error: answered as `{"code": code, "message": message, "data": null}`.
-
-    Codes of SPEC 8 take their HTTP status from HTTP_STATUS_FOR_CODE; other codes are plain HTTP
-    statuses (404, 422) and are answered with themselves.
-    """
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = int(code)
-        self.message = message
-
-    @property
-    def status(self) -> int:
-        try:
-            return HTTP_STATUS_FOR_CODE[ErrorCode(self.code)]
-        except (ValueError, KeyError):
-            return self.code if 400 <= self.code < 600 else 400
 
 
 def engine_of(request: Request) -> EngineContext:

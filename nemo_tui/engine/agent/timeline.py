@@ -22,7 +22,7 @@ from nemo_tui.api.draft import (
     TrackMeta,
     Transition,
 )
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.media.info import MediaInfo
 
 TRANSITION_MS = 500
 BGM_VOLUME = 0.35

@@ -2,7 +2,7 @@
 request, matched against a lower-cased clause whose quoted words were taken out. `SPLIT` cuts a
 whole message into clauses.
 
-Kept apart from `agent_intent` (which decides what a clause means) so the vocabulary can grow
+Kept apart from `intent` (which decides what a clause means) so the vocabulary can grow
 without touching the logic.
 """
 

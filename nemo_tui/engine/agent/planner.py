@@ -17,9 +17,9 @@ scene is a stand-in coloured from the prompt.
 Undo: the server keeps the draft history. It asks `is_undo(message)` before `plan_turn` and answers
 with `undo_reply(language, restored)`.
 
-The modules behind it: `agent_intent` reads the message, `agent_build` cuts a new timeline from the
-uploads, `agent_rules` applies edits, `agent_timeline` does the timeline arithmetic and
-`agent_text` words the reply.
+The modules behind it: `intent` reads the message, `build` cuts a new timeline from the
+uploads, `rules` applies edits, `timeline` does the timeline arithmetic and
+`text` words the reply.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nemo_tui.api.draft import TRACK_VIDEO, Draft
-from nemo_tui.engine.agent_intent import is_undo_message, read_request
-from nemo_tui.engine.agent_rules import apply_request, finish
-from nemo_tui.engine.agent_text import Fact, closing, describe, help_text, undo_text
-from nemo_tui.engine.agent_timeline import Ids, main_video, media_segment, new_track
-from nemo_tui.engine.media import MediaInfo
+from nemo_tui.engine.agent.intent import is_undo_message, read_request
+from nemo_tui.engine.agent.rules import apply_request, finish
+from nemo_tui.engine.agent.text import Fact, closing, describe, help_text, undo_text
+from nemo_tui.engine.agent.timeline import Ids, main_video, media_segment, new_track
+from nemo_tui.engine.media.info import MediaInfo
 
 DEFAULT_GENERATE_SECONDS = 5.0
 GENERATE_LIMITS = (1.0, 60.0)

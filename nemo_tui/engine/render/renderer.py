@@ -26,14 +26,14 @@ from nemo_tui.api.draft import (
     Segment,
     Track,
 )
-from nemo_tui.engine.ffmpeg import (
+from nemo_tui.engine.media.info import MediaInfo
+from nemo_tui.engine.render.ffmpeg import (
     FfmpegError,
     MissingToolError,
     filter_value,
     font_file,
     run_ffmpeg,
 )
-from nemo_tui.engine.media import MediaInfo
 
 # xfade's transition names; anything else a draft asks for is drawn as a plain fade.
 _XFADE_NAMES = (

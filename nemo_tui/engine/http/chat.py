@@ -8,8 +8,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from nemo_tui.api.models import RunSseRequest
-from nemo_tui.engine.routes_common import engine_of, read_model, require_user
-from nemo_tui.engine.stream import Turn
+from nemo_tui.engine.http.common import engine_of, read_model, require_user
+from nemo_tui.engine.turn import Turn
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

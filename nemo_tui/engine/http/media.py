@@ -7,9 +7,8 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from nemo_tui.api.models import UploadedFile, UploadResult, UrlUploadRequest
-from nemo_tui.engine import uploads
-from nemo_tui.engine.routes_common import (
-    ApiError,
+from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.http.common import (
     engine_of,
     error_response,
     media_info_json,
@@ -19,6 +18,7 @@ from nemo_tui.engine.routes_common import (
     read_json,
     require_user,
 )
+from nemo_tui.engine.media import uploads
 from nemo_tui.skills import max_upload_bytes
 
 # Refusing an upload part-way leaves the rest of the body unread; closing the connection is what

@@ -12,7 +12,7 @@ import random
 import re
 from pathlib import Path
 
-from nemo_tui.engine.ffmpeg import run_ffmpeg
+from nemo_tui.engine.render.ffmpeg import run_ffmpeg
 
 FPS = 30
 MAX_SECONDS = 600.0

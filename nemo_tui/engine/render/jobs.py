@@ -15,7 +15,7 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
-from nemo_tui.engine.renderer import RenderError, RenderOptions, render
+from nemo_tui.engine.render.renderer import RenderError, RenderOptions, render
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
 

@@ -19,8 +19,9 @@ import httpx
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from nemo_tui.api.errors import ErrorCode
-from nemo_tui.engine.media import MediaInfo, ProbeError, probe_media
-from nemo_tui.engine.routes_common import ApiError
+from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.media.info import MediaInfo
+from nemo_tui.engine.media.probe import ProbeError, probe_media
 from nemo_tui.engine.store import Store, StoredMedia
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, MB, extension_of, media_kind_of
 

@@ -24,8 +24,8 @@ from nemo_tui.api.models import (
     SessionState,
     SessionStateBody,
 )
-from nemo_tui.engine.routes_common import (
-    ApiError,
+from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.http.common import (
     engine_of,
     media_info_json,
     ok,

@@ -11,7 +11,7 @@ from types import TracebackType
 
 import uvicorn
 
-from nemo_tui.engine.app import create_app
+from nemo_tui.engine.http.app import create_app
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.loopback import is_loopback_host
 

@@ -36,11 +36,11 @@ from nemo_tui.api.models import (
     FunctionResponse,
     Part,
 )
-from nemo_tui.engine import agent
-from nemo_tui.engine.generate import generate_scene
-from nemo_tui.engine.routes_common import EngineContext
+from nemo_tui.engine.agent import planner
+from nemo_tui.engine.context import EngineContext
+from nemo_tui.engine.media.generate import generate_scene
+from nemo_tui.engine.media.uploads import store_generated
 from nemo_tui.engine.store import SessionRow
-from nemo_tui.engine.uploads import store_generated
 
 log = logging.getLogger(__name__)
 
@@ -159,13 +159,15 @@ class Turn:
         session = self.session
         draft = store.latest_draft(session.session_id)
         events = _EventWriter()
-        if agent.is_undo(self.message):
+        if planner.is_undo(self.message):
             restored = store.undo_draft(session.session_id)
-            await self._reply(events, agent.undo_reply(session.language, restored), [])
+            await self._reply(events, planner.undo_reply(session.language, restored), [])
             return
         media = [stored.info for stored in store.session_media(session.session_id)]
         plan = await self._working(
-            anyio.to_thread.run_sync(agent.plan_turn, self.message, draft, media, session.language)
+            anyio.to_thread.run_sync(
+                planner.plan_turn, self.message, draft, media, session.language
+            )
         )
         opening = ""
         if plan.generate is not None:
@@ -193,7 +195,7 @@ class Turn:
         self,
         events: _EventWriter,
         text: str,
-        calls: list[agent.ToolCall],
+        calls: list[planner.ToolCall],
         opening: str = "",
     ) -> None:
         """Partial text chunks, then each tool call and its result, then the whole text of the
@@ -208,7 +210,7 @@ class Turn:
         if whole:
             self._lines.put_nowait(events.text(whole, partial=False))
 
-    async def _generate(self, plan: agent.TurnPlan, draft: Draft) -> agent.TurnPlan:
+    async def _generate(self, plan: planner.TurnPlan, draft: Draft) -> planner.TurnPlan:
         """Charge for, render and place a generated scene. Credits are frozen first and only spent
         when the scene exists; a failure gives them back."""
         request = plan.generate
@@ -238,7 +240,7 @@ class Turn:
             path.unlink(missing_ok=True)
             raise
         store.settle_credits(user_id, cost)
-        return agent.place_generated(plan, clip)
+        return planner.place_generated(plan, clip)
 
 
 def _scene_size(draft: Draft) -> tuple[int, int]:

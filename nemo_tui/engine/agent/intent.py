@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nemo_tui.api.draft import CANVAS_LANDSCAPE, CANVAS_PORTRAIT, CANVAS_SQUARE, Motion
-from nemo_tui.engine import agent_words as words
+from nemo_tui.engine.agent import words as words
 
 BuildKind = Literal["promo", "slideshow", "animate"]
 Role = Literal["bgm", "voice", "clip"]

@@ -1,4 +1,4 @@
-"""What the engine knows of a media file, and how it finds out: one PyAV probe per upload."""
+"""How the engine finds out what a media file is: one PyAV probe per upload."""
 
 from __future__ import annotations
 
@@ -7,28 +7,12 @@ from pathlib import Path
 
 import av
 
+from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.skills import media_kind_of
 
 
 class ProbeError(ValueError):
     """The file is not media PyAV can read (e.g. a `.jpg` that is not an image)."""
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    """A stored media file. `kind` is 'image', 'video' or 'audio'; `duration` is in seconds
-    (0 for stills); `name` is the user's original filename, kept as data only."""
-
-    id: str
-    name: str
-    path: Path
-    kind: str
-    duration: float
-    width: int | None
-    height: int | None
-    fps: float | None
-    has_audio: bool
-    size: int
 
 
 @dataclass(frozen=True)

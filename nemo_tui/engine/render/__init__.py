@@ -1,0 +1,1 @@
+"""Turning a draft into an MP4: the ffmpeg command builder and runner, and the render job queue."""
