@@ -1,4 +1,5 @@
-"""Key remapping from config.toml: a `[keymap]` table of binding id -> keys, e.g.
+"""Key remapping: the `keymap` setting, a `[keymap]` table in config.toml of binding id -> keys
+(or `NEMO_KEYMAP` as JSON), e.g.
 
     [keymap]
     export = "ctrl+e"
@@ -10,32 +11,23 @@ them can be moved. Unknown ids and non-string values are reported, not silently 
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
+from collections.abc import Mapping
 
 
-def load_keymap(config_file: Path | None, known_ids: set[str]) -> tuple[dict[str, str], list[str]]:
-    """The keymap in `config_file` and one line per problem found in it."""
-    if config_file is None or not config_file.is_file():
-        return {}, []
-    try:
-        table = tomllib.loads(config_file.read_text(encoding="utf-8")).get("keymap", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return {}, [
-            f"{config_file}: cannot read the [keymap] table ({exc}); keys are the defaults."
-        ]
-    if not isinstance(table, dict):
-        return {}, [f'{config_file}: [keymap] must be a table of binding id = "keys".']
+def check_keymap(
+    table: Mapping[str, object], known_ids: set[str]
+) -> tuple[dict[str, str], list[str]]:
+    """The usable part of the `keymap` setting and one line per problem found in it."""
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, keys in table.items():
         if binding_id not in known_ids:
             problems.append(
-                f"{config_file}: [keymap] {binding_id} is not a binding id; "
+                f"[keymap] {binding_id} is not a binding id; "
                 f"known ids: {', '.join(sorted(known_ids))}."
             )
         elif not isinstance(keys, str) or not keys.strip():
-            problems.append(f"{config_file}: [keymap] {binding_id} needs keys as a string.")
+            problems.append(f"[keymap] {binding_id} needs keys as a string.")
         else:
             keymap[binding_id] = keys.strip()
     return keymap, problems
