@@ -32,7 +32,7 @@ def run_app(args: argparse.Namespace) -> int:
     # Textual is imported only for the TUI, so `run`, `serve` and `config` start faster.
     from nemo_tui.tui.app import NemoApp
     from nemo_tui.tui.graphics import picture_widget
-    from nemo_tui.tui.keymap import check_keymap, known_binding_ids
+    from nemo_tui.tui.keymap import check_keymap
 
     path: Path = args.path.expanduser()
     if args.demo:
@@ -57,7 +57,7 @@ def run_app(args: argparse.Namespace) -> int:
                 upload_hint="select files in the file pane (space) and press u",
             )
 
-        keymap, problems = check_keymap(settings.keymap, known_binding_ids())
+        keymap, problems = check_keymap(settings.keymap)
         for problem in problems:
             print(f"nemo-tui: {problem}", file=sys.stderr)
         app = NemoApp(

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
@@ -31,6 +31,7 @@ from nemo_tui.api.uploads import display_name
 from nemo_tui.core.updates import UploadProgress
 from nemo_tui.frames import load_still
 from nemo_tui.skills import media_kind_of
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.halfblock import halfblock
 
 KIND_MARK = {"image": "img", "video": "vid", "audio": "aud"}
@@ -66,29 +67,7 @@ class MediaTree(DirectoryTree):
     """A directory tree that shows media files with their kind and size, marks the selection, and
     dims (or hides, by default) files the backend would refuse."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space",
-            "toggle_select",
-            "Select",
-            id="toggle_select",
-            tooltip="Add the highlighted file to the upload selection, or take it out.",
-        ),
-        Binding(
-            "u",
-            "upload",
-            "Upload",
-            id="upload",
-            tooltip="Upload the selected files (or the highlighted one) to the session.",
-        ),
-        Binding(
-            "a",
-            "toggle_all_files",
-            "All files",
-            id="show_all_files",
-            tooltip="Show or hide files that are not photos, clips or audio.",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("files")
 
     show_all: reactive[bool] = reactive(False)
 

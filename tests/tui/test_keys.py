@@ -11,7 +11,7 @@ from nemo_tui.config import Settings, config_path
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.help import HelpScreen
-from nemo_tui.tui.keymap import check_keymap, known_binding_ids
+from nemo_tui.tui.keymap import check_keymap
 
 from .helpers import shown, wait_for_text
 
@@ -22,10 +22,10 @@ AppMaker = Callable[..., NemoApp]
 def test_keymap_is_read_and_its_mistakes_are_named() -> None:
     config_path().parent.mkdir(parents=True)
     config_path().write_text('[keymap]\nexport = "x"\nexprot = "y"\nupload = 3\n', encoding="utf-8")
-    keymap, problems = check_keymap(Settings().keymap, known_binding_ids())
+    keymap, problems = check_keymap(Settings().keymap)
     assert keymap == {"export": "x"}
     assert len(problems) == 2
-    assert "exprot is not a binding id" in problems[0]
+    assert "exprot is not an action id" in problems[0]
     assert "upload needs keys as a string" in problems[1]
 
 
