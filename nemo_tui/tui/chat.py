@@ -130,13 +130,13 @@ class ExamplePrompts(Static):
     """What a new person sees on an empty chat: the skill, its example prompts and its tip."""
 
     def __init__(self, skill: Skill) -> None:
-        super().__init__(self._content(skill), id="examples")
+        super().__init__(self._prompts_text(skill), id="examples")
 
     def show_skill(self, skill: Skill) -> None:
-        self.update(self._content(skill))
+        self.update(self._prompts_text(skill))
 
     @staticmethod
-    def _content(skill: Skill) -> Text:
+    def _prompts_text(skill: Skill) -> Text:
         text = Text.assemble((skill.title, "bold"), (f"  ({skill.brings})\n\nTry:\n", "dim"))
         for example in skill.examples:
             text.append(f"  › {example}\n")

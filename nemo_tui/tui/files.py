@@ -49,6 +49,14 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when that cannot be known (no permission to look)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class FileFacts:
     kind: str | None
@@ -84,7 +92,7 @@ class MediaTree(DirectoryTree):
         for path in paths:
             if path.name.startswith("."):
                 continue
-            if self._safe_is_dir(path):
+            if is_folder(path):
                 shown.append(path)
                 continue
             kind = media_kind_of(path.name)
