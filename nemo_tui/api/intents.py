@@ -10,6 +10,7 @@ keywords appear, the first one in the text wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -196,7 +197,7 @@ def translate_gui(text: str, hints: GuiHints | None = None) -> str:
     hints = hints or GuiHints()
     for pattern, hint in _GUI_PHRASES:
         replacement: str = getattr(hints, hint)
-        text = pattern.sub(lambda match, r=replacement: _fit(match, r), text)
+        text = pattern.sub(functools.partial(_fit, hint=replacement), text)
     return text
 
 

@@ -64,7 +64,8 @@ def _unwrap(payload: Any) -> dict[str, Any]:
         if payload.get("success") is False:
             detail = _error_text(payload.get("error") or payload.get("message")) or "no details"
             raise ServerError(f"The render service reported a failure: {detail}")
-        return payload["data"]
+        data: dict[str, Any] = payload["data"]
+        return data
     return payload
 
 

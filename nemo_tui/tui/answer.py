@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from textual.content import Content
 from textual.timer import Timer
@@ -75,7 +75,8 @@ class AgentMarkdown(Markdown):
 
     virtual_size = repainting_virtual_size()
 
-    BLOCKS: ClassVar[dict[str, type[MarkdownBlock]]] = {
+    # No ClassVar, as in Textual's Markdown: a ClassVar may not override its instance variable.
+    BLOCKS: dict[str, type[MarkdownBlock]] = {  # noqa: RUF012
         **Markdown.BLOCKS,
         "paragraph_open": StreamedParagraph,
     }

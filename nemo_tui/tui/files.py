@@ -237,15 +237,15 @@ class UploadRow(Vertical):
         super().__init__(classes="upload-row")
         self.path = path
         # Built here, not in compose: progress that arrives before the row is mounted still lands.
-        self._name = Label(display_name(path), classes="upload-name")
+        self._name_label = Label(display_name(path), classes="upload-name")
         self._bar = ProgressBar(total=100, show_eta=False, classes="upload-bar")
 
     def compose(self) -> ComposeResult:
-        yield self._name
+        yield self._name_label
         yield self._bar
 
     def show(self, update: UploadProgress) -> None:
-        bar, name = self._bar, self._name
+        bar, name = self._bar, self._name_label
         if update.error is not None:
             self.add_class("-failed")
             bar.display = False

@@ -20,7 +20,8 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def engine_of(request: Request) -> EngineContext:
-    return request.app.state.engine
+    engine: EngineContext = request.app.state.engine  # set once by the app factory
+    return engine
 
 
 def ok(data: Any) -> JSONResponse:
@@ -87,8 +88,13 @@ async def read_json(request: Request) -> Any:
     body = await request.body()
     try:
         return json.loads(body or b"{}")
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from exc
+    except UnicodeDecodeError as exc:
+        # json.loads decodes bytes itself, and a bad byte is not a JSONDecodeError (no .msg).
+        raise ApiError(422, "the request body is not valid JSON: it is not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise ApiError(422, "the request body is not valid JSON: it is nested too deeply") from exc
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
