@@ -73,7 +73,7 @@ def _output(body: dict[str, Any]) -> RenderOutput | None:
     output = body.get("output")
     if isinstance(output, dict) and output.get("url"):
         try:
-            return RenderOutput.model_validate(output)
+            return RenderOutput.from_wire(output)
         except ValidationError:
             raise ServerError("The render service answered with an unusable output.") from None
     url = body.get("outputUrl") or body.get("output_url")

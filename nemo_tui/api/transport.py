@@ -37,6 +37,7 @@ from nemo_tui.api.errors import (
 )
 from nemo_tui.api.models import AnonymousToken
 from nemo_tui.api.sse import StreamFailure
+from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ def parse_answer(model: type[Model], data: Any, what: str) -> Model:
     """`data` as `model`. An answer of the wrong shape (a draft whose tracks are not a list, say)
     is the server's fault, so it is a `ServerError` like malformed JSON, never pydantic's own."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=FROM_WIRE)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the answer"

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from nemo_tui.api.errors import ErrorCode
+from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.engine.context import EngineContext
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.store import SessionRow, StoredMedia
@@ -104,7 +105,7 @@ async def read_model(request: Request, model: type[Model]) -> Model:
 
 def parse_model(data: Any, model: type[Model]) -> Model:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=FROM_WIRE)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
