@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from nemo_tui.cjk import has_cjk
+
 
 class Intent(Enum):
     EXPORT = "export"
@@ -216,12 +218,8 @@ def _fit(match: re.Match[str], hint: str) -> str:
     if phrase[:1].isupper():
         hint = hint[:1].upper() + hint[1:]
     # An English hint inside Chinese text reads better with a space on each side.
-    if _is_cjk(before):
+    if has_cjk(before):
         hint = " " + hint
-    if _is_cjk(after):
+    if has_cjk(after):
         hint = hint + " "
     return hint
-
-
-def _is_cjk(char: str) -> bool:
-    return bool(char) and "\u3400" <= char <= "\u9fff"

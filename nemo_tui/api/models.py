@@ -5,6 +5,7 @@ server never breaks an older client. What they send is `nemo_tui.api.wire`'s one
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 from pydantic import Field
@@ -103,6 +104,11 @@ class RenderOutputOptions(WireModel):
     format: str = "mp4"
     quality: str = "high"
     height: int | None = None
+
+
+def new_render_id() -> str:
+    """SPEC 7: `render_<unix ms>`."""
+    return f"render_{int(time.time() * 1000)}"
 
 
 class RenderRequest(WireModel):

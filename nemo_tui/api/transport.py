@@ -408,34 +408,45 @@ class Transport:
         """A streaming answer once `accept(response)` says it is the stream asked for. Any other
         answer is read whole and turned into its exception (with the same recoveries as
         `request`). Leaving the block closes the HTTP stream."""
-
-        async def attempt() -> httpx.Response:
-            response = await self._send(
-                method,
-                path_or_url,
-                headers=headers,
-                json_body=json_body,
+        response = await self.recover(
+            lambda: self.open_stream(
+                method, path_or_url, accept=accept, json_body=json_body, headers=headers,
                 timeout=timeout,
-                stream=True,
-            )
-            if accept(response):
-                return response
-            try:
-                await response.aread()
-                self.check(response)
-            finally:
-                await response.aclose()
-            raise ServerError(
-                f"The server answered HTTP {response.status_code} "
-                f"({response.headers.get('content-type', 'no content type')}) "
-                "where a stream was expected."
-            )
-
-        response = await self.recover(attempt, idempotent=idempotent)
+            ),
+            idempotent=idempotent,
+        )  # fmt: skip
         try:
             yield response
         finally:
             await response.aclose()
+
+    async def open_stream(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        accept: Callable[[httpx.Response], bool],
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> httpx.Response:
+        """One try at `stream`'s answer, without its recoveries (for a caller that runs its own
+        attempt inside `recover`); the caller closes the response."""
+        response = await self._send(
+            method, path_or_url, headers=headers, json_body=json_body, timeout=timeout, stream=True
+        )
+        if accept(response):
+            return response
+        try:
+            await response.aread()
+            self.check(response)
+        finally:
+            await response.aclose()
+        raise ServerError(
+            f"The server answered HTTP {response.status_code} "
+            f"({response.headers.get('content-type', 'no content type')}) "
+            "where a stream was expected."
+        )
 
     async def recover(self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         """Run `attempt` with SPEC 8's recoveries. Only answers that say the request was refused
