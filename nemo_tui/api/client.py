@@ -20,7 +20,7 @@ import re
 from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -74,7 +74,25 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 RenderProgress = Callable[[RenderStatus], None]
 
 
-class EventStream:
+class _ClosedOnExit:
+    """`async with` gives the object itself and calls its `aclose()` on the way out."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class EventStream(_ClosedOnExit):
     """The events of one chat turn. Iterate it; `aclose()`, or leaving `async with`, closes the
     HTTP stream at once (the user pressed Escape). Errors arrive as `NemoError` subclasses: a
     server error event or a dropped connection as `StreamError`, which ends the iteration."""
@@ -91,17 +109,6 @@ class EventStream:
     async def aclose(self) -> None:
         await self._events.aclose()
 
-    async def __aenter__(self) -> EventStream:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
 
 def _is_event_stream(response: httpx.Response) -> bool:
     content_type = response.headers.get("content-type", "")
@@ -112,7 +119,7 @@ def _is_download(response: httpx.Response) -> bool:
     return response.status_code in (200, 206, 416)
 
 
-class NemoClient:
+class NemoClient(_ClosedOnExit):
     """The protocol client. One `httpx.AsyncClient`; use as `async with` or call `aclose()`.
 
     `token` is a user-supplied NEMO_TOKEN; without it an anonymous token is fetched and kept in
@@ -169,17 +176,6 @@ class NemoClient:
     def anonymous(self) -> bool:
         """True when the client runs on an anonymous token rather than the user's NEMO_TOKEN."""
         return self._transport.anonymous
-
-    async def __aenter__(self) -> NemoClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         await self._transport.aclose()

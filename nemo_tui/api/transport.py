@@ -16,7 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Required, TypedDict, TypeVar, Unpack
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -202,6 +202,16 @@ def parse_answer(model: type[Model], data: Any, what: str) -> Model:
 
 def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+
+class StreamOptions(TypedDict, total=False):
+    """What a streaming request says besides its method and URL; `accept` tells the stream asked
+    for from any other answer."""
+
+    accept: Required[Callable[[httpx.Response], bool]]
+    json_body: Any
+    headers: dict[str, str] | None
+    timeout: httpx.Timeout | None
 
 
 class Transport:
@@ -399,41 +409,33 @@ class Transport:
         method: str,
         path_or_url: str,
         *,
-        accept: Callable[[httpx.Response], bool],
-        json_body: Any = None,
-        headers: dict[str, str] | None = None,
-        timeout: httpx.Timeout | None = None,
         idempotent: bool = False,
+        **options: Unpack[StreamOptions],
     ) -> AsyncIterator[httpx.Response]:
         """A streaming answer once `accept(response)` says it is the stream asked for. Any other
         answer is read whole and turned into its exception (with the same recoveries as
         `request`). Leaving the block closes the HTTP stream."""
         response = await self.recover(
-            lambda: self.open_stream(
-                method, path_or_url, accept=accept, json_body=json_body, headers=headers,
-                timeout=timeout,
-            ),
-            idempotent=idempotent,
-        )  # fmt: skip
+            lambda: self.open_stream(method, path_or_url, **options), idempotent=idempotent
+        )
         try:
             yield response
         finally:
             await response.aclose()
 
     async def open_stream(
-        self,
-        method: str,
-        path_or_url: str,
-        *,
-        accept: Callable[[httpx.Response], bool],
-        json_body: Any = None,
-        headers: dict[str, str] | None = None,
-        timeout: httpx.Timeout | None = None,
+        self, method: str, path_or_url: str, **options: Unpack[StreamOptions]
     ) -> httpx.Response:
         """One try at `stream`'s answer, without its recoveries (for a caller that runs its own
         attempt inside `recover`); the caller closes the response."""
+        accept = options["accept"]
         response = await self._send(
-            method, path_or_url, headers=headers, json_body=json_body, timeout=timeout, stream=True
+            method,
+            path_or_url,
+            headers=options.get("headers"),
+            json_body=options.get("json_body"),
+            timeout=options.get("timeout"),
+            stream=True,
         )
         if accept(response):
             return response
