@@ -231,7 +231,9 @@ class SessionController:
                 continue
             total = path.stat().st_size
 
-            def on_bytes(sent: int, _total: int | None, path: Path = path, total: int = total):
+            def on_bytes(
+                sent: int, _total: int | None, path: Path = path, total: int = total
+            ) -> None:
                 self._emit(UploadProgress(path, min(sent, total), total))
 
             try:

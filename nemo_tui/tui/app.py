@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -64,10 +64,8 @@ PANE_FOCUS = {
 
 
 class SessionCore(Protocol):
-    """What the app needs of the session controller (`nemo_tui.core.controller`)."""
-
-    skill: Skill
-    session_id: str | None
+    """What the app needs of the session controller (`nemo_tui.core.controller`). The skill and the
+    session id reach the app as updates (`Connection`), not through here."""
 
     @property
     def history(self) -> list[ChatEntry]: ...
@@ -86,6 +84,13 @@ class SessionCore(Protocol):
 
 CoreFactory = Callable[[Callable[[Update], None]], SessionCore]
 
+if TYPE_CHECKING:
+    from nemo_tui.core.controller import SessionController
+
+    def _controller_fits(controller: SessionController) -> SessionCore:
+        """Never called: mypy fails here when the controller and `SessionCore` drift apart."""
+        return controller
+
 
 class UpdatesArrived(Message):
     """Controller updates wait in `NemoApp._arrived`; at most one of these is queued at a time."""
@@ -100,7 +105,9 @@ class NemoApp(App[int]):
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar = App.COMMANDS | {NemoCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]
+    # No ClassVar: Textual declares it `ClassVar[...] | None`, which mypy reads as an instance
+    # variable, and a ClassVar may not override one (ruff's RUF012 wants the opposite).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
@@ -438,8 +445,9 @@ class NemoApp(App[int]):
         self.copy_to_clipboard(answer)
         self.notify("Copied the last answer (OSC 52: your terminal must allow clipboard writes).")
 
-    def action_screenshot(self) -> None:
-        saved = self.save_screenshot(path=str(Path.cwd()))
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's action, saving to the working directory by default and saying where."""
+        saved = self.save_screenshot(filename, path or str(Path.cwd()))
         self.notify(f"Screenshot saved to {saved}")
 
     # --- input ------------------------------------------------------------------------------------

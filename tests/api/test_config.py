@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from nemo_tui import atomic, config
 from nemo_tui.config import SecretsFile, Settings, describe, mask_token
+from nemo_tui.loopback import is_loopback_host, is_loopback_url
 
 TOKEN = "nmv_usr_0123456789abcdefXY"
 STATE_DIR = Path(platformdirs.user_data_dir("nemo-tui")) / "state"
@@ -92,6 +93,22 @@ def test_every_loopback_engine_shares_one_token(config_home: Path) -> None:
     SecretsFile(path, "http://127.0.0.1:41001").set_token("nmv_local_token_3")
     assert SecretsFile(path, "http://127.0.0.1:52002/").get_token() == "nmv_local_token_3"
     assert SecretsFile(path, "https://mega-api-prod.nemovideo.ai").get_token() is None
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True), ("127.0.0.2", True), ("127.255.255.254", True), ("localhost", True),
+        ("::1", True), ("[::1]", True), ("0.0.0.0", False), ("10.0.0.1", False),
+        ("127.0.0.1.nip.io", False), ("example.com", False), ("", False),
+    ],
+)  # fmt: skip
+def test_loopback_is_all_of_127_slash_8_and_localhost(host: str, loopback: bool) -> None:
+    """One check for the client (a loopback API base is the local engine) and the engine (which
+    fetches URL uploads only from this machine)."""
+    assert is_loopback_host(host) is loopback
+    in_url = f"[{host}]" if host == "::1" else host  # an IPv6 address is bracketed in a URL
+    assert is_loopback_url(f"http://{in_url}:8765/x") is loopback
 
 
 def test_mask_token_shows_at_most_the_last_two_characters() -> None:
