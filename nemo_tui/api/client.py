@@ -332,14 +332,15 @@ class NemoClient:
         draft: Draft,
         output_height: int | None = None,
         render_id: str | None = None,
+        quality: str = "high",
     ) -> RenderStatus:
         """Start an export (free of credits). The answer's id is the one to poll: the server
-        may replace a client id it cannot use."""
+        may replace a client id it cannot use. `quality="preview"` is for the local engine only."""
         request = RenderRequest(
             id=render_id or new_render_id(),
             session_id=session_id,
             draft=draft,
-            output=RenderOutputOptions(height=output_height),
+            output=RenderOutputOptions(height=output_height, quality=quality),
         )
         data = await self._transport.request(
             "POST", "/api/render/proxy/lambda", json_body=request.to_wire()

@@ -114,7 +114,8 @@ class SessionState(WireModel):
 
 class RenderOutputOptions(WireModel):
     """`output` of a render request. `height` is an engine extension: the short side of the file
-    (e.g. 180 for small test renders); without it the draft's canvas size is used."""
+    (e.g. 180 for small test renders); without it the draft's canvas size is used. `quality`
+    "preview" asks the engine for a quick low-resolution render (the cloud knows only "high")."""
 
     format: str = "mp4"
     quality: str = "high"

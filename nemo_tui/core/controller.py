@@ -51,6 +51,11 @@ DROPPED_STREAM_POLLS = 5
 SILENT_TURN_POLLS = 3
 
 
+# A preview's short side: the engine's own cap, and a floor a picture still reads at.
+PREVIEW_HEIGHT = 360
+MIN_PREVIEW_HEIGHT = 90
+
+
 def default_state_dir() -> Path:
     override = os.environ.get("NEMO_STATE_DIR")
     return Path(override) if override else Path(platformdirs.user_data_dir("nemo-tui")) / "state"
@@ -89,8 +94,9 @@ class SessionController:
         self._output_height = output_height
         self._client = client or open_client(settings)
         self._client.on_token_renewed = self._token_renewed
+        self._state_dir = state_dir or default_state_dir()
         self._memory_file = MemoryFile(
-            state_dir or default_state_dir(),
+            self._state_dir,
             backend_key(settings.api_base, local=settings.is_local),
         )
         self.memory: BackendMemory = self._memory_file.load()
@@ -298,6 +304,40 @@ class SessionController:
         self._remember("notice", f"Saved {path}")
         self._notice(f"Saved {path}")
         return path
+
+    async def preview(self, max_height: int = PREVIEW_HEIGHT) -> Path | None:
+        """A quick look at the current timeline, as an MP4 to play. The local engine renders it
+        small and fast (`output.quality: "preview"`, at most `max_height` lines, e.g. what the
+        terminal can show); the cloud has no preview, so there it is the export, downloaded.
+        Only the newest preview is kept on disk."""
+        if not self.settings.is_local:
+            render_id = await self.submit_export()
+            return await self.follow_render(render_id) if render_id else None
+        session_id = await self._session()
+        await self.refresh_state()
+        if not self.draft.is_exportable():
+            self._notice("Nothing to preview yet: add media to the timeline first.", "warning")
+            return None
+        status = await self._client.submit_render(
+            session_id,
+            self.draft,
+            output_height=max(min(max_height, PREVIEW_HEIGHT), MIN_PREVIEW_HEIGHT),
+            quality="preview",
+        )
+        folder = self._state_dir / "previews"
+        for old in folder.glob("*.mp4") if folder.is_dir() else ():
+            old.unlink(missing_ok=True)
+        try:
+            return await follow_render(
+                self._client,
+                status.id,
+                folder / f"{status.id}.mp4",
+                self.settings.render_poll_seconds,
+                self._emit,
+            )
+        except RenderFailed as error:
+            self._notice(f"The preview failed: {error}", "error")
+            return None
 
     # --- state and credits -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from nemo_tui.engine.http.common import (
     read_model,
     require_user,
 )
+from nemo_tui.engine.render.renderer import PREVIEW_QUALITY, RenderOptions
 from nemo_tui.engine.store import RenderJob
 
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
@@ -62,11 +63,12 @@ async def submit_render(request: Request) -> Response:
     render_id = body.id
     if not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
         render_id = f"render_{int(time.time() * 1000)}_{time.monotonic_ns() % 100000:05d}"
-    options = {
-        "height": height,
-        "preset": engine.settings.render_preset,
-        "crf": engine.settings.render_crf,
-    }
+    chosen = RenderOptions(
+        height=height, preset=engine.settings.render_preset, crf=engine.settings.render_crf
+    )
+    if body.output.quality == PREVIEW_QUALITY:
+        chosen = chosen.as_preview()
+    options = {"height": chosen.height, "preset": chosen.preset, "crf": chosen.crf}
     engine.store.create_render(render_id, session.session_id, user_id, draft, options)
     engine.renders.submit(render_id)
     return ok(RenderStatus(id=render_id, status="pending", progress=0).to_wire())

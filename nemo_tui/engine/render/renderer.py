@@ -55,6 +55,11 @@ DEFAULT_TEXT_COLOR = "#ffffff"
 OVERLAY_WIDTH_SHARE = 0.2
 OVERLAY_MARGIN_SHARE = 0.03
 AUDIO_BITRATE = "160k"
+# A preview render: the short side, x264 preset and CRF.
+PREVIEW_QUALITY = "preview"
+PREVIEW_HEIGHT = 360
+PREVIEW_PRESET = "ultrafast"
+PREVIEW_CRF = 28
 
 _HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -68,6 +73,13 @@ class RenderOptions:
     height: int | None = None  # short side of the output; None = the draft canvas
     preset: str = "veryfast"  # x264 preset
     crf: int = 20
+
+    def as_preview(self) -> RenderOptions:
+        """The same timeline as a quick look (`output.quality: "preview"`): at most
+        PREVIEW_HEIGHT lines, or fewer when asked (a terminal shows fewer), x264's fastest
+        preset and a lower quality nobody sees in a terminal."""
+        height = min(self.height or PREVIEW_HEIGHT, PREVIEW_HEIGHT)
+        return RenderOptions(height=height, preset=PREVIEW_PRESET, crf=PREVIEW_CRF)
 
 
 @dataclass(frozen=True)
