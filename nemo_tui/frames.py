@@ -1,11 +1,14 @@
-"""Pictures out of media files: a still that stands for a photo or a clip, and frames spread over a
-video, decoded with Pillow and PyAV. The front ends draw them; they never decode video themselves.
+"""Pictures out of media files: a still that stands for a photo or a clip, frames spread over a
+video, and a video's frames in order for playback, decoded with Pillow and PyAV. The front ends
+draw them; they never decode video themselves.
 
 Everything here reads files and decodes, so callers run it in a thread worker, never on a UI loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -54,6 +57,51 @@ def decode_frames(path: Path, count: int, start: float = 0.0) -> list[Image.Imag
             if chosen is not None:
                 frames.append(chosen.to_image())
         return frames
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    duration: float  # seconds
+    width: int
+    height: int
+
+
+class NotPlayable(ValueError):
+    """A file with no video PyAV can decode; the message is one line naming the file."""
+
+
+def video_info(path: Path) -> VideoInfo:
+    """The length and picture size of a video file (NotPlayable when it has no video)."""
+    try:
+        with av.open(str(path)) as container:
+            stream = next(iter(container.streams.video), None)
+            if stream is None:
+                raise NotPlayable(f"{path.name} has no video to play")
+            duration = container.duration / av.time_base if container.duration else 0.0
+            return VideoInfo(duration, stream.codec_context.width, stream.codec_context.height)
+    except (OSError, av.FFmpegError) as exc:
+        raise NotPlayable(f"{path.name} is not a video this app can play") from exc
+
+
+def play_frames(
+    path: Path, start: float, max_fps: float, size: tuple[int, int]
+) -> Iterator[tuple[float, Image.Image]]:
+    """The video's frames from `start` seconds on, at most `max_fps` a second, each scaled to
+    `size` while decoding: (time in seconds, picture). Frames in between are decoded (H.264
+    needs them) but never converted. Closing the iterator closes the file."""
+    period = 1 / max_fps
+    width, height = size
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # decode on several cores: the player's worker waits less
+        container.seek(int(max(start, 0.0) * av.time_base), backward=True, any_frame=False)
+        due = start
+        for frame in container.decode(stream):
+            moment = frame.time
+            if moment is None or moment < due - period / 4:
+                continue
+            due = max(due + period, moment + period / 2)
+            yield moment, frame.to_image(width=width, height=height)
 
 
 def _duration(path: Path) -> float:
