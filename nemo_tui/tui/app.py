@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import (
     Activity,
@@ -48,8 +49,9 @@ from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
+from nemo_tui.tui.player import PlayerScreen
 from nemo_tui.tui.slash import SlashCommand, SlashError, help_markdown, parse_slash
-from nemo_tui.tui.status import FrameStrip, StatusPane
+from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
 PANES = ("files", "chat", "timeline", "status")
@@ -76,6 +78,7 @@ class SessionCore(Protocol):
     async def upload(self, paths: list[Path]) -> int: ...
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
+    async def preview(self, max_height: int) -> Path | None: ...
     async def refresh_credits(self) -> None: ...
     async def refresh_state(self) -> None: ...
     async def new_session(self) -> None: ...
@@ -111,6 +114,13 @@ class NemoApp(App[int]):
             tooltip="Stop the agent's running answer (the message is not sent again).",
         ),
         Binding("e", "export", "Export", id="export", tooltip="Render the timeline to an MP4."),
+        Binding(
+            "p",
+            "preview",
+            "Preview",
+            id="preview",
+            tooltip="Render a quick, small version of the timeline and play it here.",
+        ),
         Binding("c", "credits", "Credits", id="credits", tooltip="Refresh the credit balance."),
         Binding("s", "state", "State", id="state", tooltip="Fetch the session's timeline."),
         Binding("n", "new_session", "New", id="new_session", tooltip="Start a new session."),
@@ -380,6 +390,23 @@ class NemoApp(App[int]):
 
     def action_export(self) -> None:
         self._call(self._export, "export", "export")
+
+    def action_preview(self) -> None:
+        self._call(self._preview, "preview", "preview")
+
+    async def _preview(self, core: SessionCore) -> None:
+        # Half blocks draw two pixel rows a cell: no point rendering more than the screen shows.
+        rows = self.size.height * 2 if self._picture is None else PREVIEW_HEIGHT
+        path = await core.preview(max_height=rows)
+        if path is not None:
+            self.play(path)
+
+    def play(self, path: Path) -> None:
+        """Play a video over the app (q or Escape closes it)."""
+        self.push_screen(PlayerScreen(path, picture=self._picture))
+
+    def on_render_row_play(self, message: RenderRow.Play) -> None:
+        self.play(message.path)
 
     def action_credits(self) -> None:
         self._call(lambda core: core.refresh_credits(), "credits", "credit refresh")

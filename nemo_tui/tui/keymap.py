@@ -50,10 +50,13 @@ def known_binding_ids() -> set[str]:
     from nemo_tui.tui.chat import ChatInput
     from nemo_tui.tui.files import MediaTree
     from nemo_tui.tui.help import HelpScreen
+    from nemo_tui.tui.player import PlayerScreen, VideoPlayer
+    from nemo_tui.tui.status import RenderRow
 
+    owners = (NemoApp, ChatInput, MediaTree, HelpScreen, PlayerScreen, VideoPlayer, RenderRow)
     return {
         binding.id
-        for owner in (NemoApp, ChatInput, MediaTree, HelpScreen)
+        for owner in owners
         for binding in owner.BINDINGS
         if isinstance(binding, Binding) and binding.id
     }

@@ -60,11 +60,11 @@ class VideoPlayer(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "Pause/play"),
-        Binding("left", "seek(-1)", "-1 s"),
-        Binding("right", "seek(1)", "+1 s"),
-        Binding("down", "seek(-5)", "-5 s"),
-        Binding("up", "seek(5)", "+5 s"),
+        Binding("space", "toggle_pause", "Pause/play", id="player_pause"),
+        Binding("left", "seek(-1)", "-1 s", id="player_back"),
+        Binding("right", "seek(1)", "+1 s", id="player_forward"),
+        Binding("down", "seek(-5)", "-5 s", id="player_back_more"),
+        Binding("up", "seek(5)", "+5 s", id="player_forward_more"),
     ]
 
     class Failed(Message):
@@ -248,8 +248,7 @@ class PlayerScreen(ModalScreen[None]):
     PlayerScreen { background: $background; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("q", "close", "Close"),
+        Binding("escape,q", "close", "Close", id="player_close"),
     ]
 
     def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
@@ -270,10 +269,7 @@ class PlayerApp(App[int]):
     """`nemo-tui play FILE`: the player alone; q or Escape quits. Exits 1 if the file cannot be
     played, after saying why."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "quit", "Quit"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "quit", "Quit")]
 
     def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
         super().__init__()

@@ -5,11 +5,14 @@ downloaded file's path), and a strip of frames from the last finished MP4.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -37,8 +40,26 @@ def credits_text(credits: Credits | None) -> Text:
     )
 
 
-class RenderRow(Vertical):
-    """One render job. Children are built up front so updates that arrive before mount land."""
+class RenderRow(Vertical, can_focus=True):
+    """One render job. Children are built up front so updates that arrive before mount land.
+    Enter on a finished one plays it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "play", "Play", id="play_render", tooltip="Play this render here."),
+    ]
+
+    class Play(Message):
+        """Play this finished render's file."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def action_play(self) -> None:
+        if self.path is not None and self.path.is_file():
+            self.post_message(self.Play(self.path))
+        else:
+            self.notify("This render has no file yet: wait until it is saved.")
 
     def __init__(self, render_id: str) -> None:
         super().__init__(classes="render-row")

@@ -7,17 +7,22 @@ from __future__ import annotations
 import os
 import re
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.widget import Widget
 
+from nemo_tui.engine.http.server import RunningEngine
 from nemo_tui.engine.media import samples
-from nemo_tui.tui.player import PlayerApp, VideoPlayer
+from nemo_tui.skills import SKILLS_BY_ID
+from nemo_tui.tui.player import PlayerApp, PlayerScreen, VideoPlayer
+from nemo_tui.tui.status import RenderRow
+from tests.support import mp4_facts
 from tests.terminal import SIXEL_TERMINAL, Terminal
+
+from .engine_app import engine_app, wait_ready, wait_until
 
 SIXEL_DATA = re.compile(rb"\x1bP[0-9;]*q")
 NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
@@ -39,23 +44,15 @@ def picture_of(player: VideoPlayer) -> list[list[tuple[str, str]]]:
     ]
 
 
-async def wait_until(pilot: Pilot, condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the player never got there")
-        await pilot.pause(0.05)
-
-
 async def test_playing_changes_the_picture_and_advances_the_position_pause_stops_both(
     two_seconds: Path,
 ) -> None:
     app = PlayerApp(two_seconds)
     async with app.run_test(size=(60, 20)) as pilot:
         player = app.query_one(VideoPlayer)
-        await wait_until(pilot, lambda: player.frames_shown >= 1)
+        await wait_until(pilot, lambda: player.frames_shown >= 1, "a first frame")
         first, first_position = picture_of(player), player.position
-        await wait_until(pilot, lambda: player.frames_shown >= 4)
+        await wait_until(pilot, lambda: player.frames_shown >= 4, "more frames")
         assert picture_of(player) != first
         assert player.position > first_position
         assert "▀" in "".join(text for row in picture_of(player) for text, _ in row)
@@ -112,3 +109,37 @@ def test_nemo_tui_play_uses_sixel_where_the_terminal_has_it(two_seconds: Path) -
         terminal.wait(SIXEL_DATA, timeout=30)
     finally:
         terminal.close()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_dirs")
+async def test_p_previews_the_timeline_and_enter_plays_a_finished_render(
+    start_engine: Callable[..., RunningEngine], media_dir: Path, tmp_path: Path
+) -> None:
+    engine = start_engine()
+    app = engine_app(engine.base_url, "image-no-generator", media_dir, tmp_path / "exports")
+    async with app.run_test(size=(100, 50)) as pilot:
+        await wait_ready(pilot, app)
+        core = app.core
+        assert core is not None
+        await core.upload([media_dir / "photo1.jpg", media_dir / "photo2.jpg"])
+        await core.say(SKILLS_BY_ID["image-no-generator"].typical_request)
+
+        await pilot.press("f4", "p")  # from the timeline: a preview, then the player over the app
+        await wait_until(pilot, lambda: isinstance(app.screen, PlayerScreen), "the player", 120)
+        player = app.screen.query_one(VideoPlayer)
+        await wait_until(pilot, lambda: player.frames_shown >= 2, "frames")
+        assert player.path.parent.name == "previews"
+        # No more than 50 rows of half blocks show (two pixels a cell), whatever the canvas.
+        assert mp4_facts(player.path).height == 100
+        await pilot.press("q")
+        assert not isinstance(app.screen, PlayerScreen)
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: bool(app.downloads), "the MP4", timeout=120)
+        finished = next(row for row in app.query(RenderRow) if row.path == app.downloads[0])
+        finished.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PlayerScreen), "the player")
+        assert app.screen.query_one(VideoPlayer).path == app.downloads[0]
+        await pilot.press("escape")
