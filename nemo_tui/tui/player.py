@@ -1,40 +1,36 @@
 """Playing an MP4 in the terminal: the player widget, the screen the app opens it on, and the small
 app behind `nemo-tui play FILE`.
 
-A thread worker decodes ahead (`nemo_tui.frames.play_frames`, at most MAX_FPS frames a second,
-already scaled to the picture's size) and turns each frame into what the terminal shows: half
-blocks, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. It queues up
-to AHEAD frames. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
+A child process decodes ahead (`nemo_tui.frames.FrameSource`: at most MAX_FPS frames a second,
+already scaled to the picture's size) and turns each frame into what the terminal shows: half-block
+runs, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. Up to AHEAD
+frames wait. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
 whose moment has passed by more than a tick is dropped rather than shown late, so a slow terminal
 sees fewer frames, never a picture lagging behind the clock.
 """
 
 from __future__ import annotations
 
-import queue
 import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PIL import Image
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
-from textual.worker import get_current_worker
 
-from nemo_tui.frames import NotPlayable, VideoInfo, play_frames, video_info
-from nemo_tui.tui.halfblock import halfblock
+from nemo_tui.frames import Frame, FrameSource, NotPlayable, VideoInfo, video_info
+from nemo_tui.tui.halfblock import strips_of
 
 MAX_FPS = 15
 AHEAD = 8  # frames decoded ahead: about half a second at MAX_FPS
 SEEK_SHORT, SEEK_LONG = 1.0, 5.0
-# How long the worker waits for room in the queue before it checks whether it was cancelled.
-QUEUE_WAIT = 0.1
+# A frame this far behind the clock is dropped, not drawn or shown.
+LATE = 2 / MAX_FPS
 
 
 def clock_text(seconds: float) -> str:
@@ -46,6 +42,53 @@ def fitted(info: VideoInfo, width: int, height: int) -> tuple[int, int]:
     """The video's size scaled to fit `width` x `height` pixels, aspect kept (at least 2x2)."""
     scale = min(width / max(info.width, 1), height / max(info.height, 1))
     return max(int(info.width * scale), 2), max(int(info.height * scale), 2)
+
+
+class FrameView(Widget):
+    """A frame in half blocks, drawn from lines made in the decoding worker, centred."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.lines: list[Strip] = []
+
+    def show(self, lines: list[Strip]) -> None:
+        self.lines = lines
+        self.refresh()  # same size: no layout
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        top = (height - len(self.lines)) // 2
+        if not 0 <= y - top < len(self.lines):
+            return Strip.blank(width)
+        line = self.lines[y - top]
+        left = max((width - line.cell_length) // 2, 0)
+        return Strip.join([Strip.blank(left), line]).crop(0, width) if left else line
+
+
+class PositionBar(Widget):
+    """`▶ 00:03 / 00:10 ━━━━━────`: playing or paused, the position, the length, a bar."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.playing = False
+        self.position = 0.0
+        self.duration = 0.0
+        self.message: Text | None = None
+
+    def set(self, playing: bool, position: float, duration: float) -> None:
+        before = self.render()
+        self.playing, self.position, self.duration = playing, position, duration
+        if self.render() != before:  # most ticks change nothing a person sees
+            self.refresh()
+
+    def render(self) -> Text:
+        if self.message is not None:
+            return self.message
+        state = "▶" if self.playing else "⏸"
+        times = f" {state} {clock_text(self.position)} / {clock_text(self.duration)} "
+        room = max(self.size.width - len(times) - 1, 0)
+        done = round(room * self.position / self.duration) if self.duration else 0
+        return Text.assemble(times, ("━" * done, "bold"), ("─" * (room - done), "dim"))
 
 
 class VideoPlayer(Widget, can_focus=True):
@@ -86,12 +129,13 @@ class VideoPlayer(Widget, can_focus=True):
         self.frames_dropped = 0
         self._graphics = picture is not None
         self._picture: Widget = (
-            picture(classes="video-picture") if picture else Static(classes="video-picture")
+            picture(classes="video-picture") if picture else FrameView(classes="video-picture")
         )
-        self._bar = Static(id="video-bar")
-        self._frames: queue.Queue[tuple[int, float, Any]] = queue.Queue(AHEAD)
-        self._waiting: tuple[int, float, Any] | None = None  # a frame taken early, not yet due
+        self._bar = PositionBar(id="video-bar")
+        self._source: FrameSource | None = None
+        self._waiting: Frame | None = None  # a frame taken early, not yet due
         self._generation = 0  # bumped by every seek and resize: older frames are stale
+        self._anchoring = True  # the clock waits for the first frame after a (re)start
         self._started = 0.0  # monotonic time at which the position was 0, while playing
         self.frame_size = (0, 0)  # pixels of the frames being decoded
 
@@ -103,13 +147,20 @@ class VideoPlayer(Widget, can_focus=True):
         try:
             self.info = video_info(self.path)
         except NotPlayable as exc:
-            self._bar.update(Text(str(exc), "bold red"))
+            self._bar.message = Text(str(exc), "bold red")
+            self._bar.refresh()
             self.post_message(self.Failed(str(exc)))
             return
-        self.set_interval(1 / MAX_FPS, self._tick)
+        self._source = FrameSource(self.path, MAX_FPS, AHEAD, images=self._graphics)
+        # Ticks twice a frame: a tick in phase with the frames would often find two due at once.
+        self.set_interval(1 / (2 * MAX_FPS), self._tick)
         self.playing = True
         self._started = time.monotonic()
         self._draw_bar()
+
+    def on_unmount(self) -> None:
+        if self._source is not None:
+            self._source.close()
 
     def on_resize(self) -> None:
         if self.info is not None:
@@ -151,12 +202,8 @@ class VideoPlayer(Widget, can_focus=True):
         """Decode again from the current position, for the picture's current size."""
         assert self.info is not None
         self._generation += 1
+        self._anchoring = True
         self._waiting = None
-        while True:
-            try:
-                self._frames.get_nowait()
-            except queue.Empty:
-                break
         region = self._picture.content_region
         columns, rows = max(region.width, 2), max(region.height, 1)
         if self._graphics:
@@ -165,47 +212,38 @@ class VideoPlayer(Widget, can_focus=True):
         else:
             size = fitted(self.info, columns, rows * 2)
         self.frame_size = size
-        self._decode(self._generation, self.clock(), size)
-
-    @work(thread=True, exclusive=True, group="player-decode", exit_on_error=False)
-    def _decode(self, generation: int, start: float, size: tuple[int, int]) -> None:
-        worker = get_current_worker()
-        frames = play_frames(self.path, start, MAX_FPS, size)
-        try:
-            for moment, image in frames:
-                content = image if self._graphics else halfblock(image, *self._cells(image))
-                while not worker.is_cancelled and generation == self._generation:
-                    try:
-                        self._frames.put((generation, moment, content), timeout=QUEUE_WAIT)
-                        break
-                    except queue.Full:
-                        continue
-                if worker.is_cancelled or generation != self._generation:
-                    return
-        finally:
-            frames.close()
-
-    @staticmethod
-    def _cells(image: Image.Image) -> tuple[int, int]:
-        return image.width, (image.height + 1) // 2
+        assert self._source is not None
+        self._source.play(self._generation, self.clock(), size)
 
     # -- the clock's tick ------------------------------------------------------------------
+
+    def _next_frame(self) -> Frame | None:
+        """The next decoded frame of the current generation, or None if none is ready."""
+        while True:
+            item, self._waiting = self._waiting, None
+            if item is None and self._source is not None:
+                item = self._source.next()
+            if item is None:
+                return None
+            if item[0] == self._generation:
+                return item
 
     def _tick(self) -> None:
         if not self.playing or self.info is None:
             return
+        if self._anchoring:
+            # Since a start or a seek the clock waits for the decoder's first frame: a slow
+            # seek shows late, rather than every frame after it being dropped as late.
+            first = self._next_frame()
+            if first is None:
+                self._started = time.monotonic() - self.position
+                return
+            self._anchoring = False
+            self._started = time.monotonic() - first[1]
+            self._show(first[2])
         now = self.clock()
-        due: tuple[int, float, Any] | None = None
-        while True:
-            item = self._waiting
-            self._waiting = None
-            if item is None:
-                try:
-                    item = self._frames.get_nowait()
-                except queue.Empty:
-                    break
-            if item[0] != self._generation:
-                continue
+        due: Frame | None = None
+        while (item := self._next_frame()) is not None:
             if item[1] > now:
                 self._waiting = item
                 break
@@ -213,7 +251,7 @@ class VideoPlayer(Widget, can_focus=True):
                 self.frames_dropped += 1
             due = item
         if due is not None:
-            if due[1] < now - 1 / MAX_FPS:
+            if due[1] < now - LATE:
                 self.frames_dropped += 1  # too late to show: the next one will be on time
             else:
                 self._show(due[2])
@@ -229,16 +267,11 @@ class VideoPlayer(Widget, can_focus=True):
         if self._graphics:
             self._picture.image = content  # type: ignore[attr-defined]
         else:
-            self._picture.update(content)  # type: ignore[attr-defined]
+            self._picture.show(strips_of(content))  # type: ignore[attr-defined]
 
     def _draw_bar(self) -> None:
-        if self.info is None:
-            return
-        state = "▶" if self.playing else "⏸"
-        times = f" {state} {clock_text(self.position)} / {clock_text(self.info.duration)} "
-        room = max(self._bar.size.width - len(times) - 1, 0)
-        done = round(room * self.position / self.info.duration) if self.info.duration else 0
-        self._bar.update(Text.assemble(times, ("━" * done, "bold"), ("─" * (room - done), "dim")))
+        if self.info is not None:
+            self._bar.set(self.playing, self.position, self.info.duration)
 
 
 class PlayerScreen(ModalScreen[None]):
