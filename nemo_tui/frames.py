@@ -211,8 +211,8 @@ def _decode_ahead(
 ) -> None:
     """The child: wait for a command; on "play", decode from there until the end or the next
     command; on "stop", end."""
-    command = commands.get()
-    while command[0] == "play":
+    command: tuple[Any, ...] | None = commands.get()
+    while command is not None and command[0] == "play":
         _, generation, start, size = command
         command = None
         try:

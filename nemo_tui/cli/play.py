@@ -9,6 +9,7 @@ from pathlib import Path
 
 def run_play(args: argparse.Namespace) -> int:
     # Textual is imported only here, so the other commands start faster.
+    from nemo_tui.config import Settings
     from nemo_tui.tui.graphics import picture_widget
     from nemo_tui.tui.player import PlayerApp
 
@@ -16,7 +17,8 @@ def run_play(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"nemo-tui play: {path} is not a file; give an MP4 to play", file=sys.stderr)
         return 2
-    app = PlayerApp(path, picture=picture_widget())  # asks the terminal before reading keys
+    # Asks the terminal (when the `graphics` setting allows), so before the app reads keys.
+    app = PlayerApp(path, picture=picture_widget(Settings().graphics))
     code = app.run()
     return code or 0
 

@@ -6,6 +6,8 @@ Decoding the pictures is `nemo_tui.frames`' work; this module only draws them.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PIL import Image
 from rich.color import Color
 from rich.segment import Segment
@@ -16,6 +18,7 @@ from textual.strip import Strip
 from nemo_tui.frames import HalfblockRow
 
 UPPER_HALF = "▀"
+_RGB = tuple[int, int, int]
 # Styles made for video frames, kept between frames (colours repeat); emptied when this large.
 STYLE_CACHE_LIMIT = 50_000
 _run_styles: dict[bytes, Style] = {}
@@ -29,15 +32,17 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
     picture.thumbnail((columns, rows * 2), Image.Resampling.BILINEAR)
     width, height = picture.size
     pixels = picture.load()
+    assert pixels is not None  # None only for an image without data; a converted one has it
     text = Text(no_wrap=True, overflow="crop")
-    styles: dict[tuple[tuple[int, int, int], tuple[int, int, int]], Style] = {}
+    styles: dict[tuple[_RGB, _RGB], Style] = {}
     for y in range(0, height, 2):
         if y:
             text.append("\n")
         for x in range(width):
-            top = pixels[x, y]
+            # An RGB image's pixels are 3-tuples; Pillow's type covers every mode.
+            top = cast(_RGB, pixels[x, y])
             # An odd last row repeats itself rather than bleeding into the background.
-            bottom = pixels[x, min(y + 1, height - 1)]
+            bottom = cast(_RGB, pixels[x, min(y + 1, height - 1)])
             key = (top, bottom)
             style = styles.get(key)
             if style is None:

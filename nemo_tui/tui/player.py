@@ -17,13 +17,14 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
 
 from nemo_tui.frames import Frame, FrameSource, NotPlayable, VideoInfo, video_info
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.halfblock import strips_of
 
 MAX_FPS = 15
@@ -102,13 +103,10 @@ class VideoPlayer(Widget, can_focus=True):
     VideoPlayer > #video-bar { height: 1; width: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "Pause/play", id="player_pause"),
-        Binding("left", "seek(-1)", "-1 s", id="player_back"),
-        Binding("right", "seek(1)", "+1 s", id="player_forward"),
-        Binding("down", "seek(-5)", "-5 s", id="player_back_more"),
-        Binding("up", "seek(5)", "+5 s", id="player_forward_more"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("player")
+
+    class Closed(Message):
+        """q or Escape: the person is done watching."""
 
     class Failed(Message):
         """The file could not be played; `reason` is one line."""
@@ -186,6 +184,9 @@ class VideoPlayer(Widget, can_focus=True):
             self.playing = True
             self._started = time.monotonic() - self.position
         self._draw_bar()
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
 
     def action_seek(self, seconds: float) -> None:
         if self.info is not None:
@@ -280,9 +281,6 @@ class PlayerScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     PlayerScreen { background: $background; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="player_close"),
-    ]
 
     def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
         super().__init__()
@@ -294,15 +292,13 @@ class PlayerScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._player.focus()
 
-    def action_close(self) -> None:
+    def on_video_player_closed(self) -> None:
         self.dismiss(None)
 
 
 class PlayerApp(App[int]):
     """`nemo-tui play FILE`: the player alone; q or Escape quits. Exits 1 if the file cannot be
     played, after saying why."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "quit", "Quit")]
 
     def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
         super().__init__()
@@ -314,6 +310,9 @@ class PlayerApp(App[int]):
 
     def on_mount(self) -> None:
         self._player.focus()
+
+    def on_video_player_closed(self) -> None:
+        self.exit(0)
 
     def on_video_player_failed(self, message: VideoPlayer.Failed) -> None:
         self.exit(1, message=message.reason)

@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ProgressBar, Static
@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from nemo_tui.api.models import Credits
 from nemo_tui.core.updates import DownloadProgress, RenderProgress
 from nemo_tui.frames import decode_frames
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.chat import format_elapsed
 from nemo_tui.tui.files import human_size
 from nemo_tui.tui.halfblock import halfblock, side_by_side
@@ -44,9 +45,7 @@ class RenderRow(Vertical, can_focus=True):
     """One render job. Children are built up front so updates that arrive before mount land.
     Enter on a finished one plays it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "play", "Play", id="play_render", tooltip="Play this render here."),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("render")
 
     class Play(Message):
         """Play this finished render's file."""
