@@ -87,6 +87,8 @@ def video_info(path: Path) -> VideoInfo:
             if stream is None:
                 raise NotPlayable(f"{path.name} has no video to play")
             duration = container.duration / av.time_base if container.duration else 0.0
+            if not duration and stream.duration and stream.time_base:
+                duration = float(stream.duration * stream.time_base)
             return VideoInfo(duration, stream.codec_context.width, stream.codec_context.height)
     except (OSError, av.FFmpegError) as exc:
         raise NotPlayable(f"{path.name} is not a video this app can play") from exc
@@ -211,6 +213,8 @@ def _decode_ahead(
 ) -> None:
     """The child: wait for a command; on "play", decode from there until the end or the next
     command; on "stop", end."""
+    # Frames still queued when told to stop are not worth waiting for the parent to read.
+    frames.cancel_join_thread()
     command: tuple[Any, ...] | None = commands.get()
     while command is not None and command[0] == "play":
         _, generation, start, size = command

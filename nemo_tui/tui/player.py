@@ -256,7 +256,7 @@ class VideoPlayer(Widget, can_focus=True):
                 self.frames_dropped += 1  # too late to show: the next one will be on time
             else:
                 self._show(due[2])
-        if now >= self.info.duration:
+        if self.info.duration and now >= self.info.duration:  # 0: a length nobody wrote down
             self.position = self.info.duration
             self.playing = False
         else:

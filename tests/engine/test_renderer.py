@@ -321,6 +321,24 @@ async def test_zoom_moves_by_fractions_of_a_pixel_never_in_whole_pixel_jumps(
     assert all(abs(step - drift) < 0.25 for step in steps), [round(s, 2) for s in steps]
 
 
+async def test_a_moving_photo_crossfades_into_a_still_and_a_clip(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """Moving and still pieces meet in crossfades, which need both sides at the canvas rate."""
+    fade = Transition(type="fade", d=500)
+    draft = draft_of(
+        track(
+            "v1",
+            0,
+            segment("s1", 1500, src="photo1", motion="zoom_in", transition=fade),
+            segment("s2", 1500, src="photo2", transition=fade),
+            segment("s3", 1500, src="clip", transition=fade),
+        )
+    )
+    out = await render_small(draft, library, tmp_path / "mixed.mp4")
+    assert abs(streams_of(out).duration - 3.5) <= 0.2
+
+
 async def test_contain_pads_with_black_and_gaps_are_black(
     library: dict[str, MediaInfo], tmp_path: Path
 ) -> None:

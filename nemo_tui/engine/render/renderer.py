@@ -291,7 +291,7 @@ class _GraphBuilder:
             f"sendcmd=f={filter_value(str(commands))},"
             f"{crop}={x.length}:{y.length}:{x.start}:{y.start}:exact=1,"
             f"{scale}={x.scaled}:{y.scaled}:flags=bilinear,"
-            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1"
+            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,fps={fps}"
         )
 
     def main_video(self, track: Track | None, total_frames: int) -> str:
