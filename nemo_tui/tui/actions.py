@@ -98,7 +98,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "preview",
         "preview",
         "Preview",
-        "Render a quick, small version of the timeline and play it here.",
+        "Render the timeline small and fast, and play it here.",
         keys="p",
         slash="preview",
         palette="Preview the timeline",
