@@ -5,8 +5,8 @@ A child process decodes ahead (`nemo_tui.frames.FrameSource`: at most MAX_FPS fr
 already scaled to the picture's size) and turns each frame into what the terminal shows: half-block
 runs, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. Up to AHEAD
 frames wait. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
-whose moment has passed by more than a tick is dropped rather than shown late, so a slow terminal
-sees fewer frames, never a picture lagging behind the clock.
+more than LATE behind the clock is dropped rather than shown late, so a slow terminal sees fewer
+frames, never a picture lagging behind the clock.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from nemo_tui.tui.halfblock import strips_of
 
 MAX_FPS = 15
 AHEAD = 8  # frames decoded ahead: about half a second at MAX_FPS
-SEEK_SHORT, SEEK_LONG = 1.0, 5.0
 # A frame this far behind the clock is dropped, not drawn or shown.
 LATE = 2 / MAX_FPS
 
@@ -46,7 +45,7 @@ def fitted(info: VideoInfo, width: int, height: int) -> tuple[int, int]:
 
 
 class FrameView(Widget):
-    """A frame in half blocks, drawn from lines made in the decoding worker, centred."""
+    """A frame in half blocks (lines made from the decoding child's runs), centred."""
 
     def __init__(self, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
@@ -135,7 +134,6 @@ class VideoPlayer(Widget, can_focus=True):
         self._generation = 0  # bumped by every seek and resize: older frames are stale
         self._anchoring = True  # the clock waits for the first frame after a (re)start
         self._started = 0.0  # monotonic time at which the position was 0, while playing
-        self.frame_size = (0, 0)  # pixels of the frames being decoded
 
     def compose(self) -> ComposeResult:
         yield self._picture
@@ -212,7 +210,6 @@ class VideoPlayer(Widget, can_focus=True):
             size = fitted(self.info, min(columns * 10, 960), min(rows * 20, 540))
         else:
             size = fitted(self.info, columns, rows * 2)
-        self.frame_size = size
         assert self._source is not None
         self._source.play(self._generation, self.clock(), size)
 
