@@ -131,9 +131,9 @@ HalfblockRow = list[tuple[int, bytes]]
 def halfblock_runs(image: Image.Image) -> list[HalfblockRow]:
     """`image`, at its size (one pixel a column, two a row), as rows of half-block cells, runs
     of cells with the same two colours merged: what a terminal needs to draw it."""
-    # 64 levels a channel instead of 256: invisible in half blocks, and far fewer distinct
-    # colour pairs for the terminal side to make styles for, and longer runs.
-    picture = image.convert("RGB").point(lambda level: level & 0xFC)
+    # 32 levels a channel instead of 256: hardly seen in half blocks, and far fewer distinct
+    # colour pairs for the terminal side to make styles for (the UI's main cost), longer runs.
+    picture = image.convert("RGB").point(lambda level: level & 0xF8)
     width, height = picture.size
     data = picture.tobytes()
     stride = width * 3
