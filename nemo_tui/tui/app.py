@@ -172,7 +172,11 @@ class NemoApp(App[int]):
         self.set_interval(TICK_SECONDS, self._collect_when_idle)
 
     def _collect_when_idle(self) -> None:
-        self._collector.tick(busy=self.query_one(ChatPane).log_view.turn_running())
+        try:
+            busy = self.query_one(ChatPane).log_view.turn_running()
+        except NoMatches:
+            return  # the app is closing: the tick came while the panes were being removed
+        self._collector.tick(busy=busy)
 
     def on_unmount(self) -> None:
         self._collector.stop()

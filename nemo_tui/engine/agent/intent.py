@@ -147,6 +147,11 @@ def _generate_asked(text: str) -> bool:
     return _has(words.GENERATE, text) and not _has(words.NOT_GENERATE, text)
 
 
+# Words that ask for a canvas shape, and for a camera move.
+_CANVAS_WORDS = (words.VERTICAL, words.SQUARE, words.LANDSCAPE)
+_MOVE_WORDS = (words.ZOOM_IN, words.ZOOM_OUT, words.PAN_LEFT, words.PAN_RIGHT)
+
+
 def _asks_something(clause: str) -> bool:
     """Whether a clause holds an instruction of its own (else it continues the one before)."""
     patterns = (
@@ -155,17 +160,12 @@ def _asks_something(clause: str) -> bool:
         words.ANIMATE,
         words.GENERATE,
         words.MAKE_VIDEO,
-        words.VERTICAL,
-        words.SQUARE,
-        words.LANDSCAPE,
+        *_CANVAS_WORDS,
         words.NO_TRANSITION,
         words.WIPE,
         words.DISSOLVE,
         words.FADE,
-        words.ZOOM_IN,
-        words.ZOOM_OUT,
-        words.PAN_LEFT,
-        words.PAN_RIGHT,
+        *_MOVE_WORDS,
         words.NO_MOTION,
         words.TRIM,
         words.LENGTH,
@@ -273,17 +273,8 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
 
 def _has_other_edit(clause: str) -> bool:
     """Whether a clause asks for something that takes no length (so its number is not one)."""
-    patterns = (
-        words.VERTICAL,
-        words.SQUARE,
-        words.LANDSCAPE,
-        words.MUSIC,
-        words.VOICE,
-        words.ZOOM_IN,
-        words.ZOOM_OUT,
-        words.PAN_LEFT,
-    )
-    return any(_has(pattern, clause) for pattern in (*patterns, words.PAN_RIGHT))
+    patterns = (*_CANVAS_WORDS, words.MUSIC, words.VOICE, *_MOVE_WORDS)
+    return any(_has(pattern, clause) for pattern in patterns)
 
 
 def _removal_targets(clause: str) -> list[str]:
