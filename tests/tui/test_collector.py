@@ -4,11 +4,8 @@ long overdue."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 
 from nemo_tui.tui import collector
-from nemo_tui.tui.app import NemoApp
-from nemo_tui.tui.chat import ChatLog
 from nemo_tui.tui.collector import QuietCollector
 
 
@@ -85,18 +82,3 @@ def test_canary_cpython_leaves_full_collections_to_us() -> None:
     assert 2 not in started, "CPython ran full collections on its own: see nemo_tui.tui.collector"
     assert started.count(1) >= collector.OWED_AFTER, started
     assert owed == started.count(1), (owed, started.count(1))
-
-
-async def test_the_idle_tick_of_a_closing_app_does_nothing(
-    make_app: Callable[..., NemoApp],
-) -> None:
-    """The tick is an interval: it can fire while the app closes and the chat's log is already
-    removed. It cannot be timed to that moment from a test, so the test calls it in that state
-    (it raised NoMatches once, which ended a test run with a traceback)."""
-    app = make_app()
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        await app.query_one(ChatLog).remove()
-        app._collect_when_idle()
-        await pilot.pause()
-        assert app.is_running
