@@ -53,6 +53,9 @@ def secrets_path() -> Path:
     return config_dir() / SECRETS_FILE
 
 
+CLOUD_SETTLE_SECONDS = 2.0
+
+
 class Settings(BaseSettings):
     """What the app is configured to do. Poll intervals left unset follow the backend: the cloud
     is polled every 30 s, a loopback engine much faster."""
@@ -97,6 +100,12 @@ class Settings(BaseSettings):
         if self.state_poll_interval is not None:
             return self.state_poll_interval
         return LOCAL_STATE_POLL_SECONDS if self.is_local else CLOUD_POLL_SECONDS
+
+    @property
+    def settle_seconds(self) -> float:
+        """How long after an editing turn the state is read once more (SPEC 4.3: the agent's
+        last write may land after the stream closed)."""
+        return 0.0 if self.is_local else CLOUD_SETTLE_SECONDS
 
     def user_token(self) -> str | None:
         """The NEMO_TOKEN the user supplied, if any ('' counts as none)."""
