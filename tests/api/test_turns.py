@@ -57,8 +57,10 @@ def test_interleaved_invocations_and_authors_keep_separate_buffers() -> None:
         delta("e-1", "planner", "Plan: three steps.", partial=False),
     ]
     screen = shown(turn, events)
-    assert screen == turn.visible_text == (
-        "Plan: three steps.\n\nCutting clips.\n\nOther author, same invocation"
+    assert (
+        screen
+        == turn.visible_text
+        == ("Plan: three steps.\n\nCutting clips.\n\nOther author, same invocation")
     )
 
 

@@ -1,0 +1,152 @@
+"""The agent's question in the chat (SPEC 4.4): its title, each prompt and its options as a choice
+made with the keyboard alone.
+
+Up and down walk through every option of every prompt; a digit picks that option of the prompt
+under the cursor; on a one-answer prompt the option under the cursor is the choice, on a
+several-answer prompt space (or the digit) toggles it. Enter sends, Escape skips. Once sent the
+card stays, read-only, showing what was chosen; the app sends the answer (`Answered`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+
+from nemo_tui.api.questions import Question
+
+MAX_DIGIT = 9
+
+
+class QuestionCard(Widget, can_focus=True):
+    """One `ask_question`, answered in place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up", "move(-1)", "Previous option", id="question_up", show=False, tooltip="Go up."
+        ),
+        Binding(
+            "down", "move(1)", "Next option", id="question_down", show=False, tooltip="Go down."
+        ),
+        Binding(
+            "space",
+            "toggle",
+            "Toggle",
+            id="question_toggle",
+            tooltip="Choose the option under the cursor (or unchoose it where several may be).",
+        ),
+        Binding("enter", "send", "Send", id="question_send", tooltip="Send the choices."),
+        Binding(
+            "escape", "skip", "Skip", id="question_skip", tooltip="Answer 'Skipped' and go on."
+        ),
+        *(
+            Binding(str(n), f"pick({n})", str(n), id=f"question_pick_{n}", show=False)
+            for n in range(1, MAX_DIGIT + 1)
+        ),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """The person chose (`choices[i]`: the option indexes for prompt i, None if skipped)."""
+
+        card: QuestionCard
+        choices: list[list[int] | None]
+
+    def __init__(self, question: Question) -> None:
+        super().__init__(classes="question")
+        self.question = question
+        # (prompt index, option index) for each row the cursor can stand on.
+        self._rows = [
+            (q, o) for q, item in enumerate(question.items) for o in range(len(item.options))
+        ]
+        self._cursor = 0
+        self._chosen: list[list[int]] = [
+            [] if item.allow_multiple else [0] for item in question.items
+        ]
+        self.answered = False
+        self.skipped = False
+
+    @property
+    def chosen(self) -> list[list[int]]:
+        return [list(chosen) for chosen in self._chosen]
+
+    def render(self) -> Text:
+        text = Text()
+        if self.question.title:
+            text.append(f"? {self.question.title}\n", "bold")
+        cursor = self._rows[self._cursor] if not self.answered else None
+        for q, item in enumerate(self.question.items):
+            several = "  (choose any)" if item.allow_multiple else ""
+            text.append(f"{item.prompt}", "bold")
+            text.append(f"{several}\n", "dim")
+            for o, option in enumerate(item.options):
+                picked = o in self._chosen[q] and not self.skipped
+                mark = ("[x]" if picked else "[ ]") if item.allow_multiple else (
+                    "(•)" if picked else "( )"
+                )  # fmt: skip
+                pointer = "❯ " if cursor == (q, o) else "  "
+                style = "reverse" if cursor == (q, o) else ("bold" if picked else "")
+                text.append(f"{pointer}{mark} {o + 1}. {option.label}\n", style)
+        if self.skipped:
+            text.append("Skipped.", "dim")
+        elif self.answered:
+            text.append("Sent.", "dim")
+        else:
+            text.append("↑↓ or 1-9 choose · space toggles · enter sends · esc skips", "dim")
+        return text
+
+    def _item_at_cursor(self) -> tuple[int, int]:
+        return self._rows[self._cursor]
+
+    def action_move(self, step: int) -> None:
+        if self.answered:
+            return
+        self._cursor = min(max(self._cursor + step, 0), len(self._rows) - 1)
+        q, o = self._item_at_cursor()
+        if not self.question.items[q].allow_multiple:
+            self._chosen[q] = [o]
+        self.refresh(layout=True)
+
+    def action_toggle(self) -> None:
+        if self.answered:
+            return
+        q, o = self._item_at_cursor()
+        self._choose(q, o)
+
+    def action_pick(self, number: int) -> None:
+        if self.answered:
+            return
+        q, _ = self._item_at_cursor()
+        if number > len(self.question.items[q].options):
+            return
+        self._cursor = self._rows.index((q, number - 1))
+        self._choose(q, number - 1)
+
+    def _choose(self, q: int, o: int) -> None:
+        if not self.question.items[q].allow_multiple:
+            self._chosen[q] = [o]
+        elif o in self._chosen[q]:
+            self._chosen[q].remove(o)
+        else:
+            self._chosen[q] = sorted([*self._chosen[q], o])
+        self.refresh(layout=True)
+
+    def action_send(self) -> None:
+        self._finish([list(chosen) or None for chosen in self._chosen])
+
+    def action_skip(self) -> None:
+        self.skipped = True
+        self._finish([None for _ in self._chosen])
+
+    def _finish(self, choices: list[list[int] | None]) -> None:
+        """Send once: the card goes read-only, and a second key sends nothing."""
+        if self.answered:
+            return
+        self.answered = True
+        self.can_focus = False
+        self.refresh(layout=True)
+        self.post_message(self.Answered(self, choices))
