@@ -160,8 +160,8 @@ ERROR_2X = Case(
 )
 MAX_TOKENS = Case(
     "max-tokens",
-    sse([*model_call("m-1", ["A long answer ", "that stops mid"], finish="MAX_TOKENS")]),
-    "A long answer that stops mid",
+    sse([*model_call("m-1", ["A long reply ", "that stops mid"], finish="MAX_TOKENS")]),
+    "A long reply that stops mid",
     said="cut short",
 )
 SAFETY = Case(

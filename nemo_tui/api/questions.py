@@ -15,7 +15,7 @@ from typing import Any
 SKIPPED = "Skipped"
 MAX_QUESTIONS = 10
 MAX_OPTIONS = 26
-MAX_WORDS = 200
+MAX_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,11 @@ class Question:
 
 
 def _line(value: Any) -> str:
-    """One printable line of at most `MAX_WORDS` characters (whitespace and control characters
+    """One printable line of at most `MAX_TEXT` characters (whitespace and control characters
     folded to single spaces)."""
     text = str(value) if value is not None else ""
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())[:MAX_WORDS]
+    return " ".join(text.split())[:MAX_TEXT]
 
 
 def parse_question(args: Any) -> Question | None:

@@ -1,10 +1,12 @@
 """The agent's question in the chat (SPEC 4.4): its title, each prompt and its options as a choice
 made with the keyboard alone.
 
-Up and down walk through every option of every prompt; a digit picks that option of the prompt
-under the cursor; on a one-answer prompt the option under the cursor is the choice, on a
-several-answer prompt space (or the digit) toggles it. Enter sends, Escape skips. Once sent the
-card stays, read-only, showing what was chosen; the app sends the answer (`Answered`).
+Up and down walk through a prompt's options (on a one-answer prompt the option under the cursor is
+the choice; past its first or last option they go on to the prompt before or after, choosing
+nothing there); left and right go to the prompt before or after; a digit picks that option of the
+prompt under the cursor and, on a one-answer prompt, goes on to the next. On a several-answer
+prompt space (or the digit) toggles the option. Enter sends, Escape skips. Once sent the card
+stays, read-only, showing what was chosen; the app sends the answer (`Answered`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,22 @@ class QuestionCard(Widget, can_focus=True):
             "down", "move(1)", "Next option", id="question_down", show=False, tooltip="Go down."
         ),
         Binding(
+            "left",
+            "prompt(-1)",
+            "Previous question",
+            id="question_previous",
+            show=False,
+            tooltip="Go to the question before.",
+        ),
+        Binding(
+            "right",
+            "prompt(1)",
+            "Next question",
+            id="question_next",
+            show=False,
+            tooltip="Go to the next question.",
+        ),
+        Binding(
             "space",
             "toggle",
             "Toggle",
@@ -59,11 +77,8 @@ class QuestionCard(Widget, can_focus=True):
     def __init__(self, question: Question) -> None:
         super().__init__(classes="question")
         self.question = question
-        # (prompt index, option index) for each row the cursor can stand on.
-        self._rows = [
-            (q, o) for q, item in enumerate(question.items) for o in range(len(item.options))
-        ]
-        self._cursor = 0
+        # (prompt index, option index) under the cursor.
+        self._cursor = (0, 0)
         self._chosen: list[list[int]] = [
             [] if item.allow_multiple else [0] for item in question.items
         ]
@@ -78,7 +93,7 @@ class QuestionCard(Widget, can_focus=True):
         text = Text()
         if self.question.title:
             text.append(f"? {self.question.title}\n", "bold")
-        cursor = self._rows[self._cursor] if not self.answered else None
+        cursor = self._cursor if not self.answered else None
         for q, item in enumerate(self.question.items):
             several = "  (choose any)" if item.allow_multiple else ""
             text.append(f"{item.prompt}", "bold")
@@ -99,32 +114,46 @@ class QuestionCard(Widget, can_focus=True):
             text.append("↑↓ or 1-9 choose · space toggles · enter sends · esc skips", "dim")
         return text
 
-    def _item_at_cursor(self) -> tuple[int, int]:
-        return self._rows[self._cursor]
-
     def action_move(self, step: int) -> None:
         if self.answered:
             return
-        self._cursor = min(max(self._cursor + step, 0), len(self._rows) - 1)
-        q, o = self._item_at_cursor()
-        if not self.question.items[q].allow_multiple:
-            self._chosen[q] = [o]
+        q, o = self._cursor
+        if 0 <= o + step < len(self.question.items[q].options):
+            self._cursor = (q, o + step)
+            if not self.question.items[q].allow_multiple:
+                self._chosen[q] = [o + step]
+            self.refresh(layout=True)
+        else:
+            self.action_prompt(step)
+
+    def action_prompt(self, step: int) -> None:
+        """Go to the prompt before or after, onto its chosen option (nothing is chosen)."""
+        if self.answered:
+            return
+        q = self._cursor[0] + step
+        if not 0 <= q < len(self.question.items):
+            return
+        last = len(self.question.items[q].options) - 1
+        chosen = self._chosen[q]
+        self._cursor = (q, chosen[0] if chosen else (0 if step > 0 else last))
         self.refresh(layout=True)
 
     def action_toggle(self) -> None:
         if self.answered:
             return
-        q, o = self._item_at_cursor()
-        self._choose(q, o)
+        self._choose(*self._cursor)
 
     def action_pick(self, number: int) -> None:
         if self.answered:
             return
-        q, _ = self._item_at_cursor()
-        if number > len(self.question.items[q].options):
+        q = self._cursor[0]
+        item = self.question.items[q]
+        if number > len(item.options):
             return
-        self._cursor = self._rows.index((q, number - 1))
+        self._cursor = (q, number - 1)
         self._choose(q, number - 1)
+        if not item.allow_multiple:
+            self.action_prompt(1)
 
     def _choose(self, q: int, o: int) -> None:
         if not self.question.items[q].allow_multiple:
