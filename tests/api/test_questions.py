@@ -4,9 +4,9 @@ names an option, and the exact answer message."""
 from __future__ import annotations
 
 from nemo_tui.api.questions import (
-    MAX_TEXT,
     MAX_OPTIONS,
     MAX_QUESTIONS,
+    MAX_TEXT,
     answer_message,
     match_answer,
     parse_question,
