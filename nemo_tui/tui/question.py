@@ -111,7 +111,10 @@ class QuestionCard(Widget, can_focus=True):
         elif self.answered:
             text.append("Sent.", "dim")
         else:
-            text.append("↑↓ or 1-9 choose · space toggles · enter sends · esc skips", "dim")
+            between = " · ←→ questions" if len(self.question.items) > 1 else ""
+            text.append(
+                f"↑↓ or 1-9 choose{between} · space toggles · enter sends · esc skips", "dim"
+            )
         return text
 
     def action_move(self, step: int) -> None:
