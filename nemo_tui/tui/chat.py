@@ -274,6 +274,9 @@ class ChatLog(VerticalScroll):
 
     async def start_turn(self, turn_id: str, text: str) -> None:
         await self._close_finished()
+        # A question left unanswered is over once the person says something else.
+        for card in self.query(QuestionCard):
+            card.pass_over()
         self.add_user(text)
         self._turns[turn_id] = TurnView(turn_id, time.monotonic())
 

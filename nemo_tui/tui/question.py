@@ -84,6 +84,7 @@ class QuestionCard(Widget, can_focus=True):
         ]
         self.answered = False
         self.skipped = False
+        self.passed_over = False
 
     @property
     def chosen(self) -> list[list[int]]:
@@ -106,7 +107,9 @@ class QuestionCard(Widget, can_focus=True):
                 pointer = "❯ " if cursor == (q, o) else "  "
                 style = "reverse" if cursor == (q, o) else ("bold" if picked else "")
                 text.append(f"{pointer}{mark} {o + 1}. {option.label}\n", style)
-        if self.skipped:
+        if self.passed_over:
+            text.append("Not answered: the conversation went on.", "dim")
+        elif self.skipped:
             text.append("Skipped.", "dim")
         elif self.answered:
             text.append("Sent.", "dim")
@@ -174,11 +177,20 @@ class QuestionCard(Widget, can_focus=True):
         self.skipped = True
         self._finish([None for _ in self._chosen])
 
+    def pass_over(self) -> None:
+        """The person said something else instead: the card goes read-only, sending nothing."""
+        if not self.answered:
+            self.passed_over = True
+            self._close()
+
+    def _close(self) -> None:
+        self.answered = True
+        self.can_focus = False
+        self.refresh(layout=True)
+
     def _finish(self, choices: list[list[int] | None]) -> None:
         """Send once: the card goes read-only, and a second key sends nothing."""
         if self.answered:
             return
-        self.answered = True
-        self.can_focus = False
-        self.refresh(layout=True)
+        self._close()
         self.post_message(self.Answered(self, choices))

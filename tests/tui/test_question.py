@@ -1,6 +1,7 @@
 """The agent's question in the TUI (SPEC 4.4), against the real engine's agent: "make a video"
 with photos uploaded asks for a length and a shape; the keys alone answer; the answer shows as the
-person's message, is sent once, and builds the video asked for."""
+person's message, is sent once, and builds the video asked for; saying something else instead
+leaves the question behind."""
 
 from __future__ import annotations
 
@@ -95,3 +96,18 @@ async def test_escape_skips_once_and_the_agent_goes_on_with_its_defaults(
             "Skipped",
         ]
         assert app.core.draft.d == 30_000
+
+        # Asked again, the person types something else: the question is over, nothing is sent.
+        await send(pilot, app, "make a video")
+        await wait_until(pilot, lambda: len(app.query(QuestionCard)) == 2, "the second question")
+        second = app.query(QuestionCard).last()
+        await send(pilot, app, "add a title 'Hi'")
+        await wait_turn(pilot, app, "add a title 'Hi'")
+        assert second.passed_over and second.answered
+        second.action_send()
+        await pilot.pause()
+        assert "Not answered" in await shown(pilot)
+        assert recorded_messages(engine.settings.data_dir, app.core.session_id)[2:] == [
+            "make a video",
+            "add a title 'Hi'",
+        ]
