@@ -122,11 +122,6 @@ class TurnAssembler:
         """The answer so far: every shown model call's text, one blank line apart."""
         return CALL_SEPARATOR.join(call.buffer.text for call in self._visible)
 
-    @property
-    def has_text(self) -> bool:
-        """False for a silent turn, which the caller explains by diffing the session state."""
-        return any(call.buffer.text.strip() for call in self._visible)
-
     def _new_call(self) -> _Call:
         call = _Call()
         self._calls.append(call)

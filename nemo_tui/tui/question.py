@@ -15,57 +15,19 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual import events
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widget import Widget
 
 from nemo_tui.api.questions import Question
-
-MAX_DIGIT = 9
+from nemo_tui.tui.actions import bindings
 
 
 class QuestionCard(Widget, can_focus=True):
     """One `ask_question`, answered in place."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up", "move(-1)", "Previous option", id="question_up", show=False, tooltip="Go up."
-        ),
-        Binding(
-            "down", "move(1)", "Next option", id="question_down", show=False, tooltip="Go down."
-        ),
-        Binding(
-            "left",
-            "prompt(-1)",
-            "Previous question",
-            id="question_previous",
-            show=False,
-            tooltip="Go to the question before.",
-        ),
-        Binding(
-            "right",
-            "prompt(1)",
-            "Next question",
-            id="question_next",
-            show=False,
-            tooltip="Go to the next question.",
-        ),
-        Binding(
-            "space",
-            "toggle",
-            "Toggle",
-            id="question_toggle",
-            tooltip="Choose the option under the cursor (or unchoose it where several may be).",
-        ),
-        Binding("enter", "send", "Send", id="question_send", tooltip="Send the choices."),
-        Binding(
-            "escape", "skip", "Skip", id="question_skip", tooltip="Answer 'Skipped' and go on."
-        ),
-        *(
-            Binding(str(n), f"pick({n})", str(n), id=f"question_pick_{n}", show=False)
-            for n in range(1, MAX_DIGIT + 1)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("question")
 
     @dataclass
     class Answered(Message):
@@ -144,10 +106,16 @@ class QuestionCard(Widget, can_focus=True):
         self._cursor = (q, chosen[0] if chosen else (0 if step > 0 else last))
         self.refresh(layout=True)
 
-    def action_toggle(self) -> None:
+    def action_toggle_option(self) -> None:
         if self.answered:
             return
         self._choose(*self._cursor)
+
+    def on_key(self, event: events.Key) -> None:
+        # Digits are the options' own numbers, typed like an answer, not bindings to remap.
+        if event.character and event.character in "123456789":
+            event.stop()
+            self.action_pick(int(event.character))
 
     def action_pick(self, number: int) -> None:
         if self.answered:

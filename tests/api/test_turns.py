@@ -108,8 +108,8 @@ def test_held_text_is_shown_when_the_stream_ends() -> None:
     assert update is not None and update.text == "Added the title.\n\nI"
 
 
-def test_a_turn_with_no_text_is_silent() -> None:
-    assert not TurnAssembler().has_text
+def test_a_turn_with_no_text_shows_nothing() -> None:
+    assert TurnAssembler().visible_text == ""
 
 
 class FakeClock:

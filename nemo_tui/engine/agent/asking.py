@@ -58,6 +58,11 @@ def _music(media: Sequence[MediaInfo]) -> list[MediaInfo]:
     return Uploads.of(media).music
 
 
+def _first_music(media: Sequence[MediaInfo]) -> MediaInfo | None:
+    music = _music(media)
+    return music[0] if music else None
+
+
 def named_music(message: str, media: Sequence[MediaInfo]) -> MediaInfo | None:
     """The music file the message names (its file name, or its name without the extension)."""
     folded = message.casefold()
@@ -111,7 +116,7 @@ def read_answer(message: str, asked: AskKind | None, media: Sequence[MediaInfo])
         if asked == "make":
             return Answer(Request(build="promo"))
         if asked == "music":
-            return Answer(Request(add_audio=["bgm"]), (_music(media) or [None])[0])
+            return Answer(Request(add_audio=["bgm"]), _first_music(media))
         return None
     lengths, shapes = set(LENGTH_PROMPT.values()), set(SHAPE_PROMPT.values())
     musics = set(MUSIC_PROMPT.values())
@@ -132,7 +137,7 @@ def read_answer(message: str, asked: AskKind | None, media: Sequence[MediaInfo])
         elif prompt in musics:
             request = request or Request(add_audio=["bgm"])
             chosen = [m for m in _music(media) if m.name == labels]
-            music = chosen[0] if chosen else (_music(media) or [None])[0]
+            music = chosen[0] if chosen else _first_music(media)
         else:
             return None
     return Answer(request, music) if request is not None else None
