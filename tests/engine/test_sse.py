@@ -126,10 +126,11 @@ def test_keepalives_arrive_while_a_scene_is_generated(
         assert turn.comments, f"no keep-alive in {elapsed:.2f} s"
         assert set(turn.comments) == {": ping"}
         # The agent says what it is starting, then pings while the scene renders, then the rest.
-        first_ping = turn.raw_lines.index(": ping")
-        before, after = turn.raw_lines[:first_ping], turn.raw_lines[first_ping:]
-        assert any('"partial":true' in line for line in before)
-        assert any("functionCall" in line for line in after)
+        # (Pings may come earlier too, while a busy machine plans the turn.)
+        lines = turn.raw_lines
+        first_partial = next(i for i, line in enumerate(lines) if '"partial":true' in line)
+        first_call = next(i for i, line in enumerate(lines) if "functionCall" in line)
+        assert ": ping" in lines[first_partial:first_call]
         (opening, opening_final), (rest, rest_final) = turn.model_calls()
         assert opening == opening_final and rest == rest_final
         assert "10" in turn.text and not turn.errors
