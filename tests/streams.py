@@ -261,9 +261,21 @@ CASES = (
 )
 
 
-def replay_faults(case: Case, chunk_bytes: int | None) -> str:
-    """The engine's fault rules that answer every `/run_sse` with `case`'s bytes."""
-    rule: dict[str, Any] = {"path": "/run_sse", "times": None, "replay": case.body}
+def _replay_rule(case: Case, chunk_bytes: int | None, **counts: Any) -> dict[str, Any]:
+    rule: dict[str, Any] = {"path": "/run_sse", "replay": case.body, **counts}
     if chunk_bytes is not None:
         rule["chunk_bytes"] = chunk_bytes
-    return json.dumps([rule])
+    return rule
+
+
+def replay_faults(case: Case, chunk_bytes: int | None) -> str:
+    """The engine's fault rules that answer every `/run_sse` with `case`'s bytes."""
+    return json.dumps([_replay_rule(case, chunk_bytes, times=None)])
+
+
+def replay_in_turn(cases: list[Case], chunk_bytes: int | None) -> str:
+    """Fault rules that answer the n-th `/run_sse` with the n-th case's bytes (one engine and one
+    app for a whole series)."""
+    return json.dumps(
+        [_replay_rule(case, chunk_bytes, skip=n, times=1) for n, case in enumerate(cases)]
+    )

@@ -24,10 +24,24 @@ from tests.support import controller_for, of_type, shown_text
 
 StartEngine = Callable[..., RunningEngine]
 
+
+def _ids(value: object) -> str:
+    return value.name if isinstance(value, Case) else f"split-{value or 'none'}"
+
+
 streams = pytest.mark.parametrize(
+    ("case", "chunk_bytes"), [(case, chunk) for case in CASES for chunk in SPLITS], ids=_ids
+)
+# `nemo-tui run` reads through the same client and turn as above: its whole-stream runs (a second
+# pass over what the client level already proved whole) run with `slow`.
+run_streams = pytest.mark.parametrize(
     ("case", "chunk_bytes"),
-    [(case, chunk) for case in CASES for chunk in SPLITS],
-    ids=lambda value: value.name if isinstance(value, Case) else f"split-{value or 'none'}",
+    [
+        pytest.param(case, chunk, marks=[pytest.mark.slow] if chunk is None else [])
+        for case in CASES
+        for chunk in SPLITS
+    ],
+    ids=_ids,
 )
 
 
@@ -100,7 +114,7 @@ async def test_run_turn_shows_the_text_once_and_says_the_rest(
         assert asked == []
 
 
-@streams
+@run_streams
 async def test_nemo_tui_run_prints_the_answer_on_stdout(
     case: Case, chunk_bytes: int | None, start_engine: StartEngine, app_dirs: Path
 ) -> None:
