@@ -50,7 +50,7 @@ from nemo_tui.api.models import (
     new_render_id,
 )
 from nemo_tui.api.render_status import normalize_render_status
-from nemo_tui.api.sse import StreamEvent, StreamFailure, parse_stream
+from nemo_tui.api.sse import StreamEvent, StreamFailure, TurnDone, parse_bytes
 from nemo_tui.api.transport import (
     CLOUD_API_BASE,
     Attribution,
@@ -252,10 +252,20 @@ class NemoClient(_ClosedOnExit):
             )
             async with stream as response:
                 try:
-                    async for event in parse_stream(response.aiter_lines()):
+                    # ADK 2.x announces an error in an event, then writes the `error` line and
+                    # closes: the announcement (which has the code) is kept until then.
+                    announced: StreamFailure | None = None
+                    async for event in parse_bytes(response.aiter_bytes()):
                         if isinstance(event, StreamFailure):
-                            raise self._transport.stream_failure(event)
+                            if event.announced and announced is None:
+                                announced = event
+                                continue
+                            raise self._transport.stream_failure(announced or event)
+                        if isinstance(event, TurnDone):
+                            break
                         yield event
+                    if announced is not None:
+                        raise self._transport.stream_failure(announced)
                 except httpx.ReadTimeout:
                     raise StreamError(
                         "The agent sent nothing for 15 minutes; the turn is treated as lost "

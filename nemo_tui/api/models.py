@@ -189,6 +189,10 @@ class AdkEvent(WireModel):
     error_code: str | None = Field(default=None, alias="errorCode")
     error_message: str | None = Field(default=None, alias="errorMessage")
     turn_complete: bool | None = Field(default=None, alias="turnComplete")
+    finish_reason: str | None = Field(default=None, alias="finishReason")
+    usage_metadata: dict[str, Any] | None = Field(default=None, alias="usageMetadata")
+    model_version: str | None = Field(default=None, alias="modelVersion")
+    node_info: dict[str, Any] | None = Field(default=None, alias="nodeInfo")
 
 
 class RunSseRequest(WireModel):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import locale
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
+from nemo_tui.api.questions import Question, answer_message
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
@@ -36,6 +37,7 @@ from nemo_tui.core.updates import (
     CreditsChanged,
     Notice,
     NoticeLevel,
+    QuestionAsked,
     TimelineChanged,
     TurnFinished,
     TurnStarted,
@@ -93,6 +95,8 @@ class SessionController:
         self.memory: BackendMemory = self._memory_file.load()
         self.draft = Draft()
         self.skill: Skill = SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID]
+        # The agent's question waiting for the person's choice (SPEC 4.4), if any.
+        self.pending_question: Question | None = None
 
     # --- what the front ends read ------------------------------------------------------------
 
@@ -160,6 +164,8 @@ class SessionController:
         text = text.strip()
         if not text:
             return None
+        # Saying something else instead of answering leaves the question behind.
+        self.pending_question = None
         intent = route(text)
         if intent is Intent.EXPORT:
             return await self.submit_export()
@@ -194,10 +200,17 @@ class SessionController:
             return
         if outcome.text:
             self._remember("agent", outcome.text)
+        if outcome.stopped:
+            self._notice(outcome.stopped, "warning")
         if outcome.interrupted:
             self._notice(f"{outcome.interrupted} Checking what changed...", "warning")
         summary = None
-        if outcome.silent or outcome.interrupted:
+        asked = outcome.question if not outcome.interrupted else None
+        if asked is not None:
+            # A question is not a silent edit: no state diff, no "Updated:" line (SPEC 4.4).
+            self.pending_question = asked
+            self._remember("notice", question_line(asked))
+        elif outcome.silent or outcome.interrupted:
             polls = DROPPED_STREAM_POLLS if outcome.interrupted else SILENT_TURN_POLLS
             await self._poll_for_change(before, polls)
             summary = (
@@ -208,8 +221,22 @@ class SessionController:
             self._remember("notice", summary)
         else:
             await self.refresh_state()
+        if outcome.edited or diff(before, self.draft):
+            # The agent's last write may land after the stream closed (SPEC 4.3).
+            await asyncio.sleep(self.settings.settle_seconds)
+            await self.refresh_state()
         self._emit(TurnFinished(turn_id, outcome.text, summary))
+        if asked is not None:
+            self._emit(QuestionAsked(turn_id, asked))
         await self.refresh_credits()
+
+    async def answer(self, choices: Sequence[Sequence[int] | None]) -> None:
+        """Answer the question the agent is waiting on: `choices[i]` holds the option indexes
+        chosen for its question i, None or empty when skipped. Sent once, as SPEC 4.4's
+        message; a second call, or a call with no question waiting, sends nothing."""
+        question, self.pending_question = self.pending_question, None
+        if question is not None:
+            await self._chat(answer_message(question, choices))
 
     async def _poll_for_change(self, before: Draft, polls: int) -> None:
         for attempt in range(polls):
@@ -419,3 +446,12 @@ def changed_ids(old: Draft, new: Draft) -> set[str]:
             if before.get(segment.id) != segment:
                 changed.add(segment.id)
     return changed
+
+
+def question_line(question: Question) -> str:
+    """The question in one line, for the kept chat history."""
+    asked = "; ".join(
+        f"{item.prompt} ({' / '.join(option.label for option in item.options)})"
+        for item in question.items
+    )
+    return f"The agent asked: {asked}"

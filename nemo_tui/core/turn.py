@@ -1,9 +1,11 @@
 """One chat turn: the `/run_sse` stream turned into the updates a person sees.
 
-Text is assembled without doubling (`TurnAssembler`), GUI-translated as a whole and emitted as
-deltas; tool calls become activity lines; keep-alives become at most one "Still working..." per
-two minutes, and ten minutes of them end the turn as timed out. The message is sent once: a dropped
-stream is reported, never retried, and the caller polls the state to say what changed.
+Text is assembled without doubling or loss (`TurnAssembler`), GUI-translated as a whole and emitted
+as deltas; tool calls become activity lines, thought parts one dim "thinking" line (never answer
+text); a question the agent asks is handed back in the outcome; keep-alives become at most one
+"Still working..." per two minutes, and ten minutes of them end the turn as timed out. The message
+is sent once: a dropped stream is reported, never retried, and the caller polls the state to say
+what changed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,19 @@ from dataclasses import dataclass
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.errors import StreamError
 from nemo_tui.api.intents import GUI_TRIGGER_REACH, GuiHints, may_mention_gui, translate_gui
-from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
-from nemo_tui.api.turns import KeepAliveTracker, MessageKey, Silence, TurnAssembler
+from nemo_tui.api.questions import Question
+from nemo_tui.api.sse import (
+    Asked,
+    CallEnd,
+    Finished,
+    KeepAlive,
+    TextDelta,
+    Thinking,
+    ToolCall,
+    ToolResult,
+    stop_reason_text,
+)
+from nemo_tui.api.turns import KeepAliveTracker, Silence, TextUpdate, TurnAssembler
 from nemo_tui.core.updates import Activity, AgentText, StillWorking, Update
 
 
@@ -25,10 +38,14 @@ from nemo_tui.core.updates import Activity, AgentText, StillWorking, Update
 class TurnOutcome:
     """How a turn ended. `text` is what the person saw; `interrupted` says why it ended early
     (a dropped stream, an error event, or ten minutes of keep-alives), None when it closed
-    normally."""
+    normally. `question` is what the agent asked, waiting for the next message; `edited` says a
+    tool ran (the draft may have changed); `stopped` is a model stop reason in plain words."""
 
     text: str
     interrupted: str | None = None
+    question: Question | None = None
+    edited: bool = False
+    stopped: str | None = None
 
     @property
     def silent(self) -> bool:
@@ -106,6 +123,10 @@ class TranslatedText:
             self._tail_may_change = may_mention_gui(self._tail_raw)
 
 
+def _said_stop(reason: str) -> str:
+    return stop_reason_text(reason) or f"The model stopped early ({reason}); the text is kept."
+
+
 async def run_turn(
     client: NemoClient,
     session_id: str,
@@ -120,9 +141,23 @@ async def run_turn(
     assembler = TurnAssembler()
     translated = TranslatedText(hints)
     keep_alives = KeepAliveTracker(clock=clock)
-    # Messages come in order; text for one that is no longer the last needs a redraw.
-    last_key: MessageKey | None = None
-    finished_keys: set[MessageKey] = set()
+    question: Question | None = None
+    edited = thinking = False
+    stopped: str | None = None
+
+    def show(update: TextUpdate | None) -> None:
+        if update is None:
+            return
+        if update.replaced:
+            emit(AgentText(turn_id, translated.reset(update.text or ""), True))
+        elif update.delta:
+            delta, replace = translated.append(update.delta)
+            emit(AgentText(turn_id, delta, replace))
+
+    def outcome(interrupted: str | None = None) -> TurnOutcome:
+        show(assembler.finish())
+        return TurnOutcome(translated.shown, interrupted, question, edited, stopped)
+
     try:
         async with client.run_sse(session_id, text) as events:
             async for event in events:
@@ -131,32 +166,30 @@ async def run_turn(
                     if silence is Silence.STILL_WORKING:
                         emit(StillWorking(turn_id, keep_alives.silent_for()))
                     elif silence is Silence.TIMED_OUT:
-                        return TurnOutcome(
-                            translated.shown,
+                        return outcome(
                             "The agent sent only keep-alives for 10 minutes; the turn is "
-                            "treated as timed out.",
+                            "treated as timed out."
                         )
                     continue
                 keep_alives.activity()
-                if isinstance(event, TextDelta):
-                    if event.thought:
-                        continue
-                    update = assembler.feed(event)
-                    if update.replaced or update.key in finished_keys:
-                        # A final that rewrote its partials, or text for an earlier message:
-                        # the answer is redrawn whole.
-                        emit(AgentText(turn_id, translated.reset(assembler.visible_text), True))
-                    elif update.delta:
-                        separator = "\n\n" if update.key != last_key and translated.shown else ""
-                        delta, replace = translated.append(separator + update.delta)
-                        emit(AgentText(turn_id, delta, replace))
-                    if update.key != last_key and last_key is not None:
-                        finished_keys.add(last_key)
-                    last_key = update.key
-                elif isinstance(event, ToolCall):
-                    emit(Activity(turn_id, f"· {event.name}"))
-                elif isinstance(event, ToolResult):
-                    emit(Activity(turn_id, f"✓ {event.name}"))
+                match event:
+                    case TextDelta():
+                        show(assembler.feed(event))
+                    case CallEnd(invocation_id=invocation_id, author=author):
+                        assembler.close((invocation_id, author))
+                    case ToolCall(name=name):
+                        edited = True
+                        emit(Activity(turn_id, f"· {name}"))
+                    case ToolResult(name=name):
+                        emit(Activity(turn_id, f"✓ {name}"))
+                    case Thinking() if not thinking:
+                        # Reasoning is never answer text; one dim line says it happens.
+                        thinking = True
+                        emit(Activity(turn_id, "· thinking"))
+                    case Asked(question=asked):
+                        question = asked
+                    case Finished(reason=reason) if stopped is None:
+                        stopped = _said_stop(reason)
     except StreamError as error:
-        return TurnOutcome(translated.shown, str(error))
-    return TurnOutcome(translated.shown)
+        return outcome(str(error))
+    return outcome()

@@ -12,6 +12,7 @@ from typing import Literal
 
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.models import Credits
+from nemo_tui.api.questions import Question
 
 NoticeLevel = Literal["info", "warning", "error"]
 ConnectionPhase = Literal["connecting", "ready", "offline"]
@@ -70,6 +71,15 @@ class TurnFinished:
     text: str
     summary: str | None = None
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    """The agent asks and waits (SPEC 4.4): the front end lets the person choose and hands the
+    choices to `SessionController.answer`."""
+
+    turn_id: str
+    question: Question
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,7 @@ Update = (
     | Activity
     | StillWorking
     | TurnFinished
+    | QuestionAsked
     | Notice
     | TimelineChanged
     | CreditsChanged

@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from nemo_tui.skills import SKILLS
 
 # Where an action applies: anywhere in the app, or only while one widget has focus.
-Scope = Literal["app", "chat", "files", "help", "render", "player"]
+Scope = Literal["app", "chat", "files", "question", "help", "render", "player"]
 SCOPE_NAMES: dict[Scope, str] = {
     "app": "anywhere",
     "chat": "chat input",
     "files": "file pane",
+    "question": "the agent's question",
     "help": "this help",
     "render": "a finished render",
     "player": "video player",
@@ -252,6 +253,66 @@ ACTIONS: tuple[UserAction, ...] = (
         "Show or hide files that are not photos, clips or audio.",
         keys="a",
         where="files",
+    ),
+    UserAction(
+        "question_up",
+        "move(-1)",
+        "Previous option",
+        "Choose the option above (past the first: the question before).",
+        keys="up",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_down",
+        "move(1)",
+        "Next option",
+        "Choose the option below (past the last: the next question). Digits 1-9 choose too.",
+        keys="down",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_previous",
+        "prompt(-1)",
+        "Previous question",
+        "Go to the question before.",
+        keys="left",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_next",
+        "prompt(1)",
+        "Next question",
+        "Go to the next question.",
+        keys="right",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_toggle",
+        "toggle_option",
+        "Toggle",
+        "Choose the option under the cursor, or unchoose it where several may be chosen.",
+        keys="space",
+        where="question",
+    ),
+    UserAction(
+        "question_send",
+        "send",
+        "Send",
+        "Send the choices as your next message.",
+        keys="enter",
+        where="question",
+    ),
+    UserAction(
+        "question_skip",
+        "skip",
+        "Skip",
+        "Answer 'Skipped' and go on.",
+        keys="escape",
+        where="question",
     ),
     UserAction(
         "close_help", "dismiss", "Close", "Close the help.", keys="escape,f1,q", where="help"

@@ -10,7 +10,7 @@ becomes a one-line notice in `on_worker_state_changed`, and the app stays usable
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -33,6 +33,7 @@ from nemo_tui.core.updates import (
     CreditsChanged,
     DownloadProgress,
     Notice,
+    QuestionAsked,
     RenderProgress,
     StillWorking,
     TimelineChanged,
@@ -51,6 +52,7 @@ from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.player import PlayerScreen
+from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.slash import SlashError, help_markdown, parse_slash
 from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
@@ -74,6 +76,7 @@ class SessionCore(Protocol):
 
     async def start(self) -> list[str]: ...
     async def say(self, text: str) -> str | None: ...
+    async def answer(self, choices: Sequence[Sequence[int] | None]) -> None: ...
     async def upload(self, paths: list[Path]) -> int: ...
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
@@ -247,6 +250,8 @@ class NemoApp(App[int]):
             case TurnFinished(turn_id, text, summary, cancelled):
                 await chat.log_view.finish_turn(turn_id, text, summary, cancelled)
                 chat.turn_ended()
+            case QuestionAsked(_, question):
+                await chat.log_view.ask(question)
             case Notice(text, level):
                 chat.log_view.add_notice(text, level)
                 if level != "info":
@@ -352,6 +357,13 @@ class NemoApp(App[int]):
             self.emit(Notice("The agent is still answering: wait, or press Escape to stop it."))
             return
         self._call(lambda core: self._say(core, text), "sse", "chat turn")
+
+    @on(QuestionCard.Answered)
+    def _answered(self, event: QuestionCard.Answered) -> None:
+        """The person chose: the answer goes out as their next message (SPEC 4.4)."""
+        choices = event.choices
+        self._call(lambda core: core.answer(choices), "sse", "answer")
+        self.query_one(ChatInput).focus()
 
     async def _say(self, core: SessionCore, text: str) -> None:
         # "export" / "send me the video" typed as chat comes back as a render id to follow.

@@ -110,6 +110,11 @@ def number_value(token: str) -> float | None:
     return float(high * 10 + low) if high >= 0 and low >= 0 else None
 
 
+def durations_in(text: str) -> list[float]:
+    """Every duration written in `text`, in seconds, in order."""
+    return [seconds for _, seconds in _durations(text.lower())]
+
+
 def read_request(message: str) -> Request:
     """Everything the message asks for (an empty Request when it asks for nothing known)."""
     quotes: list[str] = []
