@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+from PIL import Image
 
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.skills import media_kind_of
@@ -25,9 +27,12 @@ class ProbeResult:
     has_audio: bool
 
 
-def probe_media(media_id: str, path: Path, filename: str) -> MediaInfo:
-    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable)."""
-    found = probe(path, filename)
+def probe_media(
+    media_id: str, path: Path, filename: str, max_pixels: int | None = None
+) -> MediaInfo:
+    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable
+    or, when `max_pixels` is given, a picture larger than that)."""
+    found = probe(path, filename, max_pixels)
     return MediaInfo(
         id=media_id,
         name=filename,
@@ -42,10 +47,41 @@ def probe_media(media_id: str, path: Path, filename: str) -> MediaInfo:
     )
 
 
-def probe(path: Path, filename: str) -> ProbeResult:
+def check_pixels(filename: str, width: int, height: int, max_pixels: int | None) -> None:
+    if max_pixels is not None and width * height > max_pixels:
+        raise _too_many_pixels(filename, f"{width}x{height} ({width * height / 1e6:.0f} MP)")
+
+
+def _too_many_pixels(filename: str, size: str, max_pixels: int | None = None) -> ProbeError:
+    limit = f"{max_pixels / 1e6:.0f} MP" if max_pixels else "what the engine decodes"
+    return ProbeError(
+        f"{filename} is {size}, over the limit of {limit} (image pixels): scale it down"
+    )
+
+
+def _header_size(path: Path, filename: str, max_pixels: int | None) -> tuple[int, int] | None:
+    """A picture's size from its header alone (Pillow reads no pixels to answer), or None when
+    Pillow does not know the format."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning (and error past twice its limit) is ours to decide.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return image.size
+    except Image.DecompressionBombError:
+        # Pillow's refusal of a picture far past its own limit: over ours too.
+        raise _too_many_pixels(filename, "a picture too large to open", max_pixels) from None
+    except (OSError, ValueError, SyntaxError):
+        return None
+
+
+def probe(path: Path, filename: str, max_pixels: int | None = None) -> ProbeResult:
     """Read kind, duration, size and frame rate. The kind comes from the streams found, checked
-    against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound."""
+    against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound. A picture's
+    pixel count is checked against `max_pixels` from headers, before anything is decoded."""
     expected = media_kind_of(filename)
+    if expected == "image" and (size := _header_size(path, filename, max_pixels)) is not None:
+        check_pixels(filename, *size, max_pixels)
     try:
         with av.open(str(path)) as container:
             video = next(iter(container.streams.video), None)
@@ -54,6 +90,8 @@ def probe(path: Path, filename: str) -> ProbeResult:
             if video is not None and expected != "audio":
                 rate = video.average_rate or video.guessed_rate
                 is_still = expected == "image"
+                context = video.codec_context
+                check_pixels(filename, context.width or 0, context.height or 0, max_pixels)
                 # Decoding one frame is what proves a picture is there: a text file named
                 # `.jpg` opens as an image stream with no size and no frame.
                 frame = next(container.decode(video), None)
