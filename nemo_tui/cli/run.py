@@ -16,6 +16,7 @@ from typing import TextIO
 
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.intents import GuiHints
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.uploads import display_name
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
@@ -105,6 +106,7 @@ class ConsolePrinter:
                 pass
 
     def _write_out(self, text: str) -> None:
+        text = terminal_safe(text)
         if not text:
             return
         self.out.write(text)
@@ -113,7 +115,7 @@ class ConsolePrinter:
 
     def _status(self, text: str) -> None:
         self._end_bar()
-        print(text, file=self.err, flush=True)
+        print(terminal_safe(text), file=self.err, flush=True)
 
     def _bar(self, label: str, done: float, total: float, plain_every: int = 25) -> None:
         percent = 100.0 * done / total if total else 0.0

@@ -20,10 +20,11 @@ from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
-from nemo_tui.core.exports import export_filename, follow_render
+from nemo_tui.core.exports import export_filename, follow_render, inside
 from nemo_tui.core.persistence import (
     BackendMemory,
     ChatEntry,
@@ -43,6 +44,7 @@ from nemo_tui.core.updates import (
     TurnStarted,
     Update,
     UploadProgress,
+    clean_update,
 )
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID, Skill
 
@@ -83,11 +85,13 @@ class SessionController:
     ) -> None:
         self.settings = settings
         self.backend_label = backend_label
-        self._emit = emit
         self._hints = hints or GuiHints()
         self._upload_hint = upload_hint
         self._output_height = output_height
         self._client = client or open_client(settings)
+        # Every update leaves with its text cleaned: the server's words may carry control
+        # sequences or echo the token, and both front ends print what arrives here.
+        self._emit = lambda update: emit(clean_update(update, self._clean))
         self._client.on_token_renewed = self._token_renewed
         self._memory_file = MemoryFile(
             state_dir or default_state_dir(),
@@ -282,7 +286,7 @@ class SessionController:
             dest = Path(pending.dest)
         if dest is None:
             folder = self.settings.download_dir.expanduser()
-            dest = folder / export_filename(self.draft.m.title, render_id)
+            dest = inside(folder, export_filename(self.draft.m.title, render_id))
         if pending is not None and pending.dest != str(dest.absolute()):
             pending.dest = str(dest.absolute())
             self._save()
@@ -360,8 +364,12 @@ class SessionController:
         self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
         self._save()
 
+    def _clean(self, text: str) -> str:
+        """Text fit to print and to store: no token, no control sequences."""
+        return terminal_safe(self._client.scrub(text))
+
     def _remember(self, role: ChatRole, text: str) -> None:
-        self.memory.history.append(ChatEntry(role, text))
+        self.memory.history.append(ChatEntry(role, self._clean(text)))
         self._save()
 
     def _token_renewed(self) -> None:

@@ -37,8 +37,9 @@ class TurnOutcome:
 
 # GUI phrases never cross a sentence end, so text up to one is translated once and for all.
 _SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
-# A tail with no sentence end is settled at a space once it is this long, so a long run-on
-# answer stays linear; a settle is only kept when it translates exactly as the whole tail did.
+# A tail with no sentence end is settled once it is this long (at a space if it has one), so a
+# long run-on answer stays linear in any language; a settle is only kept when it translates
+# exactly as the whole tail did. GUI phrases are far shorter than half of it.
 _LONGEST_TAIL = 400
 
 
@@ -95,7 +96,10 @@ class TranslatedText:
         earlier calls."""
         cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
         if not cut and len(self._tail_raw) > _LONGEST_TAIL:
-            cut = self._tail_raw.rfind(" ", 0, len(self._tail_raw) - _LONGEST_TAIL // 2) + 1
+            # At a space when there is one; text without spaces (Chinese) at any character, or
+            # the tail would grow with the answer and each chunk re-translate all of it.
+            keep_from = len(self._tail_raw) - _LONGEST_TAIL // 2
+            cut = self._tail_raw.rfind(" ", 0, keep_from) + 1 or keep_from
         if cut <= 0:
             return
         head = translate_gui(self._tail_raw[:cut], self._hints)
