@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import httpx
 
+from nemo_tui.api.bounded_read import raw_chunks
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import (
     BadRequest,
@@ -475,7 +476,7 @@ class NemoClient:
             done = offset
             with part.open("ab" if offset else "wb") as handle:
                 # Raw bytes: never decoded, so what lands on disk is what the server stored.
-                async for chunk in response.aiter_raw():
+                async for chunk in raw_chunks(response):
                     if total is not None and done + len(chunk) > total:
                         chunk = chunk[: max(0, total - done)]
                     handle.write(chunk)
