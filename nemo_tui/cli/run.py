@@ -52,10 +52,11 @@ class RunPlan:
 class ConsolePrinter:
     """Renders updates: answer text on `out`, everything else on `err`."""
 
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
-        self.out = out
-        self.err = err
-        self.interactive = err.isatty()
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        # Looked up now, not at import: whoever redirected the streams since is written to.
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.interactive = self.err.isatty()
         self._bar_shown = False
         self._line_open = False
         self._last_plain_step: tuple[str, int] | None = None
