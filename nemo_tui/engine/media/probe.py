@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,8 @@ def probe_media(
 
 def check_pixels(filename: str, width: int, height: int, max_pixels: int | None) -> None:
     if max_pixels is not None and width * height > max_pixels:
-        raise _too_many_pixels(filename, f"{width}x{height} ({width * height / 1e6:.0f} MP)")
+        size = f"{width}x{height} ({width * height / 1e6:.0f} MP)"
+        raise _too_many_pixels(filename, size, max_pixels)
 
 
 def _too_many_pixels(filename: str, size: str, max_pixels: int | None = None) -> ProbeError:
@@ -68,9 +70,12 @@ def _header_size(path: Path, filename: str, max_pixels: int | None) -> tuple[int
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 return image.size
-    except Image.DecompressionBombError:
-        # Pillow's refusal of a picture far past its own limit: over ours too.
-        raise _too_many_pixels(filename, "a picture too large to open", max_pixels) from None
+    except Image.DecompressionBombError as exc:
+        # Pillow's refusal of a picture far past its own limit (over ours too); it says the
+        # pixel count only in its message.
+        counted = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(counted.group(1)) / 1e6:.0f} MP" if counted else "too large to open"
+        raise _too_many_pixels(filename, size, max_pixels) from None
     except (OSError, ValueError, SyntaxError):
         return None
 
