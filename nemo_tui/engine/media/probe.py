@@ -18,6 +18,10 @@ class ProbeError(ValueError):
     """The file is not media PyAV can read (e.g. a `.jpg` that is not an image)."""
 
 
+class TooManyPixels(ProbeError):
+    """A picture over the pixel limit, found from its header (nothing was decoded)."""
+
+
 @dataclass(frozen=True)
 class ProbeResult:
     kind: str
@@ -54,9 +58,9 @@ def check_pixels(filename: str, width: int, height: int, max_pixels: int | None)
         raise _too_many_pixels(filename, size, max_pixels)
 
 
-def _too_many_pixels(filename: str, size: str, max_pixels: int | None = None) -> ProbeError:
+def _too_many_pixels(filename: str, size: str, max_pixels: int | None = None) -> TooManyPixels:
     limit = f"{max_pixels / 1e6:.0f} MP" if max_pixels else "what the engine decodes"
-    return ProbeError(
+    return TooManyPixels(
         f"{filename} is {size}, over the limit of {limit} (image pixels): scale it down"
     )
 
