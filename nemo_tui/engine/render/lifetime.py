@@ -16,16 +16,20 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
+# ffmpeg runs this much nicer than the engine, so a big render never slows the engine's answers.
+RENDER_NICENESS = 10
 
 
 def die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` that makes the child get SIGKILL when the engine dies (None off Linux)."""
+    """A `preexec_fn` that makes the child get SIGKILL when the engine dies, and run at a lower
+    priority than the engine (None off Linux)."""
     if not sys.platform.startswith("linux"):
         return None
     parent = os.getpid()
     libc = ctypes.CDLL(None, use_errno=True)
 
     def set_death_signal() -> None:
+        os.nice(RENDER_NICENESS)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # The engine may have died between fork and prctl: then no signal will ever come.
         if os.getppid() != parent:
