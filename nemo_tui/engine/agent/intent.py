@@ -97,7 +97,7 @@ class Request:
         )  # fmt: skip
 
 
-def is_undo_message(message: str) -> bool:
+def is_undo(message: str) -> bool:
     """True for "undo", "revert", "go back", 撤销 and the like (quoted words do not count)."""
     return words.found(words.UNDO, _take_quotes(_tidy(message))[0].lower())
 

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from nemo_tui.api.bounded_json import JsonRefused, JsonTooLarge, loads_bounded, too_large
 from nemo_tui.api.errors import ErrorCode
+from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.engine.context import EngineContext
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.store import SessionRow, StoredMedia
@@ -22,7 +23,8 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def engine_of(request: Request) -> EngineContext:
-    return request.app.state.engine
+    engine: EngineContext = request.app.state.engine  # set once by the app factory
+    return engine
 
 
 def ok(data: Any) -> JSONResponse:
@@ -132,7 +134,7 @@ async def read_model(request: Request, model: type[Model]) -> Model:
 
 def parse_model(data: Any, model: type[Model]) -> Model:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=FROM_WIRE)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"

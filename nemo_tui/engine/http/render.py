@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -11,7 +10,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from nemo_tui.api.errors import ErrorCode
-from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus
+from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus, new_render_id
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.http.common import (
     engine_of,
@@ -58,8 +57,10 @@ async def submit_render(request: Request) -> Response:
     height = body.output.height
     check_output_height(draft, height, engine.settings, MIN_OUTPUT_HEIGHT)
     render_id = body.id
-    if not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
-        render_id = f"render_{int(time.time() * 1000)}_{time.monotonic_ns() % 100000:05d}"
+    # A taken id gets a fresh one (the client then follows the id we answer, SPEC 7); a fresh one
+    # can be taken only within the same millisecond, so this loop ends within one.
+    while not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
+        render_id = new_render_id()
     options = {
         "height": height,
         "preset": engine.settings.render_preset,

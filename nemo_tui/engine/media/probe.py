@@ -1,10 +1,11 @@
-"""How the engine finds out what a media file is: one PyAV probe per upload."""
+"""How the engine finds out what a media file is: one PyAV probe per upload, after a look at a
+picture's header that refuses one of too many pixels before anything is decoded."""
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -20,36 +21,6 @@ class ProbeError(ValueError):
 
 class TooManyPixels(ProbeError):
     """A picture over the pixel limit, found from its header (nothing was decoded)."""
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    kind: str
-    duration: float
-    width: int | None
-    height: int | None
-    fps: float | None
-    has_audio: bool
-
-
-def probe_media(
-    media_id: str, path: Path, filename: str, max_pixels: int | None = None
-) -> MediaInfo:
-    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable
-    or, when `max_pixels` is given, a picture larger than that)."""
-    found = probe(path, filename, max_pixels)
-    return MediaInfo(
-        id=media_id,
-        name=filename,
-        path=path,
-        kind=found.kind,
-        duration=found.duration,
-        width=found.width,
-        height=found.height,
-        fps=found.fps,
-        has_audio=found.has_audio,
-        size=path.stat().st_size,
-    )
 
 
 def check_pixels(filename: str, width: int, height: int, max_pixels: int | None) -> None:
@@ -84,13 +55,19 @@ def _header_size(path: Path, filename: str, max_pixels: int | None) -> tuple[int
         return None
 
 
-def probe(path: Path, filename: str, max_pixels: int | None = None) -> ProbeResult:
-    """Read kind, duration, size and frame rate. The kind comes from the streams found, checked
-    against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound. A picture's
-    pixel count is checked against `max_pixels` from headers, before anything is decoded."""
+def probe_media(
+    media_id: str, path: Path, filename: str, max_pixels: int | None = None
+) -> MediaInfo:
+    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable,
+    TooManyPixels for a picture or video frame of more than `max_pixels`, checked from headers).
+    The kind comes from the streams found, checked against the extension: a `.jpg` must hold a
+    picture, a `.mp3` must hold sound."""
     expected = media_kind_of(filename)
     if expected == "image" and (size := _header_size(path, filename, max_pixels)) is not None:
         check_pixels(filename, *size, max_pixels)
+    stored = functools.partial(
+        MediaInfo, id=media_id, name=filename, path=path, size=path.stat().st_size
+    )
     try:
         with av.open(str(path)) as container:
             video = next(iter(container.streams.video), None)
@@ -106,7 +83,7 @@ def probe(path: Path, filename: str, max_pixels: int | None = None) -> ProbeResu
                 frame = next(container.decode(video), None)
                 if frame is None or not frame.width or not frame.height:
                     raise ProbeError(f"{filename} has no picture PyAV can decode")
-                return ProbeResult(
+                return stored(
                     kind="image" if is_still else "video",
                     duration=0.0 if is_still else duration,
                     width=frame.width,
@@ -115,7 +92,12 @@ def probe(path: Path, filename: str, max_pixels: int | None = None) -> ProbeResu
                     has_audio=audio is not None and not is_still,
                 )
             if audio is not None and expected in ("audio", "video"):
-                return ProbeResult("audio", duration, None, None, None, True)
+                return stored(
+                    kind="audio", duration=duration, width=None, height=None, fps=None,
+                    has_audio=True,
+                )  # fmt: skip
+    except ProbeError:
+        raise
     except (av.FFmpegError, OSError, ValueError) as exc:
         reason = exc.__class__.__name__
         raise ProbeError(f"{filename} is not a readable media file ({reason})") from exc
