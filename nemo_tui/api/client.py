@@ -133,6 +133,7 @@ class NemoClient(_ClosedOnExit):
         api_base: str = CLOUD_API_BASE,
         *,
         token: str | None = None,
+        access_key: str | None = None,
         credentials: CredentialStore | None = None,
         skill: str = DEFAULT_SKILL_ID,
         skill_version: str = "1.0.0",
@@ -147,6 +148,7 @@ class NemoClient(_ClosedOnExit):
         self._transport = Transport(
             api_base,
             token=token or None,
+            access_key=access_key or None,
             credentials=credentials if credentials is not None else MemoryCredentials(),
             attribution=Attribution(skill, skill_version, skill_platform),
             rate_limit_wait=rate_limit_wait,

@@ -229,6 +229,7 @@ class Transport:
         api_base: str,
         *,
         token: str | None,
+        access_key: str | None = None,
         credentials: CredentialStore,
         attribution: Attribution,
         rate_limit_wait: float,
@@ -240,6 +241,8 @@ class Transport:
         # A token the user supplied (NEMO_TOKEN) is theirs: when it is rejected we say so rather
         # than quietly replacing it with an anonymous one.
         self.user_token = token
+        # An engine beyond loopback gives tokens only for its access key (sent on that route only).
+        self._access_key = access_key
         self._credentials = credentials
         self._rate_limit_wait = rate_limit_wait
         self._sleep = sleep
@@ -293,9 +296,10 @@ class Transport:
             self._credentials.set_client_id(client_id)
         new_id_tried = waited = False
         while True:
-            response, body = await self._exchange(
-                "POST", TOKEN_ROUTE, headers={"X-Client-Id": client_id}
-            )
+            headers = {"X-Client-Id": client_id}
+            if self._access_key:
+                headers["X-Access-Key"] = self._access_key
+            response, body = await self._exchange("POST", TOKEN_ROUTE, headers=headers)
             if response.status_code == 400 and not new_id_tried:
                 new_id_tried = True
                 client_id = str(uuid.uuid4())

@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from nemo_tui.api.client import NemoClient
+from nemo_tui.api.errors import AuthError
 from nemo_tui.engine.http.server import RunningEngine
 from tests.engine.helpers import EngineUser, data_of, envelope_error
 from tests.support import engine_env, free_port
@@ -152,3 +154,12 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(start_engine) ->
     finally:
         sock.close()
     assert data_of(httpx.get(f"{engine.base_url}/health"))["status"] == "ok"
+
+
+async def test_the_client_sends_its_access_key_for_a_token(start_engine) -> None:
+    engine: RunningEngine = start_engine(access_key="s3cret-key")
+    async with NemoClient(engine.base_url, access_key="s3cret-key") as client:
+        assert (await client.credits()).available > 0
+    async with NemoClient(engine.base_url) as client:
+        with pytest.raises(AuthError, match="access key"):
+            await client.credits()
