@@ -21,7 +21,7 @@ from nemo_tui.api.intents import GuiHints, translate_gui
 from nemo_tui.core import turn as client_turn
 from nemo_tui.core.turn import TranslatedText
 from nemo_tui.engine.agent import words
-from nemo_tui.engine.agent.intent import is_undo_message, read_request
+from nemo_tui.engine.agent.intent import is_undo, read_request
 
 # Pieces that make backtracking patterns work hard: long runs of blanks, digits and letters,
 # unclosed quotes, verbs without their objects, CJK text without punctuation.
@@ -92,7 +92,7 @@ def counting_words() -> Iterator[CountingRe]:
 def test_intent_reading_does_work_in_proportion_to_the_message(message: str) -> None:
     with counting_words() as counter:
         read_request(message)
-        is_undo_message(message)
+        is_undo(message)
     n = len(message)
     # Every pattern reads at most one window: its cost there is a constant...
     assert counter.longest <= words.WINDOW
