@@ -336,6 +336,11 @@ class NemoClient(_ClosedOnExit):
         the front ends print or store of a server's words."""
         return self._transport.scrub(text)
 
+    def partial_secret(self, text: str) -> int:
+        """How many characters at the end of streamed `text` to hold back: they may be the start
+        of the token, split across chunks by a server that echoes it."""
+        return self._transport.partial_secret(text)
+
     async def render_status(self, render_id: str) -> RenderStatus:
         """The job's status; `RenderFailed` when the server does not know the job (any more)."""
         try:

@@ -117,6 +117,23 @@ def scrub(text: str, token: str | None = None) -> str:
     return _TOKEN_SHAPE.sub("nmv_[token]", text)
 
 
+_TOKEN_START = re.compile(r"(?:nmv_[A-Za-z0-9_\-]*|nmv|nm|n)\Z")
+# Enough of the end of a text to hold any token start (tokens are far shorter).
+_TOKEN_REACH = 256
+
+
+def partial_secret(text: str, token: str | None = None) -> int:
+    """The length of the longest end of `text` that may begin the token (or a token's shape)."""
+    end = text[-_TOKEN_REACH:]
+    shaped = _TOKEN_START.search(end)
+    held = len(shaped.group()) if shaped else 0
+    if token:
+        for size in range(min(len(token) - 1, len(end)), held, -1):
+            if end.endswith(token[:size]):
+                return size
+    return held
+
+
 def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None = None) -> NemoError:
     """The exception for an error answer (HTTP status and parsed JSON body, or None)."""
     code: int | None = None
@@ -402,6 +419,11 @@ class Transport:
     def scrub(self, text: str) -> str:
         """`text` with this client's token (and anything shaped like a token) masked."""
         return scrub(text, self.token)
+
+    def partial_secret(self, text: str) -> int:
+        """How many characters at the end of `text` may be the start of a token still arriving:
+        text streamed in chunks holds them back until the next chunk says whether it is one."""
+        return partial_secret(text, self.token)
 
     async def request(
         self,

@@ -153,3 +153,16 @@ def test_a_token_the_server_echoes_is_printed_and_stored_nowhere(run_in, app_dir
     assert state_files, "the run saved no state"
     for path in state_files:
         assert token not in path.read_text(errors="replace"), path
+
+
+def test_a_token_echoed_across_several_events_is_never_shown_in_part(run_in) -> None:
+    server = HostileServer()
+    token = server.token
+    pieces = [token[i : i + 3] for i in range(0, len(token), 3)]
+    server.agent_texts = ["Your token is ", *pieces, " and that is all."]
+    with hostile_server(server) as server:
+        code, out, err = run_in(server, "--say", "hi")
+    assert code == 0, err
+    assert "Your token is [token] and that is all." in out
+    # Not even its first characters were printed before the rest arrived.
+    assert token[:6] not in out
