@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
+from nemo_tui.api.errors import NemoError, RenderFailed, ServerError, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import describe_diff, diff, summarize
@@ -264,7 +264,7 @@ class SessionController:
         status = await self._client.submit_render(
             session_id, self.draft, output_height=self._output_height
         )
-        self.memory.renders.append(PendingRender(status.id, session_id))
+        self.memory.renders.append(PendingRender(self._stored_id(status.id), session_id))
         self._save()
         self._notice(f"Export started ({status.id}).")
         return status.id
@@ -327,8 +327,8 @@ class SessionController:
         info = await self._client.create_session(language)
         # Renders in flight are the backend's jobs, not the session's: they stay to be fetched.
         self.memory = BackendMemory(
-            session_id=info.session_id,
-            task_id=info.task_id,
+            session_id=self._stored_id(info.session_id),
+            task_id=self._stored_id(info.task_id),
             language=language,
             renders=self.memory.renders,
         )
@@ -360,6 +360,16 @@ class SessionController:
         # Every update leaves with its text cleaned: the server's words may carry control
         # sequences or echo the token, and both front ends print what arrives here.
         self._sink(clean_update(update, self._clean))
+
+    def _stored_id(self, value: str) -> str:
+        """An id from the server, to be kept in the state file and used in names: refused when it
+        carries the token (a hostile server echoing it) or control characters."""
+        if self._clean(value) != value:
+            raise ServerError(
+                "The server answered with an id holding the token or control characters; "
+                "it was not used."
+            )
+        return value
 
     def _clean(self, text: str) -> str:
         """Text fit to print and to store: no token, no control sequences."""

@@ -166,3 +166,26 @@ def test_a_token_echoed_across_several_events_is_never_shown_in_part(run_in) -> 
     assert "Your token is [token] and that is all." in out
     # Not even its first characters were printed before the rest arrived.
     assert token[:6] not in out
+
+
+@pytest.mark.parametrize("where", ["render id", "session id"])
+def test_an_id_that_echoes_the_token_is_refused_and_never_stored(
+    run_in, app_dirs: Path, tmp_path: Path, where: str
+) -> None:
+    server = HostileServer()
+    token = server.token
+    if where == "render id":
+        server.render_id = f"r-{token}"
+    else:
+        server.routes["/api/tasks/me/with-session/nemo_agent"] = lambda request: Response(
+            json.dumps({"code": 0, "message": "ok", "data": {"task_id": "t", "session_id": token}}),
+            media_type="application/json",
+        )
+    with hostile_server(server) as server:
+        code, out, err = run_in(server, "--say", "export")
+    assert code == 1 and "holding the token" in err
+    assert token not in out + err
+    for path in [*(app_dirs / "state").rglob("*"), *(tmp_path / "work").rglob("*")]:
+        assert token not in path.name
+        if path.is_file():
+            assert token not in path.read_text(errors="replace"), path
