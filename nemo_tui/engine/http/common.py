@@ -104,8 +104,9 @@ async def read_body(request: Request) -> bytes:
 
 
 def _body_refused(reason: JsonRefused) -> ApiError:
-    status = 413 if isinstance(reason, JsonTooLarge) else 422
-    return ApiError(status, f"the request body is refused: {reason}; send a smaller one")
+    if isinstance(reason, JsonTooLarge):
+        return ApiError(413, f"the request body is refused: {reason}; send a smaller one")
+    return ApiError(422, f"the request body is not valid JSON: it is {reason}")
 
 
 def _loads(body: bytes, max_bytes: int) -> Any:
@@ -113,9 +114,11 @@ def _loads(body: bytes, max_bytes: int) -> Any:
         return loads_bounded(body or b"{}", max_bytes=max_bytes)
     except JsonRefused as exc:
         raise _body_refused(exc) from None
-    except ValueError as exc:
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-        raise ApiError(422, f"the request body is not valid JSON ({message})") from None
+    except json.JSONDecodeError as exc:
+        raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from None
+    except UnicodeDecodeError:
+        # json.loads decodes bytes itself, and a bad byte is not a JSONDecodeError (no .msg).
+        raise ApiError(422, "the request body is not valid JSON: it is not UTF-8 text") from None
 
 
 async def read_json(request: Request) -> Any:
