@@ -44,7 +44,9 @@ def loads_bounded(raw: bytes | str, *, max_bytes: int, max_depth: int = MAX_DEPT
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether containers nest past `limit`; iterative, so the check itself cannot recurse."""
+    """Whether containers nest past `limit`; iterative, so the check itself cannot recurse. Plain
+    Python on purpose: a thread running it lets others run every few milliseconds, where a C
+    scan of the raw text would hold the interpreter for its whole length."""
     stack = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         item, depth = stack.pop()

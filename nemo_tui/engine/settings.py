@@ -46,9 +46,9 @@ class EngineSettings(BaseSettings):
     render_crf: int = Field(default=20, ge=0, le=51)
     # Limits on what one request may ask for, each answered with a 4xx naming it (see `limits`).
     max_message_chars: int = Field(default=20_000, ge=1)
-    # A draft of the longest allowed timeline is a few hundred KB; parsing 1 MB of JSON holds
-    # the interpreter for a few ms, so no body can stall the other requests for long.
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # A draft of the most segments allowed is about 50 KB; json.loads holds the interpreter for
+    # its whole parse (~10 ms per 500 KB), so a small cap keeps every other request answering.
+    max_body_bytes: int = Field(default=512 * 1024, ge=1024)
     max_json_depth: int = Field(default=64, ge=4)
     max_draft_seconds: float = Field(default=3600.0, gt=0)
     max_canvas_side: int = Field(default=4096, ge=16)

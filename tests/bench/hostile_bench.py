@@ -231,7 +231,7 @@ def main() -> None:
         try:
             user = User(engine.url, photo)
             bomb = png_bomb(16000)
-            big_draft = user.draft(1920, 1080, 1, extra=11_000)  # about 0.9 MB of JSON
+            big_draft = user.draft(1920, 1080, 1, extra=5_500)  # about 0.48 MB of JSON
             huge_draft = user.draft(1920, 1080, 1, extra=600_000)  # about 50 MB of JSON
             upload = f"/api/upload-video/nemo_agent/me/{user.session}"
             cases: list[tuple[str, Callable[[], object] | None]] = [
@@ -242,7 +242,7 @@ def main() -> None:
                  repeat(lambda: user.chat(hostile_text(19_999)), seconds)),
                 # Parsed and validated whole, then refused for its height: the parse is the load,
                 # and no render is queued to weigh on the rows after.
-                ("big draft (0.9 MB JSON, parsed)",
+                ("big draft (0.48 MB JSON, parsed)",
                  repeat(lambda: user.export(big_draft, height=4320), seconds)),
                 ("huge draft (50 MB JSON, refused)",
                  repeat(lambda: user.export(huge_draft), seconds)),

@@ -76,7 +76,7 @@ def test_a_body_over_the_size_limit_is_refused_naming_it(
     http: httpx.Client, user: EngineUser
 ) -> None:
     session_id = user.new_session()
-    padding = {"session_id": session_id, "pad": "x" * (2 * 1024 * 1024)}  # the limit is 1 MiB
+    padding = {"session_id": session_id, "pad": "x" * (1024 * 1024)}  # the limit is 512 KiB
     refused(user.post("/run_sse", json=padding), 413, "JSON size")
     refused(user.post("/api/render/proxy/lambda", json=padding), 413, "JSON size")
     still_serving(http)
