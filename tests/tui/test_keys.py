@@ -81,3 +81,17 @@ async def test_f1_shows_the_focused_panes_keys(make_app: AppMaker) -> None:
         await pilot.press("escape")
         await shown(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_collector_tick_after_the_widgets_are_gone_does_not_raise(
+    make_app: AppMaker,
+) -> None:
+    """The idle collector's timer can fire while the app takes its widgets down (seen in a full
+    run: NoMatches for the chat pane, and a crashed app). A tick then must be a quiet no-op."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await wait_for_text(pilot, lambda text: "Keys here" in text)
+        app._collect_when_idle()  # under the help screen, the chat is still found
+        assert app.is_running
+    app._collect_when_idle()  # the widgets are gone
