@@ -29,6 +29,7 @@ HOSTILE_PIECES = [
     " ", "   ", "\n", "\t", "1", "12345", ".", ",", "-", "%", "'", '"', "“", "《", "「",
     "make ", "video", "turn ", "and ", "then ", "my ", "photo ", "seconds ", "s ", "第", "张",
     "生成", "点", "视频", "做成", "x" * 40, "a", "undo", "zoom", "fade", "title ", "text ",
+    "İ" * 30,
 ]  # fmt: skip
 LONG = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 

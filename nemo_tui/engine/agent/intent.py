@@ -26,6 +26,8 @@ _QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》",
 # The longest quoted string read as one (longer ones stay text): it keeps the search for a closing
 # quote short, so any number of unclosed quotes costs time in proportion to the message.
 MAX_QUOTE = 200
+# The longest clause: half a pattern window, as lower-casing may double a character (İ).
+CLAUSE_LIMIT = words.WINDOW // 2
 _HARD_BREAKS = str.maketrans(dict.fromkeys(",;，；。!！?？", "\n"))
 _SLOT = "\ue000{}\ue001"
 _SLOT_RE = re.compile("\ue000([a-z])\ue001")
@@ -229,11 +231,11 @@ def _asks_something(clause: str) -> bool:
 
 def _fragments(text: str) -> Iterator[str]:
     """The message cut at punctuation and at "and"/"then" before a verb, in pieces of at most
-    `words.WINDOW` characters (a longer run without punctuation is cut at spaces)."""
+    `CLAUSE_LIMIT` characters (a longer run without punctuation is cut at spaces)."""
     for line in text.translate(_HARD_BREAKS).split("\n"):
         start = 0
         while start < len(line):
-            end = start + words.WINDOW
+            end = start + CLAUSE_LIMIT
             if end < len(line):
                 space = line.rfind(" ", start + 1, end)
                 end = space if space != -1 else end
@@ -252,11 +254,11 @@ def _clauses(text: str) -> list[str]:
             continue
         if _asks_something(fragment.lower()):
             joined = f"{pending} {fragment}".strip()
-            clauses.append(joined if len(joined) <= words.WINDOW else fragment)
+            clauses.append(joined if len(joined) <= CLAUSE_LIMIT else fragment)
             pending = ""
-        elif clauses and len(clauses[-1]) + len(fragment) < words.WINDOW:
+        elif clauses and len(clauses[-1]) + len(fragment) < CLAUSE_LIMIT:
             clauses[-1] = f"{clauses[-1]} {fragment}"
-        elif len(pending) + len(fragment) < words.WINDOW:
+        elif len(pending) + len(fragment) < CLAUSE_LIMIT:
             pending = f"{pending} {fragment}".strip()
         else:
             clauses.append(fragment)
