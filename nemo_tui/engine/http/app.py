@@ -5,7 +5,6 @@ the envelope of SPEC 1."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -76,10 +75,6 @@ def create_app(settings: EngineSettings) -> Starlette:
             settings=settings, store=store, renders=renders, rng=random.Random(settings.seed)
         )
         app.state.engine = engine
-        # Everything alive now lives as long as the engine: out of the collector's way, a full
-        # collection (set off by a big body's thousands of new objects) takes milliseconds, not
-        # the ~100 ms that would hold up every request.
-        gc.freeze()
         try:
             yield
         finally:

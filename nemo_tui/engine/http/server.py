@@ -3,6 +3,7 @@ on a free loopback port in a background thread for the app's `--local` mode and 
 
 from __future__ import annotations
 
+import gc
 import socket
 import sys
 import threading
@@ -90,7 +91,13 @@ def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> N
         )
     sock = _bind(host, port)
     print(f"nemo-tui engine listening on {_url(sock)} (data: {settings.data_dir})", flush=True)
-    uvicorn.Server(_config(settings, "warning")).run(sockets=[sock])
+    server = uvicorn.Server(_config(settings, "warning"))
+    # Everything loaded so far lives as long as the process: out of the collector's way, a full
+    # collection (set off by a big body's thousands of new objects) takes milliseconds, not the
+    # ~100 ms that would hold up every request. Only here: an engine inside the app or a test
+    # shares its process and must not freeze another's objects.
+    gc.freeze()
+    server.run(sockets=[sock])
 
 
 class RunningEngine:
