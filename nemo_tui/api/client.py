@@ -21,9 +21,11 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
+from nemo_tui.api.bounded_read import raw_chunks
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import (
     BadRequest,
@@ -131,6 +133,7 @@ class NemoClient(_ClosedOnExit):
         api_base: str = CLOUD_API_BASE,
         *,
         token: str | None = None,
+        access_key: str | None = None,
         credentials: CredentialStore | None = None,
         skill: str = DEFAULT_SKILL_ID,
         skill_version: str = "1.0.0",
@@ -145,6 +148,7 @@ class NemoClient(_ClosedOnExit):
         self._transport = Transport(
             api_base,
             token=token or None,
+            access_key=access_key or None,
             credentials=credentials if credentials is not None else MemoryCredentials(),
             attribution=Attribution(skill, skill_version, skill_platform),
             rate_limit_wait=rate_limit_wait,
@@ -338,11 +342,21 @@ class NemoClient(_ClosedOnExit):
             return RenderStatus(id=request.id, status="pending")
         return normalize_render_status(data, render_id=request.id)
 
+    def scrub(self, text: str) -> str:
+        """`text` with this client's token (and anything shaped like one) masked: for whatever
+        the front ends print or store of a server's words."""
+        return self._transport.scrub(text)
+
+    def partial_secret(self, text: str) -> int:
+        """How many characters at the end of streamed `text` to hold back: they may be the start
+        of the token, split across chunks by a server that echoes it."""
+        return self._transport.partial_secret(text)
+
     async def render_status(self, render_id: str) -> RenderStatus:
         """The job's status; `RenderFailed` when the server does not know the job (any more)."""
         try:
             data = await self._transport.request(
-                "GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True
+                "GET", f"/api/render/proxy/lambda/{quote(render_id, safe='')}", idempotent=True
             )
         except BadRequest as error:
             if error.status != 404:
@@ -374,7 +388,7 @@ class NemoClient(_ClosedOnExit):
             return target
         if target.output is not None and target.output.url:
             return target.output.url
-        return f"/api/render/proxy/{target.id}/download"
+        return f"/api/render/proxy/{quote(target.id, safe='')}/download"
 
     async def download(
         self,
@@ -435,14 +449,27 @@ class NemoClient(_ClosedOnExit):
                 offset = 0
                 length = response.headers.get("content-length")
                 total = int(length) if length and length.isdigit() else None
-            total = total if total is not None else expected
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise ServerError(
+                    f"The server sent {dest.name} encoded as {encoding!r} although the stored "
+                    "bytes were asked for; the download was refused."
+                )
+            # The announced size is the render's own when it gave one: the file is cut there
+            # whatever the server keeps sending.
+            total = expected if expected is not None else total
             done = offset
             with part.open("ab" if offset else "wb") as handle:
-                async for chunk in response.aiter_bytes():
+                # Raw bytes: never decoded, so what lands on disk is what the server stored.
+                async for chunk in raw_chunks(response):
+                    if total is not None and done + len(chunk) > total:
+                        chunk = chunk[: max(0, total - done)]
                     handle.write(chunk)
                     done += len(chunk)
                     if on_progress is not None:
                         on_progress(done, total)
+                    if total is not None and done >= total:
+                        break
         except httpx.TransportError:
             raise ServerError(
                 f"The download of {dest.name} was cut off; run it again to resume from byte "

@@ -19,9 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nemo_tui.api.bounded_json import JsonRefused, loads_bounded
 from nemo_tui.api.errors import SseLineTooLong
 from nemo_tui.api.models import AdkEvent
 from nemo_tui.api.questions import Question, parse_question
+
+# The largest event data parsed: a text chunk or a tool result is a few kilobytes.
+MAX_EVENT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,10 @@ def parse_data(data: str) -> list[StreamEvent]:
     if not data.strip():
         return [KeepAlive()]
     try:
-        payload = json.loads(data)
+        payload = loads_bounded(data, max_bytes=MAX_EVENT_BYTES)
+    except JsonRefused:
+        # Too big or too deep to be an event of the protocol: skipped like a garbled one.
+        return []
     except json.JSONDecodeError:
         match = _UNESCAPED_ERROR.match(data)
         if match:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from nemo_tui import __version__
 from nemo_tui.api.errors import NemoError
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.transport import scrub
 from nemo_tui.cli.app import add_app_options, run_app
 from nemo_tui.cli.info import add_info_commands
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (NemoError, RunFailed) as error:
-        print(f"nemo-tui: {error}", file=sys.stderr)
+        print(f"nemo-tui: {terminal_safe(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("nemo-tui: interrupted", file=sys.stderr)
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings is not None and settings.debug:
             raise
         token = settings.user_token() if settings is not None else None
-        print(f"nemo-tui: {_unexpected(error, token)}", file=sys.stderr)
+        print(f"nemo-tui: {terminal_safe(_unexpected(error, token))}", file=sys.stderr)
         return EXIT_BUG
 
 

@@ -20,6 +20,7 @@ from typing import TextIO
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.intents import GuiHints
 from nemo_tui.api.questions import SKIPPED, Question, QuestionItem, match_answer
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.uploads import display_name
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
@@ -127,10 +128,11 @@ def _chosen(item: QuestionItem, chosen: list[int]) -> str:
 class ConsolePrinter:
     """Renders updates: answer text on `out`, everything else on `err`."""
 
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
-        self.out = out
-        self.err = err
-        self.interactive = err.isatty()
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        # Looked up now, not at import: whoever redirected the streams since is written to.
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.interactive = self.err.isatty()
         self._bar_shown = False
         self._line_open = False
         self._last_plain_step: tuple[str, int] | None = None
@@ -181,6 +183,7 @@ class ConsolePrinter:
                 pass
 
     def _write_out(self, text: str) -> None:
+        text = terminal_safe(text)
         if not text:
             return
         self.out.write(text)
@@ -189,7 +192,7 @@ class ConsolePrinter:
 
     def _status(self, text: str) -> None:
         self._end_bar()
-        print(text, file=self.err, flush=True)
+        print(terminal_safe(text), file=self.err, flush=True)
 
     def _bar(self, label: str, done: float, total: float, plain_every: int = 25) -> None:
         percent = 100.0 * done / total if total else 0.0

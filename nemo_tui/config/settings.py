@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEMO_", env_ignore_empty=True, extra="ignore")
 
     token: SecretStr | None = None
+    # The key of an engine that listens beyond loopback (`nemo-tui serve --access-key`).
+    access_key: SecretStr | None = None
     api_base: str = CLOUD_API_BASE
     skill: str = DEFAULT_SKILL_ID
     skill_version: str = "1.0.0"

@@ -15,14 +15,15 @@ from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
+from nemo_tui.api.errors import NemoError, RenderFailed, ServerError, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.questions import Question, answer_message
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
 from nemo_tui.config.environment import read_variable
-from nemo_tui.core.exports import export_filename, follow_render
+from nemo_tui.core.exports import export_filename, follow_render, inside
 from nemo_tui.core.persistence import (
     BackendMemory,
     ChatEntry,
@@ -43,6 +44,7 @@ from nemo_tui.core.updates import (
     TurnStarted,
     Update,
     UploadProgress,
+    clean_update,
 )
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID, Skill
 
@@ -82,11 +84,11 @@ class SessionController:
     ) -> None:
         self.settings = settings
         self.backend_label = backend_label
-        self._emit = emit
         self._hints = hints or GuiHints()
         self._upload_hint = upload_hint
         self._output_height = output_height
         self._client = client or open_client(settings)
+        self._sink = emit
         self._client.on_token_renewed = self._token_renewed
         self._memory_file = MemoryFile(
             settings.state_dir,
@@ -294,7 +296,7 @@ class SessionController:
         status = await self._client.submit_render(
             session_id, self.draft, output_height=self._output_height
         )
-        self.memory.renders.append(PendingRender(status.id, session_id))
+        self.memory.renders.append(PendingRender(self._stored_id(status.id), session_id))
         self._save()
         self._notice(f"Export started ({status.id}).")
         return status.id
@@ -308,7 +310,7 @@ class SessionController:
             dest = Path(pending.dest)
         if dest is None:
             folder = self.settings.download_dir.expanduser()
-            dest = folder / export_filename(self.draft.m.title, render_id)
+            dest = inside(folder, export_filename(self.draft.m.title, render_id))
         if pending is not None and pending.dest != str(dest.absolute()):
             pending.dest = str(dest.absolute())
             self._save()
@@ -391,8 +393,8 @@ class SessionController:
         info = await self._client.create_session(language)
         # Renders in flight are the backend's jobs, not the session's: they stay to be fetched.
         self.memory = BackendMemory(
-            session_id=info.session_id,
-            task_id=info.task_id,
+            session_id=self._stored_id(info.session_id),
+            task_id=self._stored_id(info.task_id),
             language=language,
             renders=self.memory.renders,
         )
@@ -420,8 +422,27 @@ class SessionController:
         self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
         self._save()
 
+    def _emit(self, update: Update) -> None:
+        # Every update leaves with its text cleaned: the server's words may carry control
+        # sequences or echo the token, and both front ends print what arrives here.
+        self._sink(clean_update(update, self._clean))
+
+    def _stored_id(self, value: str) -> str:
+        """An id from the server, to be kept in the state file and used in names: refused when it
+        carries the token (a hostile server echoing it) or control characters."""
+        if self._clean(value) != value:
+            raise ServerError(
+                "The server answered with an id holding the token or control characters; "
+                "it was not used."
+            )
+        return value
+
+    def _clean(self, text: str) -> str:
+        """Text fit to print and to store: no token, no control sequences."""
+        return terminal_safe(self._client.scrub(text))
+
     def _remember(self, role: ChatRole, text: str) -> None:
-        self.memory.history.append(ChatEntry(role, text))
+        self.memory.history.append(ChatEntry(role, self._clean(text)))
         self._save()
 
     def _token_renewed(self) -> None:

@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.errors import StreamError
@@ -54,9 +55,25 @@ class TurnOutcome:
 
 # GUI phrases never cross a sentence end, so text up to one is translated once and for all.
 _SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
-# A tail with no sentence end is settled at a space once it is this long, so a long run-on
-# answer stays linear; a settle is only kept when it translates exactly as the whole tail did.
+# A tail with no sentence end is settled once it is this long (at a space if it has one), so a
+# long run-on answer stays linear in any language; a settle is only kept when it translates
+# exactly as the whole tail did. GUI phrases are far shorter than half of it.
 _LONGEST_TAIL = 400
+
+
+class Secrets(Protocol):
+    """What hides the token in streamed text (`NemoClient` is one)."""
+
+    def scrub(self, text: str) -> str: ...
+    def partial_secret(self, text: str) -> int: ...
+
+
+class NoSecrets:
+    def scrub(self, text: str) -> str:
+        return text
+
+    def partial_secret(self, text: str) -> int:
+        return 0
 
 
 class TranslatedText:
@@ -67,12 +84,19 @@ class TranslatedText:
     costs linear time; and only once that text holds the first word of a GUI phrase, which is
     checked on each chunk's new text alone. When translation rewrites what was already shown,
     the caller is told to replace it.
+
+    The token is scrubbed the same way, on the whole tail: one split across chunks is still
+    caught, and the end of the tail that may be its start is held back until the next chunk (or
+    `finish`) shows what it is, so no part of it is ever shown.
     """
 
-    def __init__(self, hints: GuiHints) -> None:
+    def __init__(self, hints: GuiHints, secrets: Secrets | None = None) -> None:
         self._hints = hints
+        self._secrets = secrets or NoSecrets()
         self._settled: list[str] = []
         self._tail_raw = ""
+        # The tail translated and scrubbed, and the part of it shown (all but a held-back end).
+        self._tail_full = ""
         self._tail_shown = ""
         self._tail_may_change = False
 
@@ -87,39 +111,53 @@ class TranslatedText:
         if not self._tail_may_change:
             start = max(0, old_length - GUI_TRIGGER_REACH)
             self._tail_may_change = may_mention_gui(self._tail_raw, start)
-        if self._tail_may_change:
-            translated = translate_gui(self._tail_raw, self._hints)
-        else:
-            translated = self._tail_raw
-        if translated.startswith(self._tail_shown):
-            delta, replace = translated[len(self._tail_shown) :], False
-        else:
-            delta, replace = "".join(self._settled) + translated, True
-        self._tail_shown = translated
+        self._tail_full = self._translate(self._tail_raw, self._tail_may_change)
+        held = self._secrets.partial_secret(self._tail_full)
+        update = self._show(self._tail_full[: len(self._tail_full) - held])
         # A sentence end needs the character after it: the old tail's last one may be one now.
         self._settle(max(0, old_length - 1))
-        return delta, replace
+        return update
+
+    def finish(self) -> tuple[str, bool]:
+        """(delta, replace) showing what was held back: the answer is complete."""
+        return self._show(self._tail_full)
 
     def reset(self, raw: str) -> str:
         """The whole answer is now `raw` (a final event rewrote it): its translation, to redraw."""
-        self._settled, self._tail_raw, self._tail_shown = [], "", ""
+        self._settled, self._tail_raw, self._tail_full, self._tail_shown = [], "", "", ""
         self._tail_may_change = False
         self.append(raw)
         return self.shown
+
+    def _translate(self, raw: str, may_change: bool = True) -> str:
+        return self._secrets.scrub(translate_gui(raw, self._hints) if may_change else raw)
+
+    def _show(self, visible: str) -> tuple[str, bool]:
+        if visible.startswith(self._tail_shown):
+            delta, replace = visible[len(self._tail_shown) :], False
+        else:
+            delta, replace = "".join(self._settled) + visible, True
+        self._tail_shown = visible
+        return delta, replace
 
     def _settle(self, scan_from: int) -> None:
         """Settle the tail up to its last sentence end; ends before `scan_from` were seen by
         earlier calls."""
         cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
         if not cut and len(self._tail_raw) > _LONGEST_TAIL:
-            cut = self._tail_raw.rfind(" ", 0, len(self._tail_raw) - _LONGEST_TAIL // 2) + 1
+            # At a space when there is one; text without spaces (Chinese) at any character, or
+            # the tail would grow with the answer and each chunk re-translate all of it.
+            keep_from = len(self._tail_raw) - _LONGEST_TAIL // 2
+            cut = self._tail_raw.rfind(" ", 0, keep_from) + 1 or keep_from
         if cut <= 0:
             return
-        head = translate_gui(self._tail_raw[:cut], self._hints)
-        rest = translate_gui(self._tail_raw[cut:], self._hints)
-        if head + rest == self._tail_shown:
+        head = self._translate(self._tail_raw[:cut])
+        rest = self._translate(self._tail_raw[cut:])
+        # Kept only when it changes nothing shown: same translation, nothing held in the head.
+        if head + rest == self._tail_full and self._tail_shown.startswith(head):
             self._settled.append(head)
-            self._tail_raw, self._tail_shown = self._tail_raw[cut:], rest
+            self._tail_raw, self._tail_full = self._tail_raw[cut:], rest
+            self._tail_shown = self._tail_shown[len(head) :]
             self._tail_may_change = may_mention_gui(self._tail_raw)
 
 
@@ -139,7 +177,7 @@ async def run_turn(
     """Stream one turn, emitting AgentText / Activity / StillWorking. Cancelling the calling task
     closes the HTTP stream (the `async with`), and nothing is resent."""
     assembler = TurnAssembler()
-    translated = TranslatedText(hints)
+    translated = TranslatedText(hints, client)
     keep_alives = KeepAliveTracker(clock=clock)
     question: Question | None = None
     edited = thinking = False
@@ -156,6 +194,10 @@ async def run_turn(
 
     def outcome(interrupted: str | None = None) -> TurnOutcome:
         show(assembler.finish())
+        # The text held back in case it began the token is shown now that nothing follows.
+        delta, replace = translated.finish()
+        if delta or replace:
+            emit(AgentText(turn_id, delta, replace))
         return TurnOutcome(translated.shown, interrupted, question, edited, stopped)
 
     try:

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import (
@@ -41,6 +42,7 @@ from nemo_tui.core.updates import (
     TurnStarted,
     Update,
     UploadProgress,
+    clean_update,
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
 from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
@@ -216,8 +218,9 @@ class NemoApp(App[int]):
 
     def emit(self, update: Update) -> None:
         """The controller's one callback, called on the UI loop (the controller runs in this
-        app's workers). Updates queue up and are shown in order, in batches (see `batching`)."""
-        self._arrived.append(update)
+        app's workers). Updates queue up and are shown in order, in batches (see `batching`).
+        Their text is made terminal-safe here too: the app's own notices quote error messages."""
+        self._arrived.append(clean_update(update, terminal_safe))
         if not self._drain_posted:
             self._drain_posted = True
             self.post_message(UpdatesArrived())

@@ -10,6 +10,7 @@ length add up exactly instead of drifting by rounding.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import Callable, Mapping
@@ -602,7 +603,10 @@ async def render(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     temp_path = out_path.with_name(f"{out_path.stem}.tmp.mp4")
     with tempfile.TemporaryDirectory(prefix="nemo-render-") as workdir:
-        plan = build_command(draft, media, temp_path, options, Path(workdir))
+        # Building the graph of a big draft is CPU work: off the event loop, like the probe after.
+        plan = await asyncio.to_thread(
+            build_command, draft, media, temp_path, options, Path(workdir)
+        )
         for path in plan.media_paths:
             if not path.is_file():
                 raise RenderError(f"media file {path.name} is missing from the engine's storage")
@@ -622,7 +626,7 @@ async def render(
     width, height = output_size(draft, options)
     return RenderResult(
         path=out_path,
-        duration=_duration_of(out_path),
+        duration=await asyncio.to_thread(_duration_of, out_path),
         size=out_path.stat().st_size,
         width=width,
         height=height,
