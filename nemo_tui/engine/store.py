@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.models import Credits
+from nemo_tui.api.models import Credits, RenderState
 from nemo_tui.engine.media.info import MediaInfo
 
 SCHEMA = """
@@ -129,7 +129,7 @@ class RenderJob:
     id: str
     session_id: str
     user_id: str
-    status: str
+    status: RenderState
     progress: float
     draft: Draft
     options: dict[str, Any]
@@ -494,6 +494,10 @@ class Store:
         for job in jobs:
             self.fail_render(job.id, error)
         return jobs
+
+    def stored_media_names(self) -> set[str]:
+        """The file names in the media folder that belong to a stored upload."""
+        return {row["stored_name"] for row in self._all("SELECT stored_name FROM media")}
 
     def completed_render_outputs(self) -> set[Path]:
         rows = self._all(
