@@ -5,6 +5,7 @@ shows in F1 help, each slash command in /help, each app-wide action in the comma
 from __future__ import annotations
 
 import pytest
+from textual.containers import VerticalScroll
 
 from nemo_tui.tui.actions import ACTIONS, SLASH_COMMANDS
 from nemo_tui.tui.chat import ChatInput
@@ -25,6 +26,12 @@ async def test_every_action_is_in_f1_help(make_app: AppMaker) -> None:
         await pilot.press("f1")
         text = await wait_for_text(pilot, lambda text: "Every action" in text)
         assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        for _ in range(20):  # read it all, a page at a time
+            if body.scroll_y >= body.max_scroll_y:
+                break
+            body.scroll_page_down(animate=False)
+            text += await shown(pilot)
         missing = [action.id for action in ACTIONS if f"({action.id})" not in text]
         assert missing == [], text
         for action in SLASH_COMMANDS.values():
