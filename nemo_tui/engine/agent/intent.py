@@ -20,8 +20,11 @@ from nemo_tui.engine.agent import words as words
 BuildKind = Literal["promo", "slideshow", "animate"]
 Role = Literal["bgm", "voice", "clip"]
 
+# A straight single quote is a quote only where no Latin letter or digit touches its outside, so
+# "it's" stays a word while 加标题'夏季促销' (CJK letters right beside it) is a quoted title.
 _QUOTE = re.compile(
-    r"“(.*?)”|‘(.*?)’|「(.*?)」|『(.*?)』|《(.*?)》|\"(.*?)\"|(?<!\w)'(.+?)'(?!\w)", re.S
+    r"“(.*?)”|‘(.*?)’|「(.*?)」|『(.*?)』|《(.*?)》|\"(.*?)\"|(?<![A-Za-z0-9])'(.+?)'(?![A-Za-z0-9])",
+    re.S,
 )
 # A stand-in for a quoted string: letters only, so no number or keyword pattern can match it.
 _SLOT = "\ue000{}\ue001"
@@ -74,6 +77,8 @@ class Request:
     remove: list[str] = field(default_factory=list)
     volumes: dict[Role, float] = field(default_factory=dict)
     add_audio: list[Role] = field(default_factory=list)
+    # Asks for what is *in* a picture to move (shoes running, a bird flying), which no rule can do.
+    subject_motion: bool = False
 
     def asks_anything(self) -> bool:
         return any(
@@ -118,6 +123,7 @@ def read_request(message: str) -> Request:
     request.build = _build_kind(whole)
     request.generate = request.build is None and _generate_asked(whole)
     request.text_overlays = request.build is not None and _has(words.TEXT_OVERLAYS, whole)
+    request.subject_motion = request.build == "animate" or _has(words.SUBJECT_MOTION, whole)
     for clause in _clauses(text):
         _read_clause(clause, quotes, request)
     return request

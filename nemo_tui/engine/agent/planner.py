@@ -14,6 +14,10 @@ renders a procedural scene and calls `place_generated(plan, clip)`, which puts t
 Video track, applies the rest of the message (e.g. "vertical", a title) and says plainly that the
 scene is a stand-in coloured from the prompt.
 
+Honesty: a message asking for what is in a photo to move ("the shoes in motion on a track") is
+told plainly that only the camera can move over a photo (zoom, pan), with or without the edits
+the rest of the message asked for.
+
 Undo: the server keeps the draft history. It asks `is_undo(message)` before `plan_turn` and answers
 with `undo_reply(language, restored)`.
 
@@ -112,8 +116,16 @@ def plan_turn(message: str, draft: Draft, media: Sequence[MediaInfo], language: 
             message, draft, lang, request.generate_prompt, request.generate_seconds
         )
     if not request.asks_anything():
-        return TurnPlan(help_text(lang, bool(media)), [], draft.model_copy(deep=True), None, lang)
+        answer = (
+            describe(Fact("cannot_animate", changed=False), lang)
+            if request.subject_motion
+            else help_text(lang, bool(media))
+        )
+        return TurnPlan(answer, [], draft.model_copy(deep=True), None, lang)
     new_draft, facts = apply_request(request, draft, media, lang)
+    if request.subject_motion:
+        # Said whenever a message asks for the subject to move, so a zoom is never taken for it.
+        facts.append(Fact("camera_only", changed=False))
     return TurnPlan(_reply(facts, lang, message), _calls(facts), new_draft, None, lang)
 
 
