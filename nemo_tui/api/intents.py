@@ -133,7 +133,7 @@ class GuiHints:
         return cls(
             export="add `--export OUT.mp4` to `nemo-tui run`",
             timeline="run `nemo-tui state` to see the timeline",
-            export_zh="给 `nemo-tui run` 加上 `--export OUT.mp4` ",
+            export_zh="给 `nemo-tui run` 加上 `--export OUT.mp4`",
             timeline_zh="运行 `nemo-tui state` 查看时间线",
         )
 

@@ -36,7 +36,7 @@ class TurnOutcome:
 
 
 # GUI phrases never cross a sentence end, so text up to one is translated once and for all.
-_SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
+SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
 # A tail with no sentence end is settled at a space once it is this long, so a long run-on
 # answer stays linear; a settle is only kept when it translates exactly as the whole tail did.
 _LONGEST_TAIL = 400
@@ -93,7 +93,7 @@ class TranslatedText:
     def _settle(self, scan_from: int) -> None:
         """Settle the tail up to its last sentence end; ends before `scan_from` were seen by
         earlier calls."""
-        cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
+        cut = max((m.end() for m in SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
         if not cut and len(self._tail_raw) > _LONGEST_TAIL:
             cut = self._tail_raw.rfind(" ", 0, len(self._tail_raw) - _LONGEST_TAIL // 2) + 1
         if cut <= 0:
