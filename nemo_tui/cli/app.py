@@ -45,17 +45,21 @@ def run_app(args: argparse.Namespace) -> int:
             f"nemo-tui: {path} is not a folder; give a folder to pick media from", file=sys.stderr
         )
         return 2
+    made: list[SessionController] = []
     with open_backend(args) as backend:
         settings = backend.settings
 
         def controller(emit: Callable[[Update], None]) -> SessionController:
-            return SessionController(
-                settings,
-                emit,
-                backend_label=backend.label,
-                hints=GuiHints.for_tui(),
-                upload_hint="select files in the file pane (space) and press u",
+            made.append(
+                SessionController(
+                    settings,
+                    emit,
+                    backend_label=backend.label,
+                    hints=GuiHints.for_tui(),
+                    upload_hint="select files in the file pane (space) and press u",
+                )
             )
+            return made[-1]
 
         keymap, problems = load_keymap(config_path(), known_binding_ids())
         for problem in problems:
@@ -69,4 +73,18 @@ def run_app(args: argparse.Namespace) -> int:
             config_lines=describe(settings).splitlines(),
             picture=picture_widget(),  # asks the terminal, so before the app reads the keyboard
         )
-        return app.run() or 0
+        code = app.run() or 0
+    if args.local and made and (unfinished := made[-1].pending_renders):
+        print(resume_notice(len(unfinished), "--demo" if args.demo else "--local"), file=sys.stderr)
+    return code
+
+
+def resume_notice(count: int, option: str) -> str:
+    """What to say on leaving with exports unfinished on the in-process engine, which stopped with
+    the app: its queue runs them again at its next start, and the app downloads them then."""
+    exports = "An export was" if count == 1 else f"{count} exports were"
+    it = "it" if count == 1 else "they"
+    return (
+        f"nemo-tui: {exports} still rendering; {it} will resume and be saved the next time you run "
+        f"`nemo-tui {option}`."
+    )
