@@ -80,6 +80,8 @@ def walk(output: Path, scratch: Path) -> None:
         "NEMO_STATE_DIR": str(scratch / "state"),
         "NEMO_ENGINE_DATA_DIR": str(scratch / "engine"),
         "NEMO_DOWNLOAD_DIR": str(scratch / "exports"),
+        # Every edit answered in words, so the screens are the same on each run.
+        "NEMO_ENGINE_SILENT_SHARE": "0",
     }
     command = f"{sys.executable} -m nemo_tui --demo"
     variables = [f"-e{key}={value}" for key, value in env.items() if key.startswith("NEMO_")]

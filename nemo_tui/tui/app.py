@@ -41,6 +41,7 @@ from nemo_tui.core.updates import (
     UploadProgress,
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
+from nemo_tui.tui.attention import desktop_notification, question_in
 from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatPane
 from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
@@ -255,6 +256,8 @@ class NemoApp(App[int]):
             case TurnFinished(turn_id, text, summary, cancelled):
                 await chat.log_view.finish_turn(turn_id, text, summary, cancelled)
                 chat.turn_ended()
+                if (question := question_in(text)) is not None:
+                    self.call_for_attention("The agent asks", question)
             case Notice(text, level):
                 chat.log_view.add_notice(text, level)
                 if level != "info":
@@ -276,9 +279,21 @@ class NemoApp(App[int]):
 
     def _render_arrived(self, path: Path) -> None:
         self.downloads.append(path)
-        self.bell()
+        self.call_for_attention("Export finished", f"Saved {path.name}")
         self.notify(f"Saved {path}", title="Export finished", timeout=10)
         self.query_one(FrameStrip).show_video(path)
+
+    def call_for_attention(self, title: str, body: str) -> None:
+        """The bell and a desktop notification (see `attention`), only while the terminal says
+        it is not focused: someone looking at the app needs neither. Terminals that do not
+        report focus leave `app_focus` true, so they are never notified."""
+        if self.app_focus:
+            return
+        self.bell()
+        if not self.is_headless and self._driver is not None:
+            # Textual has no public call to send an escape sequence; its own bell and clipboard
+            # write through the driver like this, in order with the frames it draws.
+            self._driver.write(desktop_notification(title, body))
 
     # --- workers --------------------------------------------------------------------------------
 
