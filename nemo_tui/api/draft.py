@@ -1,16 +1,18 @@
 """The draft JSON of SPEC section 10: tracks of segments with short keys, times in milliseconds.
 
 The cloud's drafts carry more fields than are documented, so every model here keeps unknown keys
-(`extra="allow"`) and `Draft.to_wire()` gives them back untouched. The engine builds and renders the
-same models the client parses.
+and `Draft.to_wire()` gives a parsed draft back untouched (the policy is `nemo_tui.api.wire`'s).
+The engine builds and renders the same models the client parses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from nemo_tui.api.wire import WireModel
 
 TRACK_VIDEO = 0
 TRACK_AUDIO = 1
@@ -29,20 +31,14 @@ TextPosition = Literal["top", "center", "bottom"]
 OverlayPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 
 
-class DraftPart(BaseModel):
-    """Base of every draft model: unknown keys survive, fields may be set by alias or name."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-
-class Transition(DraftPart):
+class Transition(WireModel):
     """How a segment blends into the next one; it overlaps the two by `d` ms."""
 
     type: str = "fade"
     d: int = 500
 
 
-class SegmentMeta(DraftPart):
+class SegmentMeta(WireModel):
     """A segment's metadata. Which keys matter depends on the track type.
 
     Video: name, src, in_ms, fit, motion, transition, volume (a clip's own sound).
@@ -66,7 +62,7 @@ class SegmentMeta(DraftPart):
     color: str | None = None
 
 
-class Segment(DraftPart):
+class Segment(WireModel):
     """One piece of a track. `st` is its start; when missing it follows the previous segment."""
 
     id: str
@@ -75,14 +71,14 @@ class Segment(DraftPart):
     m: SegmentMeta = Field(default_factory=SegmentMeta)
 
 
-class TrackMeta(DraftPart):
+class TrackMeta(WireModel):
     """A track's metadata: its display name and, for audio, its role ('bgm' or 'voice')."""
 
     name: str | None = None
     role: str | None = None
 
 
-class Track(DraftPart):
+class Track(WireModel):
     """A track: `tt` is its type (0 video, 1 audio, 7 text), `sg` its segments."""
 
     id: str
@@ -123,7 +119,7 @@ class PlacedSegment:
     end: int
 
 
-class DraftMeta(DraftPart):
+class DraftMeta(WireModel):
     """The canvas and title of a draft."""
 
     title: str | None = None
@@ -132,7 +128,7 @@ class DraftMeta(DraftPart):
     fps: int = DEFAULT_FPS
 
 
-class Draft(DraftPart):
+class Draft(WireModel):
     """A whole timeline. `d` is its duration in ms; `t` its tracks."""
 
     d: int = 0
@@ -146,21 +142,13 @@ class Draft(DraftPart):
         height: int = CANVAS_LANDSCAPE[1],
         fps: int = DEFAULT_FPS,
     ) -> Draft:
-        """An empty draft with every field set, so `to_wire()` emits the canvas and the track list.
-
-        `to_wire` leaves out fields never set: a bare `Draft()` would lose tracks appended later.
-        """
-        return cls(d=0, m=DraftMeta(width=width, height=height, fps=fps), t=[])
+        """An empty draft on a canvas of the given size."""
+        return cls(m=DraftMeta(width=width, height=height, fps=fps))
 
     @classmethod
-    def from_wire(cls, data: dict[str, Any] | None) -> Draft:
+    def from_wire(cls, data: Any) -> Self:
         """Parse a draft as the server sent it; `None` or `{}` is an empty draft."""
-        return cls.model_validate(data or {})
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON to send back: short keys, and exactly the fields that were given or set, unknown
-        ones included, so a cloud draft goes back to export as it came."""
-        return self.model_dump(by_alias=True, exclude_unset=True)
+        return super().from_wire(data or {})
 
     def tracks_of(self, track_type: int) -> list[Track]:
         return [track for track in self.t if track.tt == track_type]

@@ -10,9 +10,12 @@ keywords appear, the first one in the text wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
+
+from nemo_tui.cjk import has_cjk
 
 
 class Intent(Enum):
@@ -208,9 +211,7 @@ def translate_gui(text: str, hints: GuiHints | None = None) -> str:
         return text
     hints = hints or GuiHints()
     for pattern, hint in _GUI_PHRASES:
-        text = pattern.sub(
-            lambda match, h=hint: _fit(match, hints.words(h, _in_chinese(match)), h), text
-        )
+        text = pattern.sub(functools.partial(_fit, hints=hints, kind=hint), text)
     return text
 
 
@@ -221,16 +222,18 @@ def _in_chinese(match: re.Match[str]) -> bool:
     """Whether the phrase is written in Chinese or sits in Chinese text (its hint then is too)."""
     text = match.string
     around = text[match.start() - 1 : match.start()] + text[match.end() : match.end() + 1]
-    return any(_is_cjk(char) for char in match.group() + around)
+    return has_cjk(match.group() + around)
 
 
-def _fit(match: re.Match[str], hint: str, kind: str) -> str:
-    """The hint shaped to the sentence around the phrase it replaces."""
+def _fit(match: re.Match[str], hints: GuiHints, kind: str) -> str:
+    """The hint of `kind` in the phrase's language, shaped to the sentence around it."""
     phrase, text = match.group(), match.string
-    if _in_chinese(match):
+    chinese = _in_chinese(match)
+    hint = hints.words(kind, chinese)
+    if chinese:
         # "拖拽片段调整顺序" keeps its object after a colon, as the English does below.
         follows = text[match.end() : match.end() + 1]
-        return f"{hint}：" if kind == "edit" and _is_cjk(follows) else hint
+        return f"{hint}：" if kind == "edit" and has_cjk(follows) else hint
     # "Drag and drop the clips to reorder" keeps its object: "Describe the edit in chat: move the
     # clips to reorder".
     if kind == "edit" and _OBJECT_FOLLOWS.match(text, match.end()):
@@ -238,7 +241,3 @@ def _fit(match: re.Match[str], hint: str, kind: str) -> str:
     if phrase[:1].isupper():
         hint = hint[:1].upper() + hint[1:]
     return hint
-
-
-def _is_cjk(char: str) -> bool:
-    return bool(char) and "\u3400" <= char <= "\u9fff"

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from nemo_tui.config import Settings
 
@@ -29,7 +30,7 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
     """Settings pointed at the chosen backend; the local engine runs until the block ends."""
-    overrides: dict[str, object] = {}
+    overrides: dict[str, Any] = {}  # Settings fields, validated by Settings itself
     if getattr(args, "skill", None):
         overrides["skill"] = args.skill
     if getattr(args, "api", None):

@@ -4,6 +4,7 @@ downloaded), so a new person can try every skill at once and get a video worth s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ DEMO_FOLDER = "nemo-demo"
 def demo_files() -> dict[str, Callable[[Path], Path]]:
     """Each file of the demo folder and how to make it."""
     photos: dict[str, Callable[[Path], Path]] = {
-        f"photo{index + 1}.jpg": (lambda path, index=index: make_product_photo(path, index))
+        f"photo{index + 1}.jpg": functools.partial(make_product_photo, index=index)
         for index in range(len(SHOOTS))
     }
     return {

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import locale
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-
-import platformdirs
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
@@ -23,6 +20,7 @@ from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
+from nemo_tui.config.environment import read_variable
 from nemo_tui.core.exports import export_filename, follow_render
 from nemo_tui.core.persistence import (
     BackendMemory,
@@ -51,14 +49,9 @@ DROPPED_STREAM_POLLS = 5
 SILENT_TURN_POLLS = 3
 
 
-def default_state_dir() -> Path:
-    override = os.environ.get("NEMO_STATE_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("nemo-tui")) / "state"
-
-
 def locale_language() -> str:
     """'zh' for a Chinese locale, else 'en' (SPEC 3 asks for the locale's language)."""
-    code = os.environ.get("LANG") or (locale.getlocale()[0] or "")
+    code = read_variable("LANG") or (locale.getlocale()[0] or "")
     return "zh" if code.lower().startswith("zh") else "en"
 
 
@@ -75,7 +68,6 @@ class SessionController:
         emit: Callable[[Update], None],
         *,
         backend_label: str,
-        state_dir: Path | None = None,
         hints: GuiHints | None = None,
         upload_hint: str = "choose files first",
         output_height: int | None = None,
@@ -90,7 +82,7 @@ class SessionController:
         self._client = client or open_client(settings)
         self._client.on_token_renewed = self._token_renewed
         self._memory_file = MemoryFile(
-            state_dir or default_state_dir(),
+            settings.state_dir,
             backend_key(settings.api_base, local=settings.is_local),
         )
         self.memory: BackendMemory = self._memory_file.load()
@@ -239,7 +231,9 @@ class SessionController:
                 continue
             total = path.stat().st_size
 
-            def on_bytes(sent: int, _total: int | None, path: Path = path, total: int = total):
+            def on_bytes(
+                sent: int, _total: int | None, path: Path = path, total: int = total
+            ) -> None:
                 self._emit(UploadProgress(path, min(sent, total), total))
 
             try:

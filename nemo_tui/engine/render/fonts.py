@@ -21,6 +21,7 @@ import functools
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -77,7 +78,7 @@ def _drawn_characters(text: str) -> list[str]:
     return list(seen)
 
 
-def _candidates(needed: list[str]):
+def _candidates(needed: list[str]) -> Iterator[Path]:
     latin = DEJAVU_SANS if DEJAVU_SANS.is_file() else _fc_match("sans")
     if latin is not None:
         yield latin
