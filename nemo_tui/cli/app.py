@@ -30,6 +30,7 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     # Textual is imported only for the TUI, so `run`, `serve` and `config` start faster.
+    from nemo_tui.tui.actions import first_key
     from nemo_tui.tui.app import NemoApp
     from nemo_tui.tui.graphics import picture_widget
     from nemo_tui.tui.keymap import check_keymap
@@ -48,6 +49,9 @@ def run_app(args: argparse.Namespace) -> int:
     made: list[SessionController] = []
     with open_backend(args) as backend:
         settings = backend.settings
+        keymap, problems = check_keymap(settings.keymap)
+        for problem in problems:
+            print(f"nemo-tui: {problem}", file=sys.stderr)
 
         def controller(emit: Callable[[Update], None]) -> SessionController:
             made.append(
@@ -55,15 +59,13 @@ def run_app(args: argparse.Namespace) -> int:
                     settings,
                     emit,
                     backend_label=backend.label,
-                    hints=GuiHints.for_tui(),
+                    # Hints name the key that exports from every pane, the chat input included.
+                    hints=GuiHints.for_tui(first_key("export", keymap)),
                     upload_hint="select files in the file pane (space) and press u",
                 )
             )
             return made[-1]
 
-        keymap, problems = check_keymap(settings.keymap)
-        for problem in problems:
-            print(f"nemo-tui: {problem}", file=sys.stderr)
         app = NemoApp(
             path.resolve(),
             skill=SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID],
