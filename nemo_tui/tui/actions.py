@@ -289,9 +289,8 @@ SLASH_COMMANDS = {action.slash: action for action in ACTIONS if action.slash}
 def bindings(where: Scope) -> list[BindingType]:
     """The BINDINGS of the widget (or app) where these actions apply."""
     here = [action for action in ACTIONS if action.where == where and action.keys]
-    return [action.binding() for action in here] + [
-        action.letter_binding() for action in here if action.letter
-    ]
+    keys: list[BindingType] = [action.binding() for action in here]
+    return keys + [action.letter_binding() for action in here if action.letter]
 
 
 def remappable_ids() -> set[str]:

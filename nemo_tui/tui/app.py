@@ -76,8 +76,8 @@ class SessionCore(Protocol):
     async def upload(self, paths: list[Path]) -> int: ...
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
-    async def refresh_credits(self) -> None: ...
-    async def refresh_state(self) -> None: ...
+    async def refresh_credits(self, *, announce: bool = False) -> None: ...
+    async def refresh_state(self, *, announce: bool = False) -> None: ...
     async def new_session(self) -> None: ...
     def switch_skill(self, skill_id: str) -> None: ...
     async def aclose(self) -> None: ...
@@ -137,6 +137,7 @@ class NemoApp(App[int]):
         self._picture = picture
         self.active_pane = "chat"
         self.downloads: list[Path] = []
+        self.session_id: str | None = None
         self._arrived: deque[Update] = deque()
         self._drain_posted = False
         self._collector = QuietCollector()
@@ -253,6 +254,7 @@ class NemoApp(App[int]):
             case CreditsChanged(credits):
                 self.query_one(StatusPane).show_credits(credits)
             case Connection():
+                self.session_id = update.session_id or self.session_id
                 self.query_one(SessionHeader).show_connection(update)
             case UploadProgress():
                 self.query_one(FilePane).show_progress(update)
@@ -382,11 +384,13 @@ class NemoApp(App[int]):
     def action_export(self) -> None:
         self._call(self._export, "export", "export")
 
+    # Asked for by a key or a slash command, the answer is also said in the chat, where the
+    # person is looking (the status and timeline panes update as well).
     def action_credits(self) -> None:
-        self._call(lambda core: core.refresh_credits(), "credits", "credit refresh")
+        self._call(lambda core: core.refresh_credits(announce=True), "credits", "credit refresh")
 
     def action_state(self) -> None:
-        self._call(lambda core: core.refresh_state(), "state", "state refresh")
+        self._call(lambda core: core.refresh_state(announce=True), "state", "state refresh")
 
     def action_new_session(self) -> None:
         self._call(lambda core: core.new_session(), "session", "new session")
@@ -450,7 +454,16 @@ class NemoApp(App[int]):
 
     def action_config(self) -> None:
         lines = self._config_lines or ["No configuration was loaded."]
-        self.query_one(ChatPane).log_view.add_markdown("\n".join(f"- {line}" for line in lines))
+        # What may have changed since the start, read now rather than from the start-up snapshot.
+        live = [
+            f"skill now: {self.skill.id}",
+            f"backend: {self.backend}",
+            f"session now: {self.session_id or 'none yet'}",
+            f"renders saved this run: {len(self.downloads)}",
+        ]
+        self.query_one(ChatPane).log_view.add_markdown(
+            "\n".join(f"- {line}" for line in [*lines, *live])
+        )
 
     def action_copy_answer(self) -> None:
         answer = self.query_one(ChatPane).log_view.last_answer()
@@ -475,6 +488,8 @@ class NemoApp(App[int]):
         if not text:
             return
         chat_input.remember(text)
+        # Whatever the person scrolled back to read, what they just sent is where they look now.
+        self.query_one(ChatPane).log_view.anchor()
         try:
             command = parse_slash(text)
         except SlashError as error:
