@@ -2,10 +2,10 @@
 
 A fresh home (config, app state and engine data in a scratch folder), `nemo-tui --demo` in a
 120x40 tmux window, then only keys: go to the files, select the four photos, the voice and the
-music, upload; ask for a promo; add a Chinese title; look at the timeline; export; wait for the
-MP4; quit. After each step the screen is captured (`tmux capture-pane -e`, colours included) and
-drawn as an SVG by Rich. Run from the repository root (takes a minute or two: the export is a
-real 1080p render):
+music, upload; ask for a promo; add a Chinese title; look at the timeline; export (ctrl+e); wait
+for the MP4; quit. After each step the screen is captured (`tmux capture-pane -e`, colours
+included) and drawn as an SVG by Rich. Run from the repository root (a minute or two: the export
+is a real 1080p render):
 
     .venv/bin/python scripts/demo_walk.py [OUTPUT_DIR]     # default: screenshots/
 
@@ -113,7 +113,7 @@ def walk(output: Path, scratch: Path) -> None:
         time.sleep(1)
         save("timeline", "the timeline with the title", output)
 
-        keys("e")
+        keys("C-e")  # the footer's export key, which works from any pane
         wait_for(r"processing", "export", 60)
         time.sleep(2)
         save("rendering", "a render in progress", output)

@@ -47,6 +47,8 @@ class BackendMemory:
     language: str = "en"
     history: list[ChatEntry] = field(default_factory=list)
     renders: list[PendingRender] = field(default_factory=list)
+    # The skill last chosen in the app on this backend (None: never chosen).
+    skill: str | None = None
 
 
 def backend_key(api_base: str, *, local: bool) -> str:
@@ -76,6 +78,7 @@ class MemoryFile:
             language=raw.get("language", "en"),
             history=[ChatEntry(**entry) for entry in raw.get("history", [])],
             renders=[PendingRender(**render) for render in raw.get("renders", [])],
+            skill=raw.get("skill"),
         )
 
     def save(self, memory: BackendMemory) -> None:
