@@ -44,7 +44,7 @@ from nemo_tui.skills import SKILLS_BY_ID, Skill
 from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
 from nemo_tui.tui.attention import desktop_notification, question_in
 from nemo_tui.tui.batching import merge_text
-from nemo_tui.tui.chat import ChatInput, ChatPane
+from nemo_tui.tui.chat import ChatInput, ChatLog, ChatPane
 from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
@@ -174,7 +174,10 @@ class NemoApp(App[int]):
         self.set_interval(TICK_SECONDS, self._collect_when_idle)
 
     def _collect_when_idle(self) -> None:
-        self._collector.tick(busy=self.query_one(ChatPane).log_view.turn_running())
+        # The chat lives on the first screen, which a help screen may cover; and a last tick can
+        # come while the app is taking its widgets down, when there is no chat at all.
+        logs = self.screen_stack[0].query(ChatLog) if self.screen_stack else ()
+        self._collector.tick(busy=any(log.turn_running() for log in logs))
 
     def on_unmount(self) -> None:
         self._collector.stop()

@@ -147,3 +147,17 @@ def test_hints_name_the_key_that_exports_from_the_chat_input() -> None:
     assert translate_gui("满意后点击导出按钮。", hints) == "满意后按 ctrl+e 导出。"
     remapped = GuiHints.for_tui(first_key("export", {"export": "f6,x"}))
     assert translate_gui("Click the Export button.", remapped) == "Press f6 to export."
+
+
+async def test_a_collector_tick_after_the_widgets_are_gone_does_not_raise(
+    make_app: AppMaker,
+) -> None:
+    """The idle collector's timer can fire while the app takes its widgets down (seen in a full
+    run: NoMatches for the chat pane, and a crashed app). A tick then must be a quiet no-op."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await wait_for_text(pilot, lambda text: "Keys here" in text)
+        app._collect_when_idle()  # under the help screen, the chat is still found
+        assert app.is_running
+    app._collect_when_idle()  # the widgets are gone
