@@ -120,7 +120,13 @@ def walk(output: Path, scratch: Path) -> None:
         wait_for(r"Saved ", "the saved MP4", 900)
         save("saved", "the MP4 saved", output)
         keys("C-q")
-        wait_for(r"Pane is dead", "quitting", 30)
+        deadline = time.monotonic() + 30
+        while tmux("display-message", "-p", "-t", SESSION, "#{pane_dead}").strip() != "1":
+            if time.monotonic() > deadline:
+                sys.exit("demo walk: step 'quitting': the app did not exit")
+            time.sleep(0.5)
+        # What the app printed on leaving (a render to resume, say), as a person would read it.
+        print("\n".join(line for line in screen().splitlines() if line.strip()))
     finally:
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True, check=False)
 
