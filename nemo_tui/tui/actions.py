@@ -270,6 +270,22 @@ ACTIONS: tuple[UserAction, ...] = (
         where="files",
     ),
     UserAction(
+        "refresh_files",
+        "refresh_files",
+        "Refresh",
+        "Read the folder again (new files also appear on their own within seconds).",
+        keys="r",
+        where="files",
+    ),
+    UserAction(
+        "parent_folder",
+        "parent_folder",
+        "Up",
+        "Show the folder above this one.",
+        keys="backspace",
+        where="files",
+    ),
+    UserAction(
         "show_all_files",
         "toggle_all_files",
         "All files",
