@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.models import Credits
+from nemo_tui.api.models import Credits, RenderState
 from nemo_tui.engine.media.info import MediaInfo
 
 SCHEMA = """
@@ -130,7 +130,7 @@ class RenderJob:
     id: str
     session_id: str
     user_id: str
-    status: str
+    status: RenderState
     progress: float
     draft: Draft
     options: dict[str, Any]

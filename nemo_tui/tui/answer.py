@@ -58,6 +58,7 @@ SEGMENT_BLOCKS = 20
 _Paragraph = Markdown.BLOCKS["paragraph_open"]
 
 
+# mypy cannot take a class read from a table as a base (valid-type) nor its type (misc).
 class StreamedParagraph(_Paragraph):  # type: ignore[misc, valid-type]
     """Textual's paragraph, without a second layout per append: its virtual size repaints (see
     `virtual_size`), and the text it is built with asks for no layout of its own before it is

@@ -257,6 +257,7 @@ class MediaPreview(Static):
     def _show(self, still: Image.Image | None, content: Text) -> None:
         self.update(content)
         if self._picture is not None:
+            # The picture class is textual-image's, chosen at run time and typed as a Widget.
             self._picture.image = still  # type: ignore[attr-defined]
             self._picture.display = still is not None
 

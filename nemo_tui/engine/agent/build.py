@@ -25,6 +25,7 @@ from nemo_tui.api.draft import (
     Motion,
     Segment,
     SegmentMeta,
+    TextPosition,
     Track,
 )
 from nemo_tui.engine.agent.intent import Request
@@ -134,8 +135,8 @@ def build(
         values["each_ms"] = video.sg[0].d
         values["motion"] = request.motion or "none"
     values.update(length_ms=end, transition=transition or "none", transition_ms=transition_ms)
-    if transition_ms:
-        values["transition_ms"] = video.sg[0].m.transition.d  # type: ignore[union-attr]
+    if transition_ms and (first := video.sg[0].m.transition) is not None:
+        values["transition_ms"] = first.d
     values.update(_add_logo(fresh, ids, uploads, end))
     values.update(_add_audio(fresh, ids, uploads, end, request))
     values.update(_add_texts(fresh, ids, request, end, language))
@@ -235,10 +236,10 @@ def _add_texts(draft: Draft, ids: Ids, request: Request, end: int, language: str
 
 
 def text_segment(
-    segment_id: str, text: str, start: int, length: int, pos: str, size: int
+    segment_id: str, text: str, start: int, length: int, pos: TextPosition, size: int
 ) -> Segment:
     """White words on the canvas; `size` is in px on a 1080-high canvas."""
-    meta = SegmentMeta(text=text, pos=pos, size=size, color=WHITE)  # type: ignore[arg-type]
+    meta = SegmentMeta(text=text, pos=pos, size=size, color=WHITE)
     return Segment(id=segment_id, st=start, d=length, m=meta)
 
 

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nemo_tui.api.draft import CANVAS_LANDSCAPE, CANVAS_PORTRAIT, CANVAS_SQUARE, Motion
+from nemo_tui.api.draft import (
+    CANVAS_LANDSCAPE,
+    CANVAS_PORTRAIT,
+    CANVAS_SQUARE,
+    Motion,
+    TextPosition,
+)
 from nemo_tui.engine.agent import words as words
 
 BuildKind = Literal["promo", "slideshow", "animate"]
@@ -54,7 +60,7 @@ class TextAsk:
     text: str | None
     seconds: float | None = None
     start: float | None = None
-    pos: Literal["top", "center", "bottom"] | None = None
+    pos: TextPosition | None = None
 
 
 @dataclass
@@ -147,6 +153,11 @@ def _generate_asked(text: str) -> bool:
     return _has(words.GENERATE, text) and not _has(words.NOT_GENERATE, text)
 
 
+# Words that ask for a canvas shape, and for a camera move.
+_CANVAS_WORDS = (words.VERTICAL, words.SQUARE, words.LANDSCAPE)
+_MOVE_WORDS = (words.ZOOM_IN, words.ZOOM_OUT, words.PAN_LEFT, words.PAN_RIGHT)
+
+
 def _asks_something(clause: str) -> bool:
     """Whether a clause holds an instruction of its own (else it continues the one before)."""
     patterns = (
@@ -155,17 +166,12 @@ def _asks_something(clause: str) -> bool:
         words.ANIMATE,
         words.GENERATE,
         words.MAKE_VIDEO,
-        words.VERTICAL,
-        words.SQUARE,
-        words.LANDSCAPE,
+        *_CANVAS_WORDS,
         words.NO_TRANSITION,
         words.WIPE,
         words.DISSOLVE,
         words.FADE,
-        words.ZOOM_IN,
-        words.ZOOM_OUT,
-        words.PAN_LEFT,
-        words.PAN_RIGHT,
+        *_MOVE_WORDS,
         words.NO_MOTION,
         words.TRIM,
         words.LENGTH,
@@ -273,17 +279,8 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
 
 def _has_other_edit(clause: str) -> bool:
     """Whether a clause asks for something that takes no length (so its number is not one)."""
-    patterns = (
-        words.VERTICAL,
-        words.SQUARE,
-        words.LANDSCAPE,
-        words.MUSIC,
-        words.VOICE,
-        words.ZOOM_IN,
-        words.ZOOM_OUT,
-        words.PAN_LEFT,
-    )
-    return any(_has(pattern, clause) for pattern in (*patterns, words.PAN_RIGHT))
+    patterns = (*_CANVAS_WORDS, words.MUSIC, words.VOICE, *_MOVE_WORDS)
+    return any(_has(pattern, clause) for pattern in patterns)
 
 
 def _removal_targets(clause: str) -> list[str]:
@@ -305,12 +302,15 @@ def _text_asks(
     clause: str, quotes: list[str], durations: list[tuple[str, float]], seconds: float | None
 ) -> list[TextAsk]:
     """One ask per title/text keyword, each taking the next quoted string after it."""
-    pos: Literal["top", "center", "bottom"] | None = None
-    for name, pattern in (("top", words.TOP), ("center", words.CENTER), ("bottom", words.BOTTOM)):
+    pos: TextPosition | None = None
+    places: tuple[tuple[TextPosition, str], ...] = (
+        ("top", words.TOP), ("center", words.CENTER), ("bottom", words.BOTTOM)
+    )  # fmt: skip
+    for name, pattern in places:
         if _has(pattern, clause):
-            pos = name  # type: ignore[assignment]
+            pos = name
     start = next((value for kind, value in durations if kind == "start"), None)
-    keywords = sorted(
+    keywords: list[tuple[int, Literal["title", "text"]]] = sorted(
         [(m.start(), "title") for m in re.finditer(words.TITLE, clause)]
         + [(m.start(), "text") for m in re.finditer(words.TEXT, clause)]
     )
@@ -326,7 +326,7 @@ def _text_asks(
         if chosen is not None:
             used.add(chosen)
         said = quotes[chosen] if chosen is not None else None
-        asks.append(TextAsk(kind, said or None, seconds, start, pos))  # type: ignore[arg-type]
+        asks.append(TextAsk(kind, said or None, seconds, start, pos))
     # "add a title and text 'X'": only the asks that got words matter when any did.
     with_words = [ask for ask in asks if ask.text]
     return with_words or asks[:1]

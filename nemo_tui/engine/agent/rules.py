@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, Segment, Track
+from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, Motion, Segment, Track
 from nemo_tui.engine.agent import build
 from nemo_tui.engine.agent.intent import Request, Role, TextAsk
 from nemo_tui.engine.agent.text import Fact
@@ -213,7 +213,7 @@ def _transition(edit: Edit, kind: str) -> None:
         edit.did("transition", type=kind, ms=first.d, count=len(video.sg))
 
 
-def _motion(edit: Edit, motion: str, target: int | None) -> None:
+def _motion(edit: Edit, motion: Motion, target: int | None) -> None:
     if (video := edit.video()) is None:
         return
     stills = edit.stills(video)
@@ -225,7 +225,7 @@ def _motion(edit: Edit, motion: str, target: int | None) -> None:
         return
     chosen = stills if target is None else [stills[target]]
     for segment in chosen:
-        segment.m.motion = motion  # type: ignore[assignment]
+        segment.m.motion = motion
     edit.did("motion", motion=motion, target=-2 if target is None else target, count=len(stills))
 
 

@@ -83,7 +83,7 @@ def _owned_render(request: Request, user_id: str) -> RenderJob:
 
 async def render_status(request: Request) -> Response:
     job = _owned_render(request, require_user(request))
-    status = RenderStatus(id=job.id, status=job.status, progress=job.progress)  # type: ignore[arg-type]
+    status = RenderStatus(id=job.id, status=job.status, progress=job.progress)
     if job.status == "completed":
         url = str(request.url_for("render_download", render_id=job.id))
         status.output = RenderOutput(url=url, duration=job.duration, size=job.size)

@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
@@ -25,6 +25,10 @@ from nemo_tui.engine.media.probe import ProbeError, probe_media
 from nemo_tui.engine.store import Store, StoredMedia
 from nemo_tui.loopback import is_loopback_host
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, extension_of, media_kind_of, megabytes
+
+if TYPE_CHECKING:
+    # Declared by python-multipart for type checkers only.
+    from python_multipart.multipart import MultipartCallbacks
 
 UPLOAD_FIELD = "files"
 ACCEPTED_LIST = " ".join(sorted(ACCEPTED_EXTENSIONS))
@@ -120,7 +124,7 @@ class _PartCollector:
         self._field = b""
         self._value = b""
 
-    def callbacks(self) -> dict[str, object]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": self._header_field,
@@ -186,7 +190,7 @@ async def receive_multipart(
     if not boundary:
         raise ApiError(422, "multipart upload without a boundary in its Content-Type")
     collector = _PartCollector()
-    parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
+    parser = MultipartParser(boundary, collector.callbacks())
     received: list[IncomingFile] = []
     current: IncomingFile | None = None
     try:
