@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -331,13 +332,19 @@ class NemoApp(App[int]):
     def follow_render(self, render_id: str) -> None:
         if (core := self._need_core()) is None:
             return
-        self.query_one(StatusPane).render_row(render_id)
+        self.query_one(StatusPane).render_row(render_id, self._render_name())
         self._start_worker(
             core.follow_render(render_id),
             group=f"render-{render_id}",
             description=f"render {render_id}",
             exclusive=True,
         )
+
+    def _render_name(self) -> str:
+        """ "Summer Sale · 14:05": the video's title (or "Untitled video") and the time it was
+        asked for."""
+        title = self.query_one(TimelinePane).draft.m.title or "Untitled video"
+        return f"{title} · {datetime.now().strftime('%H:%M')}"
 
     def _call(
         self,
