@@ -1,12 +1,24 @@
-"""Pictures out of media files: a still that stands for a photo or a clip, and frames spread over a
-video, decoded with Pillow and PyAV. The front ends draw them; they never decode video themselves.
+"""Pictures out of media files: a still that stands for a photo or a clip, frames spread over a
+video, and a video's frames in order for playback, decoded with Pillow and PyAV. The front ends
+draw them; they never decode video themselves.
+
+Playback decodes in a child process (`FrameSource`): turning a frame into half-block runs is
+pure Python, and in a thread of the UI's process it would hold the GIL for tens of milliseconds
+a frame, so keys and ticks would wait for it.
 
 Everything here reads files and decodes, so callers run it in a thread worker, never on a UI loop.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import queue
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 from PIL import Image
@@ -56,6 +68,178 @@ def decode_frames(path: Path, count: int, start: float = 0.0) -> list[Image.Imag
         return frames
 
 
+@dataclass(frozen=True)
+class VideoInfo:
+    duration: float  # seconds
+    width: int
+    height: int
+
+
+class NotPlayable(ValueError):
+    """A file with no video PyAV can decode; the message is one line naming the file."""
+
+
+def video_info(path: Path) -> VideoInfo:
+    """The length and picture size of a video file (NotPlayable when it has no video)."""
+    try:
+        with av.open(str(path)) as container:
+            stream = next(iter(container.streams.video), None)
+            if stream is None:
+                raise NotPlayable(f"{path.name} has no video to play")
+            duration = container.duration / av.time_base if container.duration else 0.0
+            if not duration and stream.duration and stream.time_base:
+                duration = float(stream.duration * stream.time_base)
+            return VideoInfo(duration, stream.codec_context.width, stream.codec_context.height)
+    except (OSError, av.FFmpegError) as exc:
+        raise NotPlayable(f"{path.name} is not a video this app can play") from exc
+
+
+def play_frames(
+    path: Path, start: float, max_fps: float, size: tuple[int, int]
+) -> Iterator[tuple[float, Image.Image]]:
+    """The video's frames from `start` seconds on, at most `max_fps` a second, each scaled to
+    `size` while decoding: (time in seconds, picture). Frames in between are decoded (H.264
+    needs them) but never converted. Closing the iterator closes the file."""
+    period = 1 / max_fps
+    width, height = size
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # decode on several cores: the player's worker waits less
+        rate = float(stream.average_rate or 0)
+        if rate > max_fps * 1.5:
+            # Frames no other frame refers to (B-frames) are never needed at half the rate.
+            stream.codec_context.skip_frame = "NONREF"
+        container.seek(int(max(start, 0.0) * av.time_base), backward=True, any_frame=False)
+        due = start
+        for frame in container.decode(stream):
+            moment = frame.time
+            if moment is None or moment < due - period / 4:
+                continue
+            due = max(due + period, moment + period / 2)
+            yield moment, frame.to_image(width=width, height=height)
+
+
 def _duration(path: Path) -> float:
     with av.open(str(path)) as container:
         return container.duration / av.time_base if container.duration else 0.0
+
+
+# One line of a half-block picture: runs of (cells, the top and bottom pixels' RGB, 6 bytes).
+HalfblockRow = list[tuple[int, bytes]]
+
+
+def halfblock_runs(image: Image.Image) -> list[HalfblockRow]:
+    """`image`, at its size (one pixel a column, two a row), as rows of half-block cells, runs
+    of cells with the same two colours merged: what a terminal needs to draw it."""
+    # 32 levels a channel instead of 256: hardly seen in half blocks, and far fewer distinct
+    # colour pairs for the terminal side to make styles for (the UI's main cost), longer runs.
+    picture = image.convert("RGB").point(lambda level: level & 0xF8)
+    width, height = picture.size
+    data = picture.tobytes()
+    stride = width * 3
+    rows = []
+    for y in range(0, height, 2):
+        top = data[y * stride : (y + 1) * stride]
+        # An odd last row repeats itself rather than bleeding into the background.
+        bottom_y = min(y + 1, height - 1)
+        bottom = data[bottom_y * stride : (bottom_y + 1) * stride]
+        row: HalfblockRow = []
+        run, last = 0, b""
+        for x in range(0, stride, 3):
+            key = top[x : x + 3] + bottom[x : x + 3]
+            if key == last:
+                run += 1
+                continue
+            if run:
+                row.append((run, last))
+            run, last = 1, key
+        if run:
+            row.append((run, last))
+        rows.append(row)
+    return rows
+
+
+# A decoded frame on its way to the player: (generation, time in seconds, picture), the picture
+# as half-block rows, or as an image for the terminal's own graphics.
+Frame = tuple[int, float, Any]
+
+
+class FrameSource:
+    """A video decoded ahead in a child process: `play` (re)starts it at a time and a size,
+    `next` takes a ready frame without waiting. At most `ahead` frames wait, so the child
+    decodes only as fast as they are taken. Frames carry the generation they were asked with,
+    so frames of an earlier `play` are told apart."""
+
+    def __init__(self, path: Path, max_fps: float, ahead: int, *, images: bool) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        # A full-screen app may have replaced stderr with an object without a file descriptor;
+        # multiprocessing hands stderr's to the helper processes it starts.
+        with contextlib.redirect_stderr(sys.__stderr__):
+            self._commands: multiprocessing.Queue[tuple[Any, ...]] = context.Queue()
+            self._frames: multiprocessing.Queue[Frame] = context.Queue(ahead)
+            self._process = context.Process(
+                target=_decode_ahead,
+                args=(path, max_fps, images, self._commands, self._frames),
+                name="nemo-tui-frames",
+                daemon=True,
+            )
+            self._process.start()
+
+    def play(self, generation: int, start: float, size: tuple[int, int]) -> None:
+        self._commands.put(("play", generation, start, size))
+
+    def next(self) -> Frame | None:
+        try:
+            return self._frames.get_nowait()
+        except (queue.Empty, OSError, EOFError):
+            return None
+
+    def close(self) -> None:
+        self._commands.put(("stop",))
+        self._process.join(timeout=2)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=2)
+        self._commands.close()
+        self._frames.close()
+
+
+def _decode_ahead(
+    path: Path,
+    max_fps: float,
+    images: bool,
+    commands: multiprocessing.Queue[tuple[Any, ...]],
+    frames: multiprocessing.Queue[Frame],
+) -> None:
+    """The child: wait for a command; on "play", decode from there until the end or the next
+    command; on "stop", end."""
+    # Frames still queued when told to stop are not worth waiting for the parent to read.
+    frames.cancel_join_thread()
+    command: tuple[Any, ...] | None = commands.get()
+    while command is not None and command[0] == "play":
+        _, generation, start, size = command
+        command = None
+        try:
+            for moment, image in play_frames(path, start, max_fps, size):
+                picture = image if images else halfblock_runs(image)
+                while command is None:
+                    try:
+                        frames.put((generation, moment, picture), timeout=0.05)
+                        break
+                    except queue.Full:
+                        command = _pending(commands)
+                if command is None:
+                    command = _pending(commands)
+                if command is not None:
+                    break
+        except (OSError, ValueError, av.FFmpegError):
+            pass  # a file that breaks midway plays up to there
+        if command is None:
+            command = commands.get()
+
+
+def _pending(commands: multiprocessing.Queue[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    try:
+        return commands.get_nowait()
+    except queue.Empty:
+        return None

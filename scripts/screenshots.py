@@ -1,7 +1,9 @@
 """Write SVG screenshots of the app's main states into `screenshots/`, at 80x24 and 120x40.
 
 The states are the ones the snapshot tests check (tests/tui/states.py): the real app, brought to
-each state by the same updates the session controller emits. Run from the repository root:
+each state by the same updates the session controller emits. Then `nemo-tui play`'s player on a
+moving test pattern, paused a second in (not snapshot-tested: which frame is on screen depends on
+timing). Run from the repository root:
 
     .venv/bin/python scripts/screenshots.py [OUTPUT_DIR]
 """
@@ -17,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The states live beside the tests that check them; make the repository importable as a whole.
 sys.path.insert(0, str(ROOT))
 
+from nemo_tui.engine.media import samples  # noqa: E402
+from nemo_tui.tui.player import PlayerApp, VideoPlayer  # noqa: E402
 from tests.tui.states import STATES, State, arrange, freeze_clock, make_folder, state_app  # noqa: E402
 
 SIZES = ((80, 24), (120, 40))
@@ -32,6 +36,20 @@ async def shoot(state: State, size: tuple[int, int], folder: Path, output: Path)
     return path
 
 
+async def shoot_playback(video: Path, size: tuple[int, int], output: Path) -> Path:
+    app = PlayerApp(video)
+    async with app.run_test(size=size) as pilot:
+        player = app.query_one(VideoPlayer)
+        while player.position < 1.0 or player.frames_shown < 3:
+            await pilot.pause(0.05)
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        svg = app.export_screenshot(title="nemo-tui play")
+    path = output / f"playback-{size[0]}x{size[1]}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
 async def main(output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
     freeze_clock()
@@ -40,6 +58,9 @@ async def main(output: Path) -> None:
         for state in STATES:
             for size in SIZES:
                 print(await shoot(state, size, folder, output))
+        video = samples.make_clip(Path(scratch) / "pattern.mp4", 4.0, 640, 360, audio=False)
+        for size in SIZES:
+            print(await shoot_playback(video, size, output))
 
 
 if __name__ == "__main__":

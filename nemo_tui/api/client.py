@@ -21,9 +21,11 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
+from nemo_tui.api.bounded_read import raw_chunks
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import (
     BadRequest,
@@ -50,7 +52,7 @@ from nemo_tui.api.models import (
     new_render_id,
 )
 from nemo_tui.api.render_status import normalize_render_status
-from nemo_tui.api.sse import StreamEvent, StreamFailure, parse_stream
+from nemo_tui.api.sse import StreamEvent, StreamFailure, TurnDone, parse_bytes
 from nemo_tui.api.transport import (
     CLOUD_API_BASE,
     Attribution,
@@ -131,6 +133,7 @@ class NemoClient(_ClosedOnExit):
         api_base: str = CLOUD_API_BASE,
         *,
         token: str | None = None,
+        access_key: str | None = None,
         credentials: CredentialStore | None = None,
         skill: str = DEFAULT_SKILL_ID,
         skill_version: str = "1.0.0",
@@ -145,6 +148,7 @@ class NemoClient(_ClosedOnExit):
         self._transport = Transport(
             api_base,
             token=token or None,
+            access_key=access_key or None,
             credentials=credentials if credentials is not None else MemoryCredentials(),
             attribution=Attribution(skill, skill_version, skill_platform),
             rate_limit_wait=rate_limit_wait,
@@ -252,10 +256,20 @@ class NemoClient(_ClosedOnExit):
             )
             async with stream as response:
                 try:
-                    async for event in parse_stream(response.aiter_lines()):
+                    # ADK 2.x announces an error in an event, then writes the `error` line and
+                    # closes: the announcement (which has the code) is kept until then.
+                    announced: StreamFailure | None = None
+                    async for event in parse_bytes(response.aiter_bytes()):
                         if isinstance(event, StreamFailure):
-                            raise self._transport.stream_failure(event)
+                            if event.announced and announced is None:
+                                announced = event
+                                continue
+                            raise self._transport.stream_failure(announced or event)
+                        if isinstance(event, TurnDone):
+                            break
                         yield event
+                    if announced is not None:
+                        raise self._transport.stream_failure(announced)
                 except httpx.ReadTimeout:
                     raise StreamError(
                         "The agent sent nothing for 15 minutes; the turn is treated as lost "
@@ -311,14 +325,15 @@ class NemoClient(_ClosedOnExit):
         draft: Draft,
         output_height: int | None = None,
         render_id: str | None = None,
+        quality: str = "high",
     ) -> RenderStatus:
         """Start an export (free of credits). The answer's id is the one to poll: the server
-        may replace a client id it cannot use."""
+        may replace a client id it cannot use. `quality="preview"` is for the local engine only."""
         request = RenderRequest(
             id=render_id or new_render_id(),
             session_id=session_id,
             draft=draft,
-            output=RenderOutputOptions(height=output_height),
+            output=RenderOutputOptions(height=output_height, quality=quality),
         )
         data = await self._transport.request(
             "POST", "/api/render/proxy/lambda", json_body=request.to_wire()
@@ -327,11 +342,21 @@ class NemoClient(_ClosedOnExit):
             return RenderStatus(id=request.id, status="pending")
         return normalize_render_status(data, render_id=request.id)
 
+    def scrub(self, text: str) -> str:
+        """`text` with this client's token (and anything shaped like one) masked: for whatever
+        the front ends print or store of a server's words."""
+        return self._transport.scrub(text)
+
+    def partial_secret(self, text: str) -> int:
+        """How many characters at the end of streamed `text` to hold back: they may be the start
+        of the token, split across chunks by a server that echoes it."""
+        return self._transport.partial_secret(text)
+
     async def render_status(self, render_id: str) -> RenderStatus:
         """The job's status; `RenderFailed` when the server does not know the job (any more)."""
         try:
             data = await self._transport.request(
-                "GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True
+                "GET", f"/api/render/proxy/lambda/{quote(render_id, safe='')}", idempotent=True
             )
         except BadRequest as error:
             if error.status != 404:
@@ -363,7 +388,7 @@ class NemoClient(_ClosedOnExit):
             return target
         if target.output is not None and target.output.url:
             return target.output.url
-        return f"/api/render/proxy/{target.id}/download"
+        return f"/api/render/proxy/{quote(target.id, safe='')}/download"
 
     async def download(
         self,
@@ -424,14 +449,27 @@ class NemoClient(_ClosedOnExit):
                 offset = 0
                 length = response.headers.get("content-length")
                 total = int(length) if length and length.isdigit() else None
-            total = total if total is not None else expected
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise ServerError(
+                    f"The server sent {dest.name} encoded as {encoding!r} although the stored "
+                    "bytes were asked for; the download was refused."
+                )
+            # The announced size is the render's own when it gave one: the file is cut there
+            # whatever the server keeps sending.
+            total = expected if expected is not None else total
             done = offset
             with part.open("ab" if offset else "wb") as handle:
-                async for chunk in response.aiter_bytes():
+                # Raw bytes: never decoded, so what lands on disk is what the server stored.
+                async for chunk in raw_chunks(response):
+                    if total is not None and done + len(chunk) > total:
+                        chunk = chunk[: max(0, total - done)]
                     handle.write(chunk)
                     done += len(chunk)
                     if on_progress is not None:
                         on_progress(done, total)
+                    if total is not None and done >= total:
+                        break
         except httpx.TransportError:
             raise ServerError(
                 f"The download of {dest.name} was cut off; run it again to resume from byte "

@@ -148,6 +148,18 @@ class StreamError(NemoError):
         super().__init__(message)
 
 
+class SseLineTooLong(StreamError):
+    """A line of the event stream grew past the cap: the server is not speaking SSE as it should
+    (or is hostile); the turn ends rather than memory growing without end."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"The agent's stream sent a line longer than {limit // 1024} KiB; the turn was "
+            "stopped there (the message was not resent)."
+        )
+
+
 class RenderFailed(NemoError):
     """The render job ended with status `failed`."""
 

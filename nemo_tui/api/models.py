@@ -99,7 +99,8 @@ class SessionState(WireModel):
 
 class RenderOutputOptions(WireModel):
     """`output` of a render request. `height` is an engine extension: the short side of the file
-    (e.g. 180 for small test renders); without it the draft's canvas size is used."""
+    (e.g. 180 for small test renders); without it the draft's canvas size is used. `quality`
+    "preview" asks the engine for a quick low-resolution render (the cloud knows only "high")."""
 
     format: str = "mp4"
     quality: str = "high"
@@ -188,6 +189,10 @@ class AdkEvent(WireModel):
     error_code: str | None = Field(default=None, alias="errorCode")
     error_message: str | None = Field(default=None, alias="errorMessage")
     turn_complete: bool | None = Field(default=None, alias="turnComplete")
+    finish_reason: str | None = Field(default=None, alias="finishReason")
+    usage_metadata: dict[str, Any] | None = Field(default=None, alias="usageMetadata")
+    model_version: str | None = Field(default=None, alias="modelVersion")
+    node_info: dict[str, Any] | None = Field(default=None, alias="nodeInfo")
 
 
 class RunSseRequest(WireModel):

@@ -1,8 +1,10 @@
 """Server-sent events of `/run_sse` (SPEC 4) turned into typed events, for both dialects.
 
-A small line parser of our own rather than httpx-sse: httpx-sse drops `: ping` comments, and those
-are exactly the keep-alives the caller must see. `SseParser.feed(line)` takes one line (no newline)
-and returns the events it completes; `parse_stream` does the same over an async line iterator.
+A small parser of our own rather than httpx-sse: httpx-sse drops `: ping` comments, and those are
+exactly the keep-alives the caller must see; and rather than httpx's `aiter_lines`, which also
+breaks lines at U+2028, U+2029 and U+0085 and so corrupts the JSON of any event holding one.
+`sse_lines` splits bytes at CR, LF and CRLF only, with a cap per line; `SseParser.feed(line)` takes
+one line (no newline) and returns the events it completes; `parse_bytes` does both over a body.
 """
 
 from __future__ import annotations
@@ -17,19 +19,34 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nemo_tui.api.bounded_json import JsonRefused, loads_bounded
+from nemo_tui.api.errors import SseLineTooLong
 from nemo_tui.api.models import AdkEvent
+from nemo_tui.api.questions import Question, parse_question
+
+# The largest event data parsed: a text chunk or a tool result is a few kilobytes.
+MAX_EVENT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class TextDelta:
-    """Text from the agent. `partial` chunks append; a final one (partial False) repeats the whole
-    text of its `(invocation_id, author)` message. `thought` text is reasoning, not the answer."""
+    """Text from the agent. `partial` chunks append to the open model call of their
+    `(invocation_id, author)`; a final one (partial False) repeats that call's whole text and
+    closes it. Thought parts never become a TextDelta (see `Thinking`)."""
 
     invocation_id: str | None
     author: str | None
     text: str
     partial: bool
-    thought: bool = False
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    """A final model event with no text (say, only a function call): it closes the open model
+    call of its `(invocation_id, author)` as it stands."""
+
+    invocation_id: str | None
+    author: str | None
 
 
 @dataclass(frozen=True)
@@ -45,24 +62,85 @@ class ToolResult:
 
 
 @dataclass(frozen=True)
+class Thinking:
+    """The model is reasoning (a thought part, or the gateway's `thinking_*`): never answer text."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The agent asks the person a question (SPEC 4.4) and waits for the next message."""
+
+    question: Question
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A model call ended for a reason other than a normal stop (`MAX_TOKENS`, `SAFETY`...)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class KeepAlive:
-    """A comment, an empty `data:` line or a heartbeat: the server is still working."""
+    """A comment, an empty `data:` line, a heartbeat or a gateway progress signal: the server is
+    still working."""
+
+
+@dataclass(frozen=True)
+class TurnDone:
+    """The gateway said the turn ended (dialect B `done`); nothing after it belongs to the turn."""
 
 
 @dataclass(frozen=True)
 class StreamFailure:
-    """The server reported an error mid-stream; it closes the stream after this. `code` is the
-    event's `errorCode` when it sent one (e.g. "2001" when a generate ran out of credits)."""
+    """The server reported an error mid-stream. `code` is the event's `errorCode` when it sent one
+    (an exception class name, a model stop reason, or e.g. "2001" when a generate ran out of
+    credits). `announced` marks ADK 2.x's first event of an error, which the `error` line follows
+    before the stream closes."""
 
     message: str
     code: str | None = None
+    announced: bool = False
 
 
-StreamEvent = TextDelta | ToolCall | ToolResult | KeepAlive | StreamFailure
+StreamEvent = (
+    TextDelta
+    | CallEnd
+    | ToolCall
+    | ToolResult
+    | Thinking
+    | Asked
+    | Finished
+    | KeepAlive
+    | TurnDone
+    | StreamFailure
+)
+
+ASK_QUESTION = "ask_question"
+# Finish reasons that mean a normal end; any other is said to the person.
+NORMAL_FINISH = frozenset({"STOP", "FINISH_REASON_UNSPECIFIED"})
+# A model stop reason in plain words (SPEC 4.1: the text stays, the person is told why it ends).
+STOP_REASONS = {
+    "MAX_TOKENS": "The answer was cut short: the model reached its length limit.",
+    "SAFETY": "The model stopped this answer for safety reasons.",
+    "RECITATION": "The model stopped this answer because it was repeating a known source.",
+    "PROHIBITED_CONTENT": "The model stopped this answer: it touched content it may not produce.",
+    "BLOCKLIST": "The model stopped this answer: it held a blocked term.",
+    "SPII": "The model stopped this answer: it held sensitive personal information.",
+}
+# Dialect B's progress signals (SPEC 4.2): "still working", never chat text.
+PROGRESS_TYPES = frozenset(
+    {"heartbeat", "status", "warming_up", "session_ready", "message_accepted", "pong"}
+)
 
 # Older servers write `{"error": "<message>"}` without escaping quotes inside the message; the
 # message is everything between the first quote after the key and the last quote before `}`.
 _UNESCAPED_ERROR = re.compile(r'^\s*\{\s*"error"\s*:\s*"(?P<message>.*)"\s*\}\s*$', re.DOTALL)
+
+
+def stop_reason_text(reason: str | None) -> str | None:
+    """A model stop reason said in plain words, or None for a normal stop or an unknown word."""
+    return STOP_REASONS.get(reason or "")
 
 
 def parse_data(data: str) -> list[StreamEvent]:
@@ -70,7 +148,10 @@ def parse_data(data: str) -> list[StreamEvent]:
     if not data.strip():
         return [KeepAlive()]
     try:
-        payload = json.loads(data)
+        payload = loads_bounded(data, max_bytes=MAX_EVENT_BYTES)
+    except JsonRefused:
+        # Too big or too deep to be an event of the protocol: skipped like a garbled one.
+        return []
     except json.JSONDecodeError:
         match = _UNESCAPED_ERROR.match(data)
         if match:
@@ -79,11 +160,24 @@ def parse_data(data: str) -> list[StreamEvent]:
         return []
     if not isinstance(payload, dict):
         return []
-    if "error" in payload:
-        return [StreamFailure(_failure_text(payload["error"]), _code_of(payload))]
+    if "error" in payload and not isinstance(payload.get("type"), str):
+        return [_error_line(payload)]
     if isinstance(payload.get("type"), str):
         return _parse_type_tagged(payload)
     return _parse_adk(payload)
+
+
+def _error_line(payload: dict[str, Any]) -> StreamFailure:
+    """`{"error": "<Type>: <message>", "error_details": {...}}` (ADK 2.x) or `{"error": ...}`."""
+    details = payload.get("error_details")
+    code = _code_of(payload)
+    error = payload["error"]
+    if isinstance(details, dict) and details.get("error_message"):
+        kind = details.get("error_type")
+        error = str(details["error_message"]) + (f" ({kind})" if kind else "")
+        code = code or (str(kind) if kind else None)
+    plain = stop_reason_text(code)
+    return StreamFailure(plain or _failure_text(error), code)
 
 
 def _code_of(payload: dict[str, Any]) -> str | None:
@@ -98,21 +192,36 @@ def _failure_text(error: Any) -> str:
     return f"The agent stopped with an error: {text or 'no details given'}"
 
 
+def _tool_name(payload: dict[str, Any]) -> str:
+    for key in ("tool", "tool_name", "name"):
+        if isinstance(payload.get(key), str):
+            return str(payload[key])
+    return ""
+
+
 def _parse_type_tagged(payload: dict[str, Any]) -> list[StreamEvent]:
-    """Dialect B (SPEC 4.2). Its text events are chunks to append; there is no final repeat."""
+    """Dialect B (SPEC 4.2), with the official gateway's names. Its text events are chunks to
+    append; there is no final repeat."""
     kind = payload["type"]
-    if kind == "text":
-        text = payload.get("content")
+    if kind in ("text", "chunk"):
+        text = payload.get("text", payload.get("content"))
         return [TextDelta(None, None, text, partial=True)] if isinstance(text, str) else []
-    if kind == "tool_call":
-        args = payload.get("args")
-        return [ToolCall(str(payload.get("name", "")), args if isinstance(args, dict) else {})]
-    if kind == "tool_result":
-        return [ToolResult(str(payload.get("name", "")), payload.get("result"))]
-    if kind == "heartbeat":
+    if kind.startswith("thinking_"):
+        return [Thinking()]
+    if kind in ("tool_call", "tool_start", "toolcall_start"):
+        args = payload.get("args", payload.get("input"))
+        return [ToolCall(_tool_name(payload), args if isinstance(args, dict) else {})]
+    if kind in ("tool_result", "tool_end", "toolcall_end"):
+        return [ToolResult(_tool_name(payload), payload.get("result", payload.get("output")))]
+    if kind == ASK_QUESTION:
+        question = parse_question(payload)
+        return [Asked(question)] if question else []
+    if kind in PROGRESS_TYPES:
         return [KeepAlive()]
+    if kind == "done":
+        return [TurnDone()]
     if kind == "error":
-        return [StreamFailure(_failure_text(payload.get("message") or payload.get("error", "")))]
+        return [StreamFailure(_failure_text(payload.get("error") or payload.get("message", "")))]
     return []
 
 
@@ -121,6 +230,8 @@ def _text_chunk(payload: dict[str, Any]) -> TextDelta | None:
     model: a streamed answer is thousands of these, and validating each one costs more than
     the rest of its parsing. None for any other event."""
     if payload.get("partial") is not True or "errorCode" in payload or "errorMessage" in payload:
+        return None
+    if "finishReason" in payload:
         return None
     content = payload.get("content")
     parts = content.get("parts") if isinstance(content, dict) else None
@@ -148,32 +259,40 @@ def _parse_adk_event(payload: dict[str, Any]) -> list[StreamEvent]:
     except ValidationError:
         return []
     if event.error_code or event.error_message:
+        code = event.error_code
+        plain = stop_reason_text(code)
         detail = event.error_message or "no message"
-        code = f" ({event.error_code})" if event.error_code else ""
-        return [StreamFailure(_failure_text(f"{detail}{code}"), event.error_code)]
+        text = plain or _failure_text(f"{detail} ({code})" if code else detail)
+        return [StreamFailure(text, code, announced=True)]
+    finish: list[StreamEvent] = []
+    if event.finish_reason and event.finish_reason not in NORMAL_FINISH:
+        finish.append(Finished(event.finish_reason))
     if event.content is None:
-        return []
+        return finish
     partial = bool(event.partial)
     answer: list[str] = []
-    thoughts: list[str] = []
+    thoughts = False
     calls: list[StreamEvent] = []
     for part in event.content.parts:
         if part.text is not None:
-            (thoughts if part.thought else answer).append(part.text)
+            if part.thought:
+                thoughts = True
+            else:
+                answer.append(part.text)
         # A partial event's function call may carry half-written args; the final event repeats it.
         if part.function_call is not None and not partial:
-            calls.append(ToolCall(part.function_call.name, dict(part.function_call.args)))
+            call = part.function_call
+            question = parse_question(call.args) if call.name == ASK_QUESTION else None
+            calls.append(Asked(question) if question else ToolCall(call.name, dict(call.args)))
         if part.function_response is not None:
             calls.append(ToolResult(part.function_response.name, part.function_response.response))
-    events: list[StreamEvent] = []
-    # One delta per kind of text, so a final event's REPLACE covers all its parts at once.
-    if thoughts:
-        events.append(
-            TextDelta(event.invocation_id, event.author, "".join(thoughts), partial, thought=True)
-        )
+    events: list[StreamEvent] = [Thinking()] if thoughts else []
     if answer:
+        # One delta for all the text parts, so a final event's REPLACE covers them at once.
         events.append(TextDelta(event.invocation_id, event.author, "".join(answer), partial))
-    return events + calls
+    elif not partial and event.content.role == "model":
+        events.append(CallEnd(event.invocation_id, event.author))
+    return events + calls + finish
 
 
 class SseParser:
@@ -213,11 +332,43 @@ class SseParser:
 # A burst of buffered lines is read without the loop ever waiting on the socket; handing the loop
 # back this often keeps whatever shares it (a UI taking keys) responsive while a stream floods in.
 YIELD_SECONDS = 0.02
+# The longest SSE line read; an event is one line, and no answer chunk comes near this.
+MAX_LINE_BYTES = 1024 * 1024
+# SSE's line ends (CR, LF, CRLF) and nothing else: U+2028, U+2029 and U+0085 are text.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+async def sse_lines(
+    chunks: AsyncIterable[bytes], max_line: int = MAX_LINE_BYTES
+) -> AsyncIterator[str]:
+    """The lines of a byte stream, split only at CR, LF or CRLF (a CRLF split across two chunks
+    is one line end), decoded as UTF-8 once whole. A line longer than `max_line` bytes raises
+    `SseLineTooLong` rather than growing without end. A last line with no end is yielded."""
+    pending = bytearray()
+    after_cr = False
+    async for chunk in chunks:
+        start = 0
+        if after_cr and chunk[:1] == b"\n":
+            start = 1
+        after_cr = False
+        for match in _LINE_END.finditer(chunk, start):
+            pending += chunk[start : match.start()]
+            if len(pending) > max_line:
+                raise SseLineTooLong(max_line)
+            yield pending.decode("utf-8", "replace")
+            pending.clear()
+            start = match.end()
+            after_cr = match.group() == b"\r" and start == len(chunk)
+        pending += chunk[start:]
+        if len(pending) > max_line:
+            raise SseLineTooLong(max_line)
+    if pending:
+        yield pending.decode("utf-8", "replace")
 
 
 async def parse_stream(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:
-    """Events from an async iterator of lines, such as `httpx.Response.aiter_lines()`. The loop
-    gets a turn at least every `YIELD_SECONDS` of parsing (and of the caller's work per event)."""
+    """Events from an async iterator of lines (see `sse_lines`). The loop gets a turn at least
+    every `YIELD_SECONDS` of parsing (and of the caller's work per event)."""
     parser = SseParser()
     since = time.perf_counter()
     async for line in lines:
@@ -228,3 +379,8 @@ async def parse_stream(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:
             since = time.perf_counter()
     for event in parser.close():
         yield event
+
+
+def parse_bytes(chunks: AsyncIterable[bytes]) -> AsyncIterator[StreamEvent]:
+    """Events from the raw bytes of a `text/event-stream` body."""
+    return parse_stream(sse_lines(chunks))

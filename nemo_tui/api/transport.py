@@ -21,6 +21,8 @@ from typing import Any, Protocol, Required, TypedDict, TypeVar, Unpack
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from nemo_tui.api.bounded_json import JsonRefused, loads_bounded
+from nemo_tui.api.bounded_read import read_capped
 from nemo_tui.api.errors import (
     AuthError,
     BadRequest,
@@ -46,6 +48,9 @@ CLOUD_API_BASE = "https://mega-api-prod.nemovideo.ai"
 TOKEN_ROUTE = "/api/auth/anonymous-token"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 GET_TRIES = 3
+# The largest JSON answer read (after decompression): a session state with a big draft is well
+# under a megabyte, so this only stops hostile or broken servers.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 # Error codes an error event mid-stream may carry that mean more than "the turn failed".
 _STREAM_CODES = frozenset({ErrorCode.BAD_TOKEN, ErrorCode.SESSION_NOT_FOUND, ErrorCode.NO_CREDITS})
 _CLIENT_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,128}")
@@ -112,6 +117,23 @@ def scrub(text: str, token: str | None = None) -> str:
     return _TOKEN_SHAPE.sub("nmv_[token]", text)
 
 
+_TOKEN_START = re.compile(r"(?:nmv_[A-Za-z0-9_\-]*|nmv|nm|n)\Z")
+# Enough of the end of a text to hold any token start (tokens are far shorter).
+_TOKEN_REACH = 256
+
+
+def partial_secret(text: str, token: str | None = None) -> int:
+    """The length of the longest end of `text` that may begin the token (or a token's shape)."""
+    end = text[-_TOKEN_REACH:]
+    shaped = _TOKEN_START.search(end)
+    held = len(shaped.group()) if shaped else 0
+    if token:
+        for size in range(min(len(token) - 1, len(end)), held, -1):
+            if end.endswith(token[:size]):
+                return size
+    return held
+
+
 def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None = None) -> NemoError:
     """The exception for an error answer (HTTP status and parsed JSON body, or None)."""
     code: int | None = None
@@ -168,7 +190,9 @@ def unwrap(status: int, body: bytes, *, anonymous: bool, token: str | None = Non
     payload: Any = None
     if body.strip():
         try:
-            payload = json.loads(body)
+            payload = loads_bounded(body, max_bytes=MAX_ANSWER_BYTES)
+        except JsonRefused as refused:
+            raise ServerError(f"The server sent an answer refused as {refused}.") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             if status < 400:
                 raise ServerError("The server sent a malformed answer (not JSON).") from None
@@ -222,6 +246,7 @@ class Transport:
         api_base: str,
         *,
         token: str | None,
+        access_key: str | None = None,
         credentials: CredentialStore,
         attribution: Attribution,
         rate_limit_wait: float,
@@ -233,6 +258,8 @@ class Transport:
         # A token the user supplied (NEMO_TOKEN) is theirs: when it is rejected we say so rather
         # than quietly replacing it with an anonymous one.
         self.user_token = token
+        # An engine beyond loopback gives tokens only for its access key (sent on that route only).
+        self._access_key = access_key
         self._credentials = credentials
         self._rate_limit_wait = rate_limit_wait
         self._sleep = sleep
@@ -286,9 +313,10 @@ class Transport:
             self._credentials.set_client_id(client_id)
         new_id_tried = waited = False
         while True:
-            response = await self._send(
-                "POST", TOKEN_ROUTE, headers={"X-Client-Id": client_id}, stream=False
-            )
+            headers = {"X-Client-Id": client_id}
+            if self._access_key:
+                headers["X-Access-Key"] = self._access_key
+            response, body = await self._exchange("POST", TOKEN_ROUTE, headers=headers)
             if response.status_code == 400 and not new_id_tried:
                 new_id_tried = True
                 client_id = str(uuid.uuid4())
@@ -298,7 +326,7 @@ class Transport:
                 waited = True
                 await self._sleep(self._rate_limit_wait)
                 continue
-            data = unwrap(response.status_code, response.content, anonymous=True)
+            data = unwrap(response.status_code, body, anonymous=True)
             token = parse_answer(AnonymousToken, data, "anonymous token").token
             self._credentials.set_token(token)
             log.info("acquired an anonymous token")
@@ -326,8 +354,8 @@ class Transport:
         json_body: Any = None,
         content: Any = None,
         timeout: httpx.Timeout | None = None,
-        stream: bool,
     ) -> httpx.Response:
+        """Send a request and return the answer with its body still unread (see `read_capped`)."""
         url = self.url(path_or_url)
         if url.path.endswith(TOKEN_ROUTE):
             request_headers = dict(headers or {})
@@ -342,7 +370,7 @@ class Transport:
             timeout=timeout or DEFAULT_TIMEOUT,
         )
         try:
-            response = await self.http.send(request, stream=stream)
+            response = await self.http.send(request, stream=True)
         except httpx.TimeoutException:
             raise ServerError(
                 f"No answer in time from {self._where()}; try again.", transient=True
@@ -353,6 +381,20 @@ class Transport:
             ) from None
         log.debug("%s %s -> %s", method, url.path, response.status_code)
         return response
+
+    async def _exchange(
+        self, method: str, path_or_url: str, **options: Any
+    ) -> tuple[httpx.Response, bytes]:
+        """One request and its whole answer body, read with the answer size cap."""
+        response = await self._send(method, path_or_url, **options)
+        try:
+            return response, await read_capped(response, MAX_ANSWER_BYTES)
+        except httpx.TransportError as exc:
+            raise ServerError(
+                f"The answer from {self._where()} was cut off ({_reason(exc)}).", transient=True
+            ) from None
+        finally:
+            await response.aclose()
 
     def _where(self) -> str:
         return f"the server at {self.base.scheme}://{self.base.netloc.decode()}"
@@ -370,11 +412,18 @@ class Transport:
             )
         return StreamError(scrub(failure.message, self.token))
 
-    def check(self, response: httpx.Response) -> Any:
-        """Unwrap an answer whose body has been read."""
-        return unwrap(
-            response.status_code, response.content, anonymous=self.anonymous, token=self.token
-        )
+    def check(self, status: int, body: bytes) -> Any:
+        """Unwrap an answer's status and body."""
+        return unwrap(status, body, anonymous=self.anonymous, token=self.token)
+
+    def scrub(self, text: str) -> str:
+        """`text` with this client's token (and anything shaped like a token) masked."""
+        return scrub(text, self.token)
+
+    def partial_secret(self, text: str) -> int:
+        """How many characters at the end of `text` may be the start of a token still arriving:
+        text streamed in chunks holds them back until the next chunk says whether it is one."""
+        return partial_secret(text, self.token)
 
     async def request(
         self,
@@ -390,16 +439,15 @@ class Transport:
         """One call with the SPEC 8 recoveries; returns the unwrapped `data`."""
 
         async def attempt() -> Any:
-            response = await self._send(
+            response, body = await self._exchange(
                 method,
                 path,
                 headers=headers,
                 json_body=json_body,
                 content=content_factory() if content_factory else None,
                 timeout=timeout,
-                stream=False,
             )
-            return self.check(response)
+            return self.check(response.status_code, body)
 
         return await self.recover(attempt, idempotent=idempotent)
 
@@ -435,13 +483,11 @@ class Transport:
             headers=options.get("headers"),
             json_body=options.get("json_body"),
             timeout=options.get("timeout"),
-            stream=True,
         )
         if accept(response):
             return response
         try:
-            await response.aread()
-            self.check(response)
+            self.check(response.status_code, await read_capped(response, MAX_ANSWER_BYTES))
         finally:
             await response.aclose()
         raise ServerError(

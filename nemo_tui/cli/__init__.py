@@ -1,6 +1,7 @@
 """The `nemo-tui` command: argument parsing and wiring, one module per command.
 
-`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `config`, `credits` and `state` are subcommands.
+`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `play`, `config`, `credits` and `state` are
+subcommands.
 Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
 traceback. So does a bug: its traceback could carry a token (in a message or a URL), so only its
 type and first line are printed, scrubbed; the `debug` setting (`NEMO_DEBUG=1`) shows the whole
@@ -18,14 +19,16 @@ from pydantic import ValidationError
 
 from nemo_tui import __version__
 from nemo_tui.api.errors import NemoError
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.transport import scrub
 from nemo_tui.cli.app import add_app_options, run_app
 from nemo_tui.cli.info import add_info_commands
+from nemo_tui.cli.play import add_play
 from nemo_tui.cli.run import RunFailed, add_run
 from nemo_tui.cli.serve import add_serve
 from nemo_tui.config import Settings, config_path
 
-SUBCOMMANDS = ("serve", "run", "config", "credits", "state")
+SUBCOMMANDS = ("serve", "run", "play", "config", "credits", "state")
 # sysexits' EX_SOFTWARE: an internal error.
 EXIT_BUG = 70
 MAX_ERROR_LENGTH = 300
@@ -41,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_serve(commands)
     add_run(commands)
+    add_play(commands)
     add_info_commands(commands)
     return parser
 
@@ -66,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (NemoError, RunFailed) as error:
-        print(f"nemo-tui: {error}", file=sys.stderr)
+        print(f"nemo-tui: {terminal_safe(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("nemo-tui: interrupted", file=sys.stderr)
@@ -82,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings is not None and settings.debug:
             raise
         token = settings.user_token() if settings is not None else None
-        print(f"nemo-tui: {_unexpected(error, token)}", file=sys.stderr)
+        print(f"nemo-tui: {terminal_safe(_unexpected(error, token))}", file=sys.stderr)
         return EXIT_BUG
 
 

@@ -3,7 +3,8 @@
 The agent's text goes to stdout as it arrives, a sentence at a time and once only (a turn that
 said nothing prints its one-line summary of what changed); progress, tool activity and notices go
 to stderr on lines of their own (one redrawn bar on a terminal, plain lines every few percent
-otherwise), so `nemo-tui run ... > answer.txt` keeps only the answer.
+otherwise), so `nemo-tui run ... > answer.txt` keeps only the answer. The agent's questions are
+answered by `--answer`, else on the terminal, else with each first option (said on stderr).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import argparse
 import asyncio
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from nemo_tui.api.errors import NemoError
 from nemo_tui.api.intents import GuiHints
+from nemo_tui.api.questions import SKIPPED, Question, QuestionItem, match_answer
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.uploads import display_name
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
@@ -43,12 +47,84 @@ class RunFailed(Exception):
     """A one-line reason for a non-zero exit."""
 
 
+# A question answered leads to a turn that may ask again; a run stops asking after this many.
+MAX_QUESTION_ROUNDS = 5
+
+
 @dataclass
 class RunPlan:
     files: list[Path] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     export_to: Path | None = None
     output_height: int | None = None
+    answers: list[str] = field(default_factory=list)
+
+
+class Answerer:
+    """Answers the agent's questions (SPEC 4.4) for a run: the `--answer`s in order, then, on a
+    terminal, what the person types; otherwise the first option of each question, said on
+    `err` so a log shows what was chosen."""
+
+    def __init__(
+        self,
+        answers: list[str],
+        *,
+        interactive: bool,
+        err: TextIO = sys.stderr,
+        read_line: Callable[[str], str] = input,
+    ) -> None:
+        self._answers = list(answers)
+        self._interactive = interactive
+        self._err = err
+        self._read_line = read_line
+
+    async def __call__(self, question: Question) -> list[list[int] | None]:
+        if question.title and (self._interactive and not self._answers):
+            print(question.title, file=self._err, flush=True)
+        choices: list[list[int] | None] = []
+        for item in question.items:
+            if self._answers:
+                given = self._answers.pop(0)
+                chosen = match_answer(item, given)
+                if chosen is None:
+                    raise RunFailed(
+                        f"--answer {given!r} is not an option of {item.prompt!r}: give its "
+                        f"number (1-{len(item.options)}), its label ({_labels(item)}) or skip"
+                    )
+                print(f"? {item.prompt} -> {_chosen(item, chosen)}", file=self._err, flush=True)
+            elif self._interactive:
+                chosen = await self._ask(item)
+            else:
+                chosen = [0]
+                print(
+                    f"? {item.prompt} -> {item.options[0].label} "
+                    "(first option; pass --answer to choose)",
+                    file=self._err,
+                    flush=True,
+                )
+            choices.append(chosen or None)
+        return choices
+
+    async def _ask(self, item: QuestionItem) -> list[int]:
+        """Ask on the terminal until the answer names an option (or `skip`)."""
+        lines = [f"? {item.prompt}"]
+        lines += [f"  {number}. {option.label}" for number, option in enumerate(item.options, 1)]
+        several = ", several separated by commas" if item.allow_multiple else ""
+        print("\n".join(lines), file=self._err, flush=True)
+        while True:
+            typed = await asyncio.to_thread(self._read_line, f"number or label{several}, or skip: ")
+            chosen = match_answer(item, typed)
+            if chosen is not None:
+                return chosen
+            print(f"Not an option: choose 1-{len(item.options)} or skip.", file=self._err)
+
+
+def _labels(item: QuestionItem) -> str:
+    return ", ".join(repr(option.label) for option in item.options)
+
+
+def _chosen(item: QuestionItem, chosen: list[int]) -> str:
+    return ", ".join(item.options[i].label for i in chosen) if chosen else SKIPPED
 
 
 class AnswerStream:
@@ -84,12 +160,13 @@ class AnswerStream:
 class ConsolePrinter:
     """Renders updates: answer text on `out`, everything else on `err`."""
 
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
-        self.out = out
-        self.err = err
-        self.interactive = err.isatty()
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        # Looked up now, not at import: whoever redirected the streams since is written to.
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.interactive = self.err.isatty()
         # Both on one terminal: a status line must not start in the middle of an answer's line.
-        self._shared_screen = self.interactive and out.isatty()
+        self._shared_screen = self.interactive and self.out.isatty()
         self._bar_shown = False
         self._line_open = False
         self._answer = AnswerStream()
@@ -139,6 +216,7 @@ class ConsolePrinter:
                 pass
 
     def _write_out(self, text: str) -> None:
+        text = terminal_safe(text)
         if not text:
             return
         self.out.write(text)
@@ -149,7 +227,7 @@ class ConsolePrinter:
         self._end_bar()
         if self._line_open and self._shared_screen:
             self._write_out("\n")
-        print(text, file=self.err, flush=True)
+        print(terminal_safe(text), file=self.err, flush=True)
 
     def _bar(self, label: str, done: float, total: float, plain_every: int = 25) -> None:
         percent = 100.0 * done / total if total else 0.0
@@ -176,9 +254,15 @@ class ConsolePrinter:
 
 
 async def run_headless(
-    settings: Settings, plan: RunPlan, printer: ConsolePrinter, backend_label: str
+    settings: Settings,
+    plan: RunPlan,
+    printer: ConsolePrinter,
+    backend_label: str,
+    answerer: Answerer | None = None,
 ) -> Path | None:
-    """Upload, say each message in order in one fresh session, export. Raises RunFailed."""
+    """Upload, say each message in order in one fresh session (answering the agent's questions
+    with `answerer`), export. Raises RunFailed."""
+    answerer = answerer or Answerer(plan.answers, interactive=False, err=printer.err)
     controller = SessionController(
         settings,
         printer,
@@ -199,6 +283,10 @@ async def run_headless(
             render_id = await controller.say(message)
             if render_id:
                 await controller.follow_render(render_id)
+            for _ in range(MAX_QUESTION_ROUNDS):
+                if controller.pending_question is None:
+                    break
+                await controller.answer(await answerer(controller.pending_question))
         result = None
         if plan.export_to is not None:
             result = await _export(controller, plan.export_to)
@@ -228,11 +316,13 @@ def run_run(args: argparse.Namespace) -> int:
         messages=list(args.say),
         export_to=args.export,
         output_height=args.height,
+        answers=list(args.answer),
     )
     printer = ConsolePrinter()
+    answerer = Answerer(plan.answers, interactive=sys.stdin.isatty(), err=printer.err)
     with open_backend(args) as backend:
         # "Saved PATH" is the controller's notice, printed once by the printer.
-        asyncio.run(run_headless(backend.settings, plan, printer, backend.label))
+        asyncio.run(run_headless(backend.settings, plan, printer, backend.label, answerer))
     return 0
 
 
@@ -250,6 +340,17 @@ def add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser.add_argument("--files", nargs="+", default=[], metavar="F", help="media to upload")
     parser.add_argument(
         "--say", action="append", default=[], metavar="TEXT", help="a message (repeatable)"
+    )
+    parser.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help=(
+            "answer the agent's next question: an option's number (1-based), its label, or "
+            "skip (repeatable, in order; without one, a terminal is asked and otherwise the "
+            "first option is taken)"
+        ),
     )
     parser.add_argument("--export", type=Path, metavar="OUT.mp4", help="render and save here")
     parser.add_argument(

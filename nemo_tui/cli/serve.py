@@ -9,10 +9,11 @@ from pathlib import Path
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
-    from nemo_tui.engine.http.server import serve
+    from nemo_tui.engine.http.server import EngineRefused, serve
     from nemo_tui.engine.settings import EngineSettings
 
-    settings = EngineSettings() if args.data is None else EngineSettings(data_dir=args.data)
+    overrides = {"data_dir": args.data, "access_key": args.access_key}
+    settings = EngineSettings(**{key: value for key, value in overrides.items() if value})
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         print(
             f"nemo-tui serve: --data {settings.data_dir} is a file; give a folder", file=sys.stderr
@@ -21,6 +22,9 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         serve(settings, host=args.host, port=args.port)
+    except EngineRefused as exc:
+        print(f"nemo-tui serve: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(
             f"nemo-tui serve: cannot listen on {args.host}:{args.port} or use "
@@ -41,5 +45,11 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     parser.add_argument("--port", type=int, default=0, help="port (0: pick a free one)")
     parser.add_argument(
         "--data", type=Path, default=None, help="data folder (default: the user data dir)"
+    )
+    parser.add_argument(
+        "--access-key",
+        default=None,
+        metavar="KEY",
+        help="needed to listen beyond loopback: clients send it to get a token (X-Access-Key)",
     )
     parser.set_defaults(handler=run_serve)

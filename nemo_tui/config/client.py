@@ -12,6 +12,7 @@ def open_client(settings: Settings, secrets: SecretsFile | None = None) -> NemoC
     return NemoClient(
         settings.api_base,
         token=settings.user_token(),
+        access_key=settings.access_key.get_secret_value() if settings.access_key else None,
         credentials=secrets or SecretsFile(secrets_path(), settings.api_base),
         skill=settings.skill,
         skill_version=settings.skill_version,

@@ -31,6 +31,8 @@ CONFIG_FILE = "config.toml"
 CLOUD_POLL_SECONDS = 30.0
 LOCAL_RENDER_POLL_SECONDS = 0.5
 LOCAL_STATE_POLL_SECONDS = 1.0
+# After an editing turn the state is read once more this long after the stream closed (SPEC 4.3).
+CLOUD_SETTLE_SECONDS = 2.0
 # What `graphics` accepts besides auto/on/off, so `NEMO_GRAPHICS=1` means what it says.
 GRAPHICS_WORDS = {
     "": "auto",
@@ -69,6 +71,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEMO_", env_ignore_empty=True, extra="ignore")
 
     token: SecretStr | None = None
+    # The key of an engine that listens beyond loopback (`nemo-tui serve --access-key`).
+    access_key: SecretStr | None = None
     api_base: str = CLOUD_API_BASE
     skill: str = DEFAULT_SKILL_ID
     skill_version: str = "1.0.0"
@@ -124,6 +128,12 @@ class Settings(BaseSettings):
         if self.state_poll_interval is not None:
             return self.state_poll_interval
         return LOCAL_STATE_POLL_SECONDS if self.is_local else CLOUD_POLL_SECONDS
+
+    @property
+    def settle_seconds(self) -> float:
+        """How long after an editing turn the state is read once more (SPEC 4.3: the agent's
+        last write may land after the stream closed); at once on a loopback engine."""
+        return 0.0 if self.is_local else CLOUD_SETTLE_SECONDS
 
     def user_token(self) -> str | None:
         """The NEMO_TOKEN the user supplied, if any ('' counts as none)."""

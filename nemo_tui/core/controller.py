@@ -10,18 +10,20 @@ from __future__ import annotations
 import asyncio
 import locale
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
+from nemo_tui.api.errors import NemoError, RenderFailed, ServerError, SessionNotFound
 from nemo_tui.api.intents import GuiHints, Intent, route
+from nemo_tui.api.questions import Question, answer_message
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
 from nemo_tui.config.environment import read_variable
-from nemo_tui.core.exports import export_filename, follow_render
+from nemo_tui.core.exports import export_filename, follow_render, inside
 from nemo_tui.core.persistence import (
     BackendMemory,
     ChatEntry,
@@ -36,17 +38,24 @@ from nemo_tui.core.updates import (
     CreditsChanged,
     Notice,
     NoticeLevel,
+    QuestionAsked,
     TimelineChanged,
     TurnFinished,
     TurnStarted,
     Update,
     UploadProgress,
+    clean_update,
 )
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID, Skill
 
 # After a dropped stream or a silent turn the state is polled until the draft changes (SPEC 4).
 DROPPED_STREAM_POLLS = 5
 SILENT_TURN_POLLS = 3
+
+
+# A preview's short side: the engine's own cap, and a floor a picture still reads at.
+PREVIEW_HEIGHT = 360
+MIN_PREVIEW_HEIGHT = 90
 
 
 def locale_language() -> str:
@@ -87,11 +96,11 @@ class SessionController:
     ) -> None:
         self.settings = settings
         self.backend_label = backend_label
-        self._emit = emit
         self._hints = hints or GuiHints()
         self._upload_hint = upload_hint
         self._output_height = output_height
         self._client = client or open_client(settings)
+        self._sink = emit
         self._client.on_token_renewed = self._token_renewed
         self._memory_file = MemoryFile(
             settings.state_dir,
@@ -100,6 +109,8 @@ class SessionController:
         self.memory: BackendMemory = self._memory_file.load()
         self.draft = Draft()
         self.skill: Skill = SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID]
+        # The agent's question waiting for the person's choice (SPEC 4.4), if any.
+        self.pending_question: Question | None = None
 
     # --- what the front ends read ------------------------------------------------------------
 
@@ -169,6 +180,8 @@ class SessionController:
         text = text.strip()
         if not text:
             return None
+        # Saying something else instead of answering leaves the question behind.
+        self.pending_question = None
         intent = route(text)
         if intent is Intent.EXPORT:
             return await self.submit_export()
@@ -203,10 +216,17 @@ class SessionController:
             return
         if outcome.text:
             self._remember("agent", outcome.text)
+        if outcome.stopped:
+            self._notice(outcome.stopped, "warning")
         if outcome.interrupted:
             self._notice(f"{outcome.interrupted} Checking what changed...", "warning")
         summary = None
-        if outcome.silent or outcome.interrupted:
+        asked = outcome.question if not outcome.interrupted else None
+        if asked is not None:
+            # A question is not a silent edit: no state diff, no "Updated:" line (SPEC 4.4).
+            self.pending_question = asked
+            self._remember("notice", question_line(asked))
+        elif outcome.silent or outcome.interrupted:
             polls = DROPPED_STREAM_POLLS if outcome.interrupted else SILENT_TURN_POLLS
             await self._poll_for_change(before, polls)
             summary = (
@@ -217,8 +237,22 @@ class SessionController:
             self._remember("notice", summary)
         else:
             await self.refresh_state()
+        if outcome.edited or diff(before, self.draft):
+            # The agent's last write may land after the stream closed (SPEC 4.3).
+            await asyncio.sleep(self.settings.settle_seconds)
+            await self.refresh_state()
         self._emit(TurnFinished(turn_id, outcome.text, summary))
+        if asked is not None:
+            self._emit(QuestionAsked(turn_id, asked))
         await self.refresh_credits()
+
+    async def answer(self, choices: Sequence[Sequence[int] | None]) -> None:
+        """Answer the question the agent is waiting on: `choices[i]` holds the option indexes
+        chosen for its question i, None or empty when skipped. Sent once, as SPEC 4.4's
+        message; a second call, or a call with no question waiting, sends nothing."""
+        question, self.pending_question = self.pending_question, None
+        if question is not None:
+            await self._chat(answer_message(question, choices))
 
     async def _poll_for_change(self, before: Draft, polls: int) -> None:
         for attempt in range(polls):
@@ -276,7 +310,7 @@ class SessionController:
         status = await self._client.submit_render(
             session_id, self.draft, output_height=self._output_height
         )
-        self.memory.renders.append(PendingRender(status.id, session_id))
+        self.memory.renders.append(PendingRender(self._stored_id(status.id), session_id))
         self._save()
         self._notice(f"Export started ({status.id}).")
         return status.id
@@ -290,7 +324,7 @@ class SessionController:
             dest = Path(pending.dest)
         if dest is None:
             folder = self.settings.download_dir.expanduser()
-            dest = folder / export_filename(self.draft.m.title, render_id)
+            dest = inside(folder, export_filename(self.draft.m.title, render_id))
         if pending is not None and pending.dest != str(dest.absolute()):
             pending.dest = str(dest.absolute())
             self._save()
@@ -306,6 +340,40 @@ class SessionController:
         self._remember("notice", f"Saved {path}")
         self._notice(f"Saved {path}")
         return path
+
+    async def preview(self, max_height: int = PREVIEW_HEIGHT) -> Path | None:
+        """A quick look at the current timeline, as an MP4 to play. The local engine renders it
+        small and fast (`output.quality: "preview"`, at most `max_height` lines, e.g. what the
+        terminal can show); the cloud has no preview, so there it is the export, downloaded.
+        Only the newest preview is kept on disk."""
+        if not self.settings.is_local:
+            render_id = await self.submit_export()
+            return await self.follow_render(render_id) if render_id else None
+        session_id = await self._session()
+        await self.refresh_state()
+        if not self.draft.is_exportable():
+            self._notice("Nothing to preview yet: add media to the timeline first.", "warning")
+            return None
+        status = await self._client.submit_render(
+            session_id,
+            self.draft,
+            output_height=max(min(max_height, PREVIEW_HEIGHT), MIN_PREVIEW_HEIGHT),
+            quality="preview",
+        )
+        folder = self.settings.state_dir / "previews"
+        for old in folder.glob("*.mp4") if folder.is_dir() else ():
+            old.unlink(missing_ok=True)
+        try:
+            return await follow_render(
+                self._client,
+                status.id,
+                folder / f"{status.id}.mp4",
+                self.settings.render_poll_seconds,
+                self._emit,
+            )
+        except RenderFailed as error:
+            self._notice(f"The preview failed: {error}", "error")
+            return None
 
     # --- state and credits -------------------------------------------------------------------
 
@@ -339,8 +407,8 @@ class SessionController:
         info = await self._client.create_session(language)
         # Renders in flight are the backend's jobs, not the session's: they stay to be fetched.
         self.memory = BackendMemory(
-            session_id=info.session_id,
-            task_id=info.task_id,
+            session_id=self._stored_id(info.session_id),
+            task_id=self._stored_id(info.task_id),
             language=language,
             renders=self.memory.renders,
         )
@@ -368,8 +436,27 @@ class SessionController:
         self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
         self._save()
 
+    def _emit(self, update: Update) -> None:
+        # Every update leaves with its text cleaned: the server's words may carry control
+        # sequences or echo the token, and both front ends print what arrives here.
+        self._sink(clean_update(update, self._clean))
+
+    def _stored_id(self, value: str) -> str:
+        """An id from the server, to be kept in the state file and used in names: refused when it
+        carries the token (a hostile server echoing it) or control characters."""
+        if self._clean(value) != value:
+            raise ServerError(
+                "The server answered with an id holding the token or control characters; "
+                "it was not used."
+            )
+        return value
+
+    def _clean(self, text: str) -> str:
+        """Text fit to print and to store: no token, no control sequences."""
+        return terminal_safe(self._client.scrub(text))
+
     def _remember(self, role: ChatRole, text: str) -> None:
-        self.memory.history.append(ChatEntry(role, text))
+        self.memory.history.append(ChatEntry(role, self._clean(text)))
         self._save()
 
     def _token_renewed(self) -> None:
@@ -394,3 +481,12 @@ def changed_ids(old: Draft, new: Draft) -> set[str]:
             if before.get(segment.id) != segment:
                 changed.add(segment.id)
     return changed
+
+
+def question_line(question: Question) -> str:
+    """The question in one line, for the kept chat history."""
+    asked = "; ".join(
+        f"{item.prompt} ({' / '.join(option.label for option in item.options)})"
+        for item in question.items
+    )
+    return f"The agent asked: {asked}"

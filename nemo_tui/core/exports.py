@@ -36,10 +36,24 @@ class EtaEstimator:
         return (now - started_at) * (100 - progress) / done
 
 
+def _slug(text: str, limit: int) -> str:
+    """Letters, digits, `_` and `-` only: no separator, no dot, nothing a path could climb with."""
+    return re.sub(r"[^\w-]+", "-", text.strip()).strip("-")[:limit]
+
+
 def export_filename(title: str | None, render_id: str) -> str:
-    """`<title>-<render id>.mp4`, the title reduced to safe characters (or 'nemo')."""
-    slug = re.sub(r"[^\w-]+", "-", (title or "").strip().lower()).strip("-")[:40] or "nemo"
-    return f"{slug}-{render_id}.mp4"
+    """`<title>-<render id>.mp4`, both reduced to safe characters (the title to 'nemo' if none):
+    the render id comes from the server, so it may hold `/`, `..` or control characters."""
+    slug = _slug((title or "").lower(), 40) or "nemo"
+    return f"{slug}-{_slug(render_id, 80) or 'render'}.mp4"
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, checked to stay directly inside `folder` (ValueError otherwise)."""
+    path = folder / name
+    if name in ("", ".", "..") or path.resolve().parent != folder.resolve():
+        raise ValueError(f"{name!r} is not a plain file name inside {folder}")
+    return path
 
 
 async def follow_render(

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.atomic import write_atomically
 
 ChatRole = Literal["user", "agent", "notice"]
@@ -76,7 +77,11 @@ class MemoryFile:
             session_id=raw.get("session_id"),
             task_id=raw.get("task_id"),
             language=raw.get("language", "en"),
-            history=[ChatEntry(**entry) for entry in raw.get("history", [])],
+            # An older file may hold text saved before it was cleaned for the terminal.
+            history=[
+                ChatEntry(entry["role"], terminal_safe(entry["text"]))
+                for entry in raw.get("history", [])
+            ],
             renders=[PendingRender(**render) for render in raw.get("renders", [])],
             skill=raw.get("skill"),
         )

@@ -6,12 +6,14 @@ frozen dataclasses so a Textual message can carry one as it is, and a test can c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.models import Credits
+from nemo_tui.api.questions import Question
 
 NoticeLevel = Literal["info", "warning", "error"]
 ConnectionPhase = Literal["connecting", "ready", "offline"]
@@ -70,6 +72,15 @@ class TurnFinished:
     text: str
     summary: str | None = None
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    """The agent asks and waits (SPEC 4.4): the front end lets the person choose and hands the
+    choices to `SessionController.answer`."""
+
+    turn_id: str
+    question: Question
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ Update = (
     | Activity
     | StillWorking
     | TurnFinished
+    | QuestionAsked
     | Notice
     | TimelineChanged
     | CreditsChanged
@@ -142,3 +154,17 @@ Update = (
     | RenderProgress
     | DownloadProgress
 )
+
+
+AnyUpdate = TypeVar("AnyUpdate")
+
+
+def clean_update(update: AnyUpdate, clean: Callable[[str], str]) -> AnyUpdate:
+    """The update with `clean` applied to each of its text fields (the draft of a
+    `TimelineChanged` is drawn by the timeline, which cleans the names it shows)."""
+    changes = {
+        item.name: clean(value)
+        for item in fields(update)  # type: ignore[arg-type]
+        if isinstance(value := getattr(update, item.name), str)
+    }
+    return replace(update, **changes) if changes else update  # type: ignore[type-var]

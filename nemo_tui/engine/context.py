@@ -7,6 +7,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 
+from nemo_tui.engine.agent.asking import AskKind
 from nemo_tui.engine.render.jobs import RenderQueue
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
@@ -22,3 +23,5 @@ class EngineContext:
     rng: random.Random
     # Turns keep running when their client goes away; holding the tasks keeps them alive.
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The kind of the question each session's agent last asked, until the next message.
+    questions: dict[str, AskKind] = field(default_factory=dict)

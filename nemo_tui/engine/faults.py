@@ -20,6 +20,9 @@ fault. Misbehaviours:
 - `cut_after_bytes`: the response body is cut after this many bytes.
 - `delay`: the route answers this many seconds late.
 - `bytes_per_second`: the response body trickles out at this rate.
+- `replay`: answer with this text as a `text/event-stream` body (a stream written from SPEC 4, to
+  prove the client reads what our own agent never sends), in pieces of `chunk_bytes` bytes
+  (default: whole) so lines and characters arrive cut at odd places.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ ACTIONS = (
     "cut_after_bytes",
     "delay",
     "bytes_per_second",
+    "replay",
 )
 # (HTTP status, envelope code, message) for each injectable error.
 ERRORS: dict[int, tuple[int, int, str]] = {
@@ -75,6 +79,8 @@ class FaultRule(BaseModel):
     cut_after_bytes: int | None = Field(default=None, ge=0)
     delay: float | None = Field(default=None, gt=0)
     bytes_per_second: float | None = Field(default=None, gt=0)
+    replay: str | None = None
+    chunk_bytes: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _one_action(self) -> FaultRule:
@@ -162,6 +168,9 @@ class FaultMiddleware:
         if rule.body is not None:
             await _answer(send, 200, rule.body.encode("utf-8", "surrogatepass"))
             return
+        if rule.replay is not None:
+            await _replay(send, rule.replay.encode("utf-8"), rule.chunk_bytes)
+            return
         if rule.delay is not None:
             await asyncio.sleep(rule.delay)
             await self.app(scope, receive, send)
@@ -242,6 +251,18 @@ async def _trickle(send: Send, message: Message, rate: float) -> None:
         await asyncio.sleep(min(step, len(body) - start) / rate)
     if not message.get("more_body", False):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _replay(send: Send, body: bytes, chunk_bytes: int | None) -> None:
+    headers = [(b"content-type", b"text/event-stream; charset=utf-8")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    step = chunk_bytes or max(1, len(body))
+    for start in range(0, len(body), step):
+        piece = body[start : start + step]
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+        # A turn of the loop between pieces, so they leave as separate writes.
+        await asyncio.sleep(0)
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _answer(send: Send, status: int, body: bytes) -> None:

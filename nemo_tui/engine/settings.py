@@ -46,6 +46,25 @@ class EngineSettings(BaseSettings):
     max_render_interruptions: int = Field(default=3, ge=1)
     render_preset: str = "veryfast"
     render_crf: int = Field(default=20, ge=0, le=51)
+    # Limits on what one request may ask for, each answered with a 4xx naming it (see `limits`).
+    max_message_chars: int = Field(default=20_000, ge=1)
+    # A draft of the most segments allowed is about 50 KB; json.loads holds the interpreter for
+    # its whole parse (~10 ms per 500 KB), so a small cap keeps every other request answering.
+    max_body_bytes: int = Field(default=512 * 1024, ge=1024)
+    max_json_depth: int = Field(default=64, ge=4)
+    max_draft_seconds: float = Field(default=3600.0, gt=0)
+    max_canvas_side: int = Field(default=4096, ge=16)
+    max_output_height: int = Field(default=2160, ge=16)
+    max_segments: int = Field(default=1000, ge=1)
+    max_image_pixels: int = Field(default=100_000_000, ge=1)
+    # The connection guard (see `engine.http.guard`): open connections past this evict the one
+    # that has waited longest for its request headers; headers must arrive within the timeout.
+    max_connections: int = Field(default=512, ge=8)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Host names served besides loopback names and the address bound (DNS-rebinding guard).
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Needed to listen beyond loopback: the token route then asks for it (`X-Access-Key`).
+    access_key: str | None = None
     # Fault rules for tests (see `nemo_tui.engine.faults`): JSON, off when unset.
     faults: str | None = None
 

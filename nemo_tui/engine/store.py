@@ -518,6 +518,10 @@ class Store:
             ]
         return again, failed
 
+    def stored_media_names(self) -> set[str]:
+        """The file names in the media folder that belong to a stored upload."""
+        return {row["stored_name"] for row in self._all("SELECT stored_name FROM media")}
+
     def completed_render_outputs(self) -> set[Path]:
         rows = self._all(
             "SELECT output_path FROM renders WHERE status = 'completed' AND output_path IS NOT NULL"

@@ -4,11 +4,13 @@ The turn runs as its own task and hands SSE lines to the response through a queu
 drops the stream does not stop the turn: the draft is still saved, and the client finds it by
 polling the session state, as SPEC 4 asks (a message is never sent twice).
 
-A turn: ask the agent for a plan (keep-alive comments while it works); for a generate request,
-stream the agent's opening words, freeze credits, render the scene (keep-alives), place it,
-settle; save the new draft; then stream the reply in partial chunks, one functionCall and one
-functionResponse event per tool call, and a final event repeating the whole text of the turn.
-A `silent_share` of editing turns sends the function events only.
+The events are ADK 2.x's: an edit is two model calls of one invocation, the first explaining and
+calling the tools (partial chunks, then a final repeating its text with the function calls), one
+event with the tools' responses, then the second confirming. A turn: ask the agent for a plan
+(keep-alive comments while it works); for a generate request, stream the opening words, freeze
+credits, render the scene (keep-alives), place it, settle; save the new draft; then the rest. A
+truly ambiguous request gets an `ask_question` call instead, and the turn ends there. A
+`silent_share` of editing turns sends the function events only. Errors are 2.x's sequence.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +48,8 @@ from nemo_tui.engine.store import SessionRow
 log = logging.getLogger(__name__)
 
 AGENT_NAME = "nemo_agent"
+MODEL_VERSION = "nemo-engine-rules-1"
+ASK_QUESTION = "ask_question"
 PING = ": ping\n\n"
 WORDS_PER_CHUNK = 4
 # The short side of a generated scene; the long side follows the draft's canvas.
@@ -81,34 +85,112 @@ class TurnFailed(Exception):
 
 
 class _EventWriter:
-    """Builds the turn's events: one invocation id and author, a fresh id and timestamp each."""
+    """Builds the turn's events as ADK 2.x writes them: one invocation id and author for the
+    turn; the partials and the final of one model call share one event id; `finishReason` and
+    `usageMetadata` ride on a call's last partial and on its final; every event carries
+    `nodeInfo` and the model's events `modelVersion`."""
 
-    def __init__(self) -> None:
+    def __init__(self, prompt: str) -> None:
         self.invocation_id = f"e-{uuid.uuid4()}"
+        self._prompt_tokens = _tokens(prompt)
 
-    def _event(self, role: str, part: Part, partial: bool | None) -> str:
+    def _event(
+        self,
+        role: str,
+        parts: list[Part],
+        *,
+        event_id: str,
+        partial: bool = False,
+        finished: str | None = None,
+        **extra: Any,
+    ) -> str:
         event = AdkEvent(
-            content=Content(role=role, parts=[part]),
-            partial=partial,
+            content=Content(role=role, parts=parts),
+            # The final event leaves `partial` out (nulls are omitted) rather than sending false.
+            partial=True if partial else None,
             invocation_id=self.invocation_id,
             author=AGENT_NAME,
             actions=EventActions(),
-            id=str(uuid.uuid4()),
+            id=event_id,
             timestamp=round(time.time(), 3),
+            model_version=MODEL_VERSION if role == "model" else None,
+            node_info={"path": AGENT_NAME},
+            finish_reason="STOP" if finished is not None else None,
+            usage_metadata=self._usage(finished) if finished is not None else None,
+            **extra,
         )
-        return sse_data(event.to_wire())
+        wire = event.to_wire()
+        if not parts:
+            # A model call that said nothing more: `{"content": {"role": "model"}}`.
+            del wire["content"]["parts"]
+        return sse_data(wire)
 
-    def text(self, text: str, *, partial: bool) -> str:
-        # The final event leaves `partial` out (nulls are omitted) rather than sending false.
-        return self._event("model", Part(text=text), True if partial else None)
+    def _usage(self, text: str) -> dict[str, int]:
+        said = _tokens(text)
+        return {
+            "promptTokenCount": self._prompt_tokens,
+            "candidatesTokenCount": said,
+            "totalTokenCount": self._prompt_tokens + said,
+        }
 
-    def function_call(self, call_id: str, name: str, args: dict[str, Any]) -> str:
-        call = FunctionCall(id=call_id, name=name, args=args)
-        return self._event("model", Part(function_call=call), None)
+    def model_call(
+        self,
+        text: str,
+        calls: Sequence[FunctionCall] = (),
+        *,
+        long_running: bool = False,
+        event_id: str | None = None,
+    ) -> tuple[list[str], str]:
+        """One model call (`event_id` names it, when its partials were sent earlier): its
+        partial text events, and its final event (the whole text and the function calls). A call
+        with neither ends on an empty partial, as ADK's stream does."""
+        event_id = event_id or str(uuid.uuid4())
+        chunks = text_chunks(text)
+        partials = [
+            self._event(
+                "model",
+                [Part(text=chunk)],
+                event_id=event_id,
+                partial=True,
+                finished=text if index == len(chunks) - 1 else None,
+            )
+            for index, chunk in enumerate(chunks)
+        ]
+        parts = ([Part(text=text)] if text else []) + [Part(function_call=c) for c in calls]
+        if not parts:
+            return [], self._event("model", [], event_id=event_id, partial=True, finished="")
+        extra: dict[str, Any] = {}
+        if long_running:
+            extra["longRunningToolIds"] = [call.id for call in calls]
+        return partials, self._event("model", parts, event_id=event_id, finished=text, **extra)
 
-    def function_response(self, call_id: str, name: str, response: dict[str, Any]) -> str:
-        answer = FunctionResponse(id=call_id, name=name, response=response)
-        return self._event("user", Part(function_response=answer), None)
+    def function_responses(self, responses: Sequence[FunctionResponse]) -> str:
+        """The tools' answers, one event (role user, author still the agent)."""
+        parts = [Part(function_response=response) for response in responses]
+        return self._event("user", parts, event_id=str(uuid.uuid4()))
+
+    def error(self, error_type: str, message: str, code: str | None = None) -> list[str]:
+        """ADK 2.x's error sequence: an event with `errorCode` and `errorMessage` and no content,
+        then the `error` line written by `json.dumps` (with spaces); the stream closes after."""
+        now = round(time.time(), 3)
+        announced = {
+            "errorCode": code or error_type,
+            "errorMessage": message,
+            "invocationId": self.invocation_id,
+            "author": AGENT_NAME,
+            "actions": EventActions().to_wire(),
+            "id": str(uuid.uuid4()),
+            "timestamp": now,
+            "nodeInfo": {"path": AGENT_NAME},
+        }
+        details = {"error_type": error_type, "error_message": message, "timestamp": now}
+        line = json.dumps({"error": f"{error_type}: {message}", "error_details": details})
+        return [sse_data(announced), f"data: {line}\n\n"]
+
+
+def _tokens(text: str) -> int:
+    """A token count for usage metadata: about one per four characters, as models count."""
+    return max(1, len(text) // 4) if text else 0
 
 
 @dataclass
@@ -120,6 +202,10 @@ class Turn:
     message: str
     # SSE lines for the response; None marks the end of the turn.
     _lines: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue, init=False)
+    _events: _EventWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._events = _EventWriter(self.message)
 
     def start(self) -> AsyncIterator[str]:
         """Run the turn in the background; iterate the result for its SSE lines."""
@@ -132,16 +218,20 @@ class Turn:
         try:
             await self._answer()
         except TurnFailed as exc:
-            payload: dict[str, Any] = {"error": exc.message}
-            if exc.code is not None:
-                payload["errorCode"] = str(int(exc.code))
-            self._lines.put_nowait(sse_data(payload))
+            code = str(int(exc.code)) if exc.code is not None else None
+            self._put(*self._events.error("TurnFailed", exc.message, code))
         except Exception as exc:
             log.exception("turn failed in session %s", self.session.session_id)
             reason = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
-            self._lines.put_nowait(sse_data({"error": f"the engine's agent failed: {reason}"}))
+            self._put(
+                *self._events.error(type(exc).__name__, f"the engine's agent failed: {reason}")
+            )
         finally:
             self._lines.put_nowait(None)
+
+    def _put(self, *lines: str) -> None:
+        for line in lines:
+            self._lines.put_nowait(line)
 
     async def _working(self, work: Awaitable[Result]) -> Result:
         """Await `work`, sending a keep-alive comment every `keepalive_seconds` until it is done."""
@@ -159,22 +249,31 @@ class Turn:
         store = self.engine.store
         session = self.session
         draft = store.latest_draft(session.session_id)
-        events = _EventWriter()
         if intent.is_undo(self.message):
             restored = store.undo_draft(session.session_id)
-            await self._reply(events, planner.undo_reply(session.language, restored), [])
+            await self._model_call(planner.undo_reply(session.language, restored))
             return
         media = [stored.info for stored in store.session_media(session.session_id)]
+        asked = self.engine.questions.pop(session.session_id, None)
         plan = await self._working(
             anyio.to_thread.run_sync(
-                planner.plan_turn, self.message, draft, media, session.language
+                planner.plan_turn, self.message, draft, media, session.language, asked
             )
         )
+        if plan.ask is not None:
+            # A question instead of an edit: the function call alone; the turn then waits for
+            # the person's next message (a long-running tool, in ADK's words).
+            self.engine.questions[session.session_id] = plan.ask.kind
+            call = FunctionCall(id=_call_id(), name=ASK_QUESTION, args=plan.ask.args)
+            await self._model_call("", [call], long_running=True)
+            return
         opening = ""
+        first_call = str(uuid.uuid4())
         if plan.generate is not None:
-            # Say what is about to happen before the slow part, then the rest once it is done.
+            # Say what is about to happen before the slow part; the final follows once it is done.
             opening = plan.text
-            await self._partials(events, opening)
+            first_partials, _ = self._events.model_call(opening, event_id=first_call)
+            await self._stream(first_partials)
             plan = await self._generate(plan, draft)
         if plan.draft.model_dump() != draft.model_dump():
             store.push_draft(session.session_id, plan.draft)
@@ -184,32 +283,48 @@ class Turn:
             and bool(plan.calls)
             and self.engine.rng.random() < self.engine.settings.silent_share
         )
-        text = "" if silent else plan.text
-        await self._reply(events, text, plan.calls, opening=opening)
-
-    async def _partials(self, events: _EventWriter, text: str) -> None:
-        for chunk in text_chunks(text):
-            self._lines.put_nowait(events.text(chunk, partial=True))
-            await asyncio.sleep(self.engine.settings.chunk_delay)
+        await self._reply(plan, opening, silent, first_call)
 
     async def _reply(
-        self,
-        events: _EventWriter,
-        text: str,
-        calls: list[planner.ToolCall],
-        opening: str = "",
+        self, plan: planner.TurnPlan, opening: str, silent: bool, first_call: str
     ) -> None:
-        """Partial text chunks, then each tool call and its result, then the whole text of the
-        turn again (`opening`, already streamed, included) as the final event."""
-        separator = " " if opening and text else ""
-        await self._partials(events, separator + text)
-        for call in calls:
-            call_id = f"call_{uuid.uuid4().hex[:12]}"
-            self._lines.put_nowait(events.function_call(call_id, call.name, call.args))
-            self._lines.put_nowait(events.function_response(call_id, call.name, call.response))
-        whole = opening + separator + text
-        if whole:
-            self._lines.put_nowait(events.text(whole, partial=False))
+        """An edit as two model calls of one invocation: the first explains and calls the tools,
+        their responses follow, the second confirms. A turn without tools is one call. A silent
+        edit sends the calls and responses with no text (the second call ends on an empty
+        partial)."""
+        if not plan.calls:
+            await self._model_call("" if silent else plan.text)
+            return
+        explain, confirm = plan.text, ""
+        if plan.closing and plan.text.endswith(plan.closing):
+            explain = plan.text[: len(plan.text) - len(plan.closing)].rstrip()
+            confirm = plan.closing
+        if opening:
+            # The opening was streamed already: the final repeats it, the rest comes after.
+            explain, confirm = opening, plan.text.removeprefix(opening).strip() or confirm
+        calls = [
+            (FunctionCall(id=_call_id(), name=c.name, args=c.args), c.response) for c in plan.calls
+        ]
+        partials, final = self._events.model_call(
+            "" if silent else explain, [c for c, _ in calls], event_id=first_call
+        )
+        await self._stream([] if opening else partials)
+        self._put(final)
+        responses = [FunctionResponse(id=c.id, name=c.name, response=r) for c, r in calls]
+        self._put(self._events.function_responses(responses))
+        await self._model_call("" if silent else confirm)
+
+    async def _model_call(
+        self, text: str, calls: Sequence[FunctionCall] = (), long_running: bool = False
+    ) -> None:
+        partials, final = self._events.model_call(text, calls, long_running=long_running)
+        await self._stream(partials)
+        self._put(final)
+
+    async def _stream(self, partials: list[str]) -> None:
+        for line in partials:
+            self._lines.put_nowait(line)
+            await asyncio.sleep(self.engine.settings.chunk_delay)
 
     async def _generate(self, plan: planner.TurnPlan, draft: Draft) -> planner.TurnPlan:
         """Charge for, render and place a generated scene. Credits are frozen first and only spent
@@ -242,6 +357,10 @@ class Turn:
             raise
         store.settle_credits(user_id, cost)
         return planner.place_generated(plan, clip)
+
+
+def _call_id() -> str:
+    return f"call_{uuid.uuid4().hex[:12]}"
 
 
 def _scene_size(draft: Draft) -> tuple[int, int]:

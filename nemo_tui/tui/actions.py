@@ -16,12 +16,15 @@ from textual.binding import Binding, BindingType
 from nemo_tui.skills import SKILLS
 
 # Where an action applies: anywhere in the app, or only while one widget has focus.
-Scope = Literal["app", "chat", "files", "help"]
+Scope = Literal["app", "chat", "files", "question", "help", "render", "player"]
 SCOPE_NAMES: dict[Scope, str] = {
     "app": "anywhere",
     "chat": "chat input",
     "files": "file pane",
+    "question": "the agent's question",
     "help": "this help",
+    "render": "a finished render",
+    "player": "video player",
 }
 
 
@@ -102,6 +105,17 @@ ACTIONS: tuple[UserAction, ...] = (
         priority=True,
         slash="export",
         palette="Export to MP4",
+    ),
+    UserAction(
+        "preview",
+        "preview",
+        "Preview",
+        "Render the timeline small and fast, and play it here.",
+        keys="ctrl+o",
+        letter="p",
+        priority=True,
+        slash="preview",
+        palette="Preview the timeline",
     ),
     UserAction(
         "credits",
@@ -294,7 +308,89 @@ ACTIONS: tuple[UserAction, ...] = (
         where="files",
     ),
     UserAction(
+        "question_up",
+        "move(-1)",
+        "Previous option",
+        "Choose the option above (past the first: the question before).",
+        keys="up",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_down",
+        "move(1)",
+        "Next option",
+        "Choose the option below (past the last: the next question). Digits 1-9 choose too.",
+        keys="down",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_previous",
+        "prompt(-1)",
+        "Previous question",
+        "Go to the question before.",
+        keys="left",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_next",
+        "prompt(1)",
+        "Next question",
+        "Go to the next question.",
+        keys="right",
+        where="question",
+        show=False,
+    ),
+    UserAction(
+        "question_toggle",
+        "toggle_option",
+        "Toggle",
+        "Choose the option under the cursor, or unchoose it where several may be chosen.",
+        keys="space",
+        where="question",
+    ),
+    UserAction(
+        "question_send",
+        "send",
+        "Send",
+        "Send the choices as your next message.",
+        keys="enter",
+        where="question",
+    ),
+    UserAction(
+        "question_skip",
+        "skip",
+        "Skip",
+        "Answer 'Skipped' and go on.",
+        keys="escape",
+        where="question",
+    ),
+    UserAction(
         "close_help", "dismiss", "Close", "Close the help.", keys="escape,f1,q", where="help"
+    ),
+    UserAction(
+        "play_render", "play", "Play", "Play this render here.", keys="enter", where="render"
+    ),
+    UserAction(
+        "player_pause",
+        "toggle_pause",
+        "Pause/play",
+        "Pause or go on.",
+        keys="space",
+        where="player",
+    ),
+    UserAction("player_back", "seek(-1)", "-1 s", "Back a second.", keys="left", where="player"),
+    UserAction("player_forward", "seek(1)", "+1 s", "On a second.", keys="right", where="player"),
+    UserAction(
+        "player_back_more", "seek(-5)", "-5 s", "Back five seconds.", keys="down", where="player"
+    ),
+    UserAction(
+        "player_forward_more", "seek(5)", "+5 s", "On five seconds.", keys="up", where="player"
+    ),
+    UserAction(
+        "player_close", "close", "Close", "Stop playing and close.", keys="escape,q", where="player"
     ),
 )
 

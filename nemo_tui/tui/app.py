@@ -10,7 +10,7 @@ becomes a one-line notice in `on_worker_state_changed`, and the app stays usable
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -25,6 +25,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.api.safe_text import terminal_safe
+from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import (
     Activity,
@@ -33,6 +35,7 @@ from nemo_tui.core.updates import (
     CreditsChanged,
     DownloadProgress,
     Notice,
+    QuestionAsked,
     RenderProgress,
     StillWorking,
     TimelineChanged,
@@ -40,6 +43,7 @@ from nemo_tui.core.updates import (
     TurnStarted,
     Update,
     UploadProgress,
+    clean_update,
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
 from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
@@ -51,8 +55,10 @@ from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
+from nemo_tui.tui.player import PlayerScreen
+from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.slash import SlashError, help_markdown, parse_slash
-from nemo_tui.tui.status import FrameStrip, StatusPane
+from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
 PANES = ("files", "chat", "timeline", "status")
@@ -74,9 +80,11 @@ class SessionCore(Protocol):
 
     async def start(self) -> list[str]: ...
     async def say(self, text: str) -> str | None: ...
+    async def answer(self, choices: Sequence[Sequence[int] | None]) -> None: ...
     async def upload(self, paths: list[Path]) -> int: ...
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
+    async def preview(self, max_height: int) -> Path | None: ...
     async def refresh_credits(self, *, announce: bool = False) -> None: ...
     async def refresh_state(self, *, announce: bool = False) -> None: ...
     async def new_session(self) -> None: ...
@@ -213,8 +221,9 @@ class NemoApp(App[int]):
 
     def emit(self, update: Update) -> None:
         """The controller's one callback, called on the UI loop (the controller runs in this
-        app's workers). Updates queue up and are shown in order, in batches (see `batching`)."""
-        self._arrived.append(update)
+        app's workers). Updates queue up and are shown in order, in batches (see `batching`).
+        Their text is made terminal-safe here too: the app's own notices quote error messages."""
+        self._arrived.append(clean_update(update, terminal_safe))
         if not self._drain_posted:
             self._drain_posted = True
             self.post_message(UpdatesArrived())
@@ -249,6 +258,10 @@ class NemoApp(App[int]):
                 chat.turn_ended()
                 if (question := question_in(text)) is not None:
                     self.call_for_attention("The agent asks", question)
+            case QuestionAsked(_, question):
+                await chat.log_view.ask(question)
+                asked = question.title or (question.items[0].prompt if question.items else "")
+                self.call_for_attention("The agent asks", asked or "a question")
             case Notice(text, level):
                 chat.log_view.add_notice(text, level)
                 if level != "info":
@@ -374,6 +387,13 @@ class NemoApp(App[int]):
             return
         self._call(lambda core: self._say(core, text), "sse", "chat turn")
 
+    @on(QuestionCard.Answered)
+    def _answered(self, event: QuestionCard.Answered) -> None:
+        """The person chose: the answer goes out as their next message (SPEC 4.4)."""
+        choices = event.choices
+        self._call(lambda core: core.answer(choices), "sse", "answer")
+        self.query_one(ChatInput).focus()
+
     async def _say(self, core: SessionCore, text: str) -> None:
         # "export" / "send me the video" typed as chat comes back as a render id to follow.
         render_id = await core.say(text)
@@ -393,6 +413,23 @@ class NemoApp(App[int]):
 
     def action_export(self) -> None:
         self._call(self._export, "export", "export")
+
+    def action_preview(self) -> None:
+        self._call(self._preview, "preview", "preview")
+
+    async def _preview(self, core: SessionCore) -> None:
+        # Half blocks draw two pixel rows a cell: no point rendering more than the screen shows.
+        rows = self.size.height * 2 if self._picture is None else PREVIEW_HEIGHT
+        path = await core.preview(max_height=rows)
+        if path is not None:
+            self.play(path)
+
+    def play(self, path: Path) -> None:
+        """Play a video over the app (q or Escape closes it)."""
+        self.push_screen(PlayerScreen(path, picture=self._picture))
+
+    def on_render_row_play(self, message: RenderRow.Play) -> None:
+        self.play(message.path)
 
     # Asked for by a key or a slash command, the answer is also said in the chat, where the
     # person is looking (the status and timeline panes update as well).

@@ -1,5 +1,6 @@
 """The chat pane: the conversation (your lines, the agent's streamed Markdown, dim tool activity,
-"Still working...", silent-edit summaries, one-line notices) and the input with its history.
+"Still working...", silent-edit summaries, the agent's questions, one-line notices) and the input
+with its history.
 
 Agent text streams into Markdown widgets (see `answer`), so a long answer costs linear time. The
 log keeps about `MAX_WIDGETS` widgets (older messages, and the start of a very long answer, are
@@ -22,11 +23,13 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Input, Static
 
+from nemo_tui.api.questions import Question
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
+from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
 MAX_WIDGETS = 120
@@ -265,6 +268,9 @@ class ChatLog(VerticalScroll):
 
     async def start_turn(self, turn_id: str, text: str) -> None:
         await self._close_finished()
+        # A question left unanswered is over once the person says something else.
+        for card in self.query(QuestionCard):
+            card.pass_over()
         self.add_user(text)
         self._turns[turn_id] = TurnView(turn_id, time.monotonic())
 
@@ -286,6 +292,12 @@ class ChatLog(VerticalScroll):
                 await turn.answer.replace(delta)
         else:
             turn.answer.append(delta)
+
+    async def ask(self, question: Question) -> None:
+        """The agent's question, as a choice to make with the keys; it takes the focus."""
+        card = QuestionCard(question)
+        await self.add(card)
+        card.focus()
 
     def activity(self, turn_id: str, text: str) -> None:
         turn = self._turn(turn_id)

@@ -9,11 +9,20 @@ from __future__ import annotations
 from typing import cast
 
 from PIL import Image
+from rich.color import Color
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
+
+from nemo_tui.frames import HalfblockRow
 
 UPPER_HALF = "▀"
 _RGB = tuple[int, int, int]
+# Styles made for video frames, kept between frames (colours repeat); emptied when this large.
+STYLE_CACHE_LIMIT = 50_000
+_run_styles: dict[bytes, Style] = {}
+_run_colors: dict[bytes, Color] = {}
 
 
 def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
@@ -42,6 +51,26 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
     return text
 
 
+def strips_of(rows: list[HalfblockRow]) -> list[Strip]:
+    """Half-block rows (see `frames.halfblock_runs`) as lines a widget draws as they are: the fast
+    path for video, where a Rich Text of every cell costs too much at 15 frames a second."""
+    if len(_run_styles) > STYLE_CACHE_LIMIT:
+        _run_styles.clear()
+        _run_colors.clear()
+    strips = []
+    for row in rows:
+        segments = []
+        width = 0
+        for cells, key in row:
+            style = _run_styles.get(key)
+            if style is None:
+                style = _run_styles[key] = Style.from_color(_color(key[:3]), _color(key[3:]))
+            segments.append(Segment(UPPER_HALF * cells, style))
+            width += cells
+        strips.append(Strip(segments, width))
+    return strips
+
+
 def side_by_side(pictures: list[Text], gap: int = 1) -> Text:
     """Several half-block pictures in one row, top-aligned, `gap` spaces apart."""
     rows_of = [picture.split("\n", allow_blank=True) for picture in pictures]
@@ -58,6 +87,13 @@ def side_by_side(pictures: list[Text], gap: int = 1) -> Text:
             strip.append_text(line)
             strip.append(" " * (widths[index] - line.cell_len))
     return strip
+
+
+def _color(rgb: bytes) -> Color:
+    color = _run_colors.get(rgb)
+    if color is None:
+        color = _run_colors[rgb] = Color.from_rgb(rgb[0], rgb[1], rgb[2])
+    return color
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

@@ -5,17 +5,21 @@ downloaded file's path), and a strip of frames from the last finished MP4.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from nemo_tui.api.models import Credits
 from nemo_tui.core.updates import DownloadProgress, RenderProgress
 from nemo_tui.frames import decode_frames
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.chat import format_elapsed
 from nemo_tui.tui.files import human_size
 from nemo_tui.tui.halfblock import halfblock, side_by_side
@@ -37,8 +41,24 @@ def credits_text(credits: Credits | None) -> Text:
     )
 
 
-class RenderRow(Vertical):
-    """One render job. Children are built up front so updates that arrive before mount land."""
+class RenderRow(Vertical, can_focus=True):
+    """One render job. Children are built up front so updates that arrive before mount land.
+    Enter on a finished one plays it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("render")
+
+    class Play(Message):
+        """Play this finished render's file."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def action_play(self) -> None:
+        if self.path is not None and self.path.is_file():
+            self.post_message(self.Play(self.path))
+        else:
+            self.notify("This render has no file yet: wait until it is saved.")
 
     def __init__(self, render_id: str, name: str | None = None) -> None:
         super().__init__(classes="render-row")

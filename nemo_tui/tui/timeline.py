@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, PlacedSegment, Track
+from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import seconds, span
 
 HIGHLIGHT_SECONDS = 2.5
@@ -75,7 +76,8 @@ class TimelineTree(Tree[str]):
 
     @staticmethod
     def _label(text: str, changed: bool) -> Text:
-        label = Text(text)
+        # Track and segment names come from the server's draft.
+        label = Text(terminal_safe(text))
         if changed:
             # A span, not the base style: the tree keeps spans when it processes a label.
             label.stylize(HIGHLIGHT_STYLE)
@@ -107,7 +109,8 @@ class TrackBars(Widget):
         for index, track in enumerate(draft.t):
             if index:
                 lines.append("\n")
-            lines.append(track.name[:name_width].ljust(name_width) + " ", "dim")
+            name = terminal_safe(track.name)[:name_width]
+            lines.append(name.ljust(name_width) + " ", "dim")
             lines.append_text(self._bar(track, total, width))
         return lines
 
@@ -145,7 +148,8 @@ class TimelinePane(Vertical):
         self.draft = draft
         self.query_one(TimelineTree).show_draft(draft, changed)
         self.query_one(TrackBars).show_draft(draft)
-        self.query_one("#timeline-summary", Static).update(summary)
+        # Plain text, never markup: the summary names the server's segments.
+        self.query_one("#timeline-summary", Static).update(Text(summary))
         self.border_subtitle = f"{seconds(max(draft.computed_duration(), draft.d))}s"
         if changed:
             self.set_timer(HIGHLIGHT_SECONDS, lambda: self._fade_highlight(draft))

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 
 from nemo_tui.api import sse
 from nemo_tui.api.sse import (
+    CallEnd,
     KeepAlive,
     SseParser,
     StreamFailure,
     TextDelta,
+    Thinking,
     ToolCall,
     ToolResult,
     parse_stream,
@@ -62,10 +64,7 @@ def test_adk_partial_and_final_text_become_text_deltas() -> None:
 
 def test_thought_parts_are_kept_apart_from_the_answer() -> None:
     events = feed(adk([{"text": "planning", "thought": True}, {"text": "Done."}], False))
-    assert events == [
-        TextDelta("e-1", "nemo_agent", "planning", partial=False, thought=True),
-        TextDelta("e-1", "nemo_agent", "Done.", partial=False),
-    ]
+    assert events == [Thinking(), TextDelta("e-1", "nemo_agent", "Done.", partial=False)]
 
 
 def test_function_calls_in_partial_events_are_ignored_and_final_ones_kept() -> None:
@@ -74,7 +73,9 @@ def test_function_calls_in_partial_events_are_ignored_and_final_ones_kept() -> N
     response = {"functionResponse": {"id": "c1", "name": "edit_multitrack", "response": {"ok": 1}}}
     events = feed(adk([call], True) + adk([final_call], False) + adk([response], None))
     assert events == [
+        CallEnd("e-1", "nemo_agent"),
         ToolCall("edit_multitrack", {"volume": 35}),
+        CallEnd("e-1", "nemo_agent"),
         ToolResult("edit_multitrack", {"ok": 1}),
     ]
 
@@ -111,10 +112,12 @@ def test_unescaped_error_line_is_parsed_tolerantly() -> None:
 
 
 def test_error_code_and_message_fields_become_stream_failure() -> None:
-    events = feed(message({"errorCode": "MAX_TOKENS", "errorMessage": "too long", "id": "z"}))
+    events = feed(message({"errorCode": "RuntimeError", "errorMessage": "boom", "id": "z"}))
     assert events == [
-        StreamFailure("The agent stopped with an error: too long (MAX_TOKENS)", "MAX_TOKENS")
+        StreamFailure("The agent stopped with an error: boom (RuntimeError)", "RuntimeError", True)
     ]
+    stop = feed(message({"errorCode": "MAX_TOKENS", "errorMessage": "too long", "id": "z"}))
+    assert stop == [StreamFailure(sse.STOP_REASONS["MAX_TOKENS"], "MAX_TOKENS", True)]
 
 
 def test_garbled_non_error_line_is_skipped_without_ending_the_turn() -> None:

@@ -6,21 +6,43 @@ from nemo_tui.api.sse import TextDelta
 from nemo_tui.api.turns import KeepAliveTracker, Silence, TurnAssembler
 
 
-def delta(inv: str, author: str, text: str, partial: bool = True, thought: bool = False):
-    return TextDelta(inv, author, text, partial, thought)
+def delta(inv: str, author: str, text: str, partial: bool = True) -> TextDelta:
+    return TextDelta(inv, author, text, partial)
+
+
+def shown(turn: TurnAssembler, events: list[TextDelta]) -> str:
+    """What a screen that applies each update shows at the end."""
+    screen = ""
+    for event in events:
+        update = turn.feed(event)
+        if update is not None:
+            screen = (update.text or "") if update.replaced else screen + update.delta
+    return screen
 
 
 def test_final_event_replaces_partials_so_text_is_never_doubled() -> None:
     turn = TurnAssembler()
-    shown = ""
-    for event in [
+    events = [
         delta("e-1", "agent", "Adding "),
         delta("e-1", "agent", "a crossfade"),
         delta("e-1", "agent", "Adding a crossfade.", partial=False),
-    ]:
-        shown += turn.feed(event).delta
-    assert shown == "Adding a crossfade."
+    ]
+    assert shown(turn, events) == "Adding a crossfade."
     assert turn.visible_text == "Adding a crossfade."
+
+
+def test_two_model_calls_of_one_invocation_keep_both_texts() -> None:
+    turn = TurnAssembler()
+    events = [
+        delta("e-1", "agent", "I'll add "),
+        delta("e-1", "agent", "a crossfade."),
+        delta("e-1", "agent", "I'll add a crossfade.", partial=False),
+        delta("e-1", "agent", "Done: "),
+        delta("e-1", "agent", "crossfade added."),
+        delta("e-1", "agent", "Done: crossfade added.", partial=False),
+    ]
+    expected = "I'll add a crossfade.\n\nDone: crossfade added."
+    assert shown(turn, events) == expected == turn.visible_text
 
 
 def test_interleaved_invocations_and_authors_keep_separate_buffers() -> None:
@@ -34,36 +56,60 @@ def test_interleaved_invocations_and_authors_keep_separate_buffers() -> None:
         delta("e-2", "editor", "Cutting clips.", partial=False),
         delta("e-1", "planner", "Plan: three steps.", partial=False),
     ]
-    for event in events:
-        turn.feed(event)
-    assert turn.messages() == [
-        (("e-1", "planner"), "Plan: three steps."),
-        (("e-2", "editor"), "Cutting clips."),
-        (("e-1", "editor"), "Other author, same invocation"),
-    ]
-    assert turn.visible_text.count("Cutting clips.") == 1
+    screen = shown(turn, events)
+    assert (
+        screen
+        == turn.visible_text
+        == ("Plan: three steps.\n\nCutting clips.\n\nOther author, same invocation")
+    )
 
 
 def test_final_text_that_differs_from_partials_asks_for_a_redraw() -> None:
     turn = TurnAssembler()
     turn.feed(delta("e-1", "agent", "Draft answr"))
     update = turn.feed(delta("e-1", "agent", "Final answer.", partial=False))
+    assert update is not None
     assert update.replaced and update.delta == "" and update.text == "Final answer."
     assert turn.visible_text == "Final answer."
 
 
-def test_thoughts_are_not_shown_as_the_answer() -> None:
+def test_trailing_temporary_issue_text_after_an_answer_is_dropped() -> None:
     turn = TurnAssembler()
-    turn.feed(delta("e-1", "agent", "I should add a title", thought=True))
+    events = [
+        delta("e-1", "agent", "Added the title.", partial=False),
+        delta("e-1", "agent", "I encoun"),
+        delta("e-1", "agent", "tered a temporary issue. Please try again."),
+        delta("e-1", "agent", "I encountered a temporary issue. Please try again.", False),
+    ]
+    assert shown(turn, events) == "Added the title." == turn.visible_text
+
+
+def test_temporary_issue_text_alone_is_the_answer() -> None:
+    turn = TurnAssembler()
+    text = "I encountered a temporary issue. Please try again."
+    assert shown(turn, [delta("e-1", "agent", text, False)]) == text
+
+
+def test_held_text_that_is_not_the_noise_is_shown_once_it_differs() -> None:
+    turn = TurnAssembler()
+    events = [
+        delta("e-1", "agent", "Added the title.", partial=False),
+        delta("e-1", "agent", "I "),
+        delta("e-1", "agent", "also muted the clip."),
+    ]
+    assert shown(turn, events) == "Added the title.\n\nI also muted the clip."
+
+
+def test_held_text_is_shown_when_the_stream_ends() -> None:
+    turn = TurnAssembler()
     turn.feed(delta("e-1", "agent", "Added the title.", partial=False))
-    assert turn.visible_text == "Added the title."
-    assert turn.thoughts == "I should add a title"
+    assert turn.feed(delta("e-1", "agent", "I")) is None
+    update = turn.finish()
+    assert update is not None and update.text == "Added the title.\n\nI"
 
 
-def test_a_turn_of_only_tool_work_has_no_text() -> None:
-    turn = TurnAssembler()
-    turn.feed(delta("e-1", "agent", "hmm", thought=True))
-    assert turn.visible_text == ""
+def test_a_turn_with_no_text_shows_nothing() -> None:
+    assert TurnAssembler().visible_text == ""
 
 
 class FakeClock:

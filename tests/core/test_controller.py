@@ -213,3 +213,26 @@ async def test_commands_are_routed_before_anything_is_sent(
     assert not of_type(updates, TurnStarted)
     assert recorded_messages(engine.settings.data_dir, controller.session_id) == []
     await controller.aclose()
+
+
+async def test_preview_renders_the_timeline_small_and_keeps_only_the_newest(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path, media_dir: Path
+) -> None:
+    updates: list[Update] = []
+    controller = controller_for(start_engine().base_url, app_dirs, updates)
+    await controller.start()
+    assert await controller.preview() is None  # nothing on the timeline yet: said, not sent
+    assert of_type(updates, Notice)[-1].text.startswith("Nothing to preview yet")
+    await controller.upload(photos_and_voice(media_dir))
+    await controller.say(TYPICAL)
+
+    first = await controller.preview(max_height=120)
+    assert first is not None and first.is_file()
+    with av.open(str(first)) as container:
+        video = container.streams.video[0].codec_context
+        assert (video.name, video.height) == ("h264", 120)
+        assert abs(container.duration / av.time_base - 12.0) <= 0.2
+    second = await controller.preview(max_height=100)
+    assert second is not None and second.is_file() and not first.exists()
+    assert controller.pending_renders == []  # a preview is not an export to resume
+    await controller.aclose()

@@ -48,16 +48,6 @@ class SseTurn:
     comments: list[str] = field(default_factory=list)
 
     @property
-    def partial_text(self) -> str:
-        return "".join(
-            part["text"]
-            for event in self.events
-            if event.get("partial")
-            for part in event["content"]["parts"]
-            if "text" in part
-        )
-
-    @property
     def final_texts(self) -> list[str]:
         return [
             part["text"]
@@ -66,6 +56,27 @@ class SseTurn:
             for part in event["content"]["parts"]
             if "text" in part
         ]
+
+    def model_calls(self) -> list[tuple[str, str | None]]:
+        """(text of its partials, text of its final or None) per model call, in order: ADK 2.x
+        gives the partials and the final of one call one event id."""
+        calls: dict[str, list[str | None]] = {}
+        for event in self.events:
+            content = event.get("content", {})
+            if content.get("role") != "model":
+                continue
+            text = "".join(part.get("text", "") for part in content.get("parts", []))
+            call = calls.setdefault(event["id"], ["", None])
+            if event.get("partial"):
+                call[0] = (call[0] or "") + text
+            else:
+                call[1] = text
+        return [(streamed or "", final) for streamed, final in calls.values()]
+
+    @property
+    def text(self) -> str:
+        """The turn's text as SPEC 4.1 assembles it: every model call's final text, in order."""
+        return "\n\n".join(final for _, final in self.model_calls() if final)
 
     def parts_with(self, key: str) -> list[dict[str, Any]]:
         return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from array import array
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -283,6 +284,59 @@ async def test_motion_moves_the_picture_and_a_still_stays_still(
             assert change > 3, f"{motion} did not move the picture"
         else:
             assert change < 1
+
+
+def band_centre(frame: Image.Image) -> float:
+    """The x of a bright vertical band on a dark picture, to a fraction of a pixel: the
+    brightness-weighted mean column of the middle rows."""
+    grey = frame.convert("L")
+    width, height = grey.size
+    strip = grey.crop((0, height // 3, width // 2, 2 * height // 3))
+    row = list(strip.resize((strip.width, 1), Image.Resampling.BOX).tobytes())
+    floor = min(row)
+    weights = [max(value - floor - 8, 0) for value in row]
+    return sum(x * w for x, w in enumerate(weights)) / sum(weights)
+
+
+async def test_zoom_moves_by_fractions_of_a_pixel_never_in_whole_pixel_jumps(
+    tmp_path: Path,
+) -> None:
+    """A band a quarter from the left edge drifts outwards as the picture zooms in: about a
+    quarter of a pixel a frame. zoompan, which crops at whole even pixels, made it stand still
+    and then jump more than a pixel; every step must now be close to the steady drift."""
+    photo = Image.new("RGB", (640, 360), (30, 30, 30))
+    photo.paste((250, 250, 250), (157, 0, 163, 360))  # 6 px wide, centred at x = 160
+    photo.save(tmp_path / "band.png")
+    media = {"band": probe_media("band", tmp_path / "band.png", "band.png")}
+    draft = draft_of(
+        track("v1", 0, segment("s1", 2000, src="band", motion="zoom_in")), width=320, height=180
+    )
+    out = (await render(draft, media, tmp_path / "zoom.mp4", SMALL)).path
+    with av.open(str(out)) as container:
+        centres = [band_centre(frame.to_image()) for frame in container.decode(video=0)]
+    steps = [after - before for before, after in pairwise(centres)]
+    # From 80 (a quarter of 320) to 160 - 80 * 1.2 = 64: 16 px over 59 steps.
+    assert 12 < centres[0] - centres[-1] < 20, centres
+    drift = (centres[-1] - centres[0]) / len(steps)
+    assert all(abs(step - drift) < 0.25 for step in steps), [round(s, 2) for s in steps]
+
+
+async def test_a_moving_photo_crossfades_into_a_still_and_a_clip(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """Moving and still pieces meet in crossfades, which need both sides at the canvas rate."""
+    fade = Transition(type="fade", d=500)
+    draft = draft_of(
+        track(
+            "v1",
+            0,
+            segment("s1", 1500, src="photo1", motion="zoom_in", transition=fade),
+            segment("s2", 1500, src="photo2", transition=fade),
+            segment("s3", 1500, src="clip", transition=fade),
+        )
+    )
+    out = await render_small(draft, library, tmp_path / "mixed.mp4")
+    assert abs(streams_of(out).duration - 3.5) <= 0.2
 
 
 async def test_contain_pads_with_black_and_gaps_are_black(

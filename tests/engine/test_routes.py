@@ -205,9 +205,13 @@ def test_generate_without_enough_credits_ends_the_stream_with_2001(
         session_id = user.new_session()
         turn = user.chat(session_id, "generate a 10-second video of a sunset over a city skyline")
         assert turn.errors, turn.raw_lines
-        error = turn.events[-1]
-        assert error["errorCode"] == "2001"
-        assert "credits" in error["error"] and "10" in error["error"]
+        # ADK 2.x's error sequence: the errorCode event, then the `error` line, then the end.
+        announced, error = turn.events[-2:]
+        assert announced["errorCode"] == "2001" and "content" not in announced
+        assert "credits" in announced["errorMessage"] and "10" in announced["errorMessage"]
+        assert error["error"] == f"TurnFailed: {announced['errorMessage']}"
+        assert error["error_details"]["error_message"] == announced["errorMessage"]
+        assert turn.raw_lines[-2].startswith('data: {"error": "TurnFailed: ')
         assert user.credits() == {"available": 5, "frozen": 0, "total": 5}
         assert user.state(session_id)["state"]["generated_media"] == []
 

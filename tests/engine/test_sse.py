@@ -18,7 +18,10 @@ from tests.support import recorded_messages
 from .helpers import EngineUser
 
 PROMO = "turn these photos and audio into a 20-second promotional video with transitions"
-EVENT_KEYS = {"content", "partial", "invocationId", "author", "actions", "id", "timestamp"}
+EVENT_KEYS = {
+    "content", "partial", "invocationId", "author", "actions", "id", "timestamp", "finishReason",
+    "usageMetadata", "modelVersion", "nodeInfo",
+}  # fmt: skip
 
 
 def no_nulls(value: Any) -> bool:
@@ -36,7 +39,7 @@ def promo_session(user: EngineUser, media_dir: Path) -> str:
     return session_id
 
 
-def test_an_edit_streams_partial_text_tool_events_and_a_final_repeat(
+def test_an_edit_streams_two_model_calls_in_the_adk_2_form(
     user: EngineUser, media_dir: Path
 ) -> None:
     session_id = promo_session(user, media_dir)
@@ -51,37 +54,41 @@ def test_an_edit_streams_partial_text_tool_events_and_a_final_repeat(
         assert payload == json.dumps(json.loads(payload), separators=(",", ":"), ensure_ascii=False)
     events = turn.events
     assert len({event["invocationId"] for event in events}) == 1
-    assert len({event["id"] for event in events}) == len(events)
     for event in events:
         assert set(event) <= EVENT_KEYS, event
         assert event["author"] == "nemo_agent"
         assert isinstance(event["timestamp"], float)
+        assert event["nodeInfo"] == {"path": "nemo_agent"}
         assert event["actions"] == {
             "stateDelta": {},
             "artifactDelta": {},
             "requestedAuthConfigs": {},
         }
         assert no_nulls(event)
-    partials = [event for event in events if event.get("partial")]
-    assert len(partials) >= 2
-    assert all(event["content"]["role"] == "model" for event in partials)
-    (final_text,) = turn.final_texts
-    assert turn.partial_text == final_text
-    assert events[-1]["content"]["parts"] == [{"text": final_text}]
-    assert "partial" not in events[-1]
-    calls = turn.parts_with("functionCall")
-    responses = turn.parts_with("functionResponse")
-    assert calls and len(calls) == len(responses)
-    assert [c["id"] for c in calls] == [r["id"] for r in responses]
+        if event["content"]["role"] == "model":
+            assert event["modelVersion"]
+    # Two model calls, each its partials and its final under one id; the tools' answers between.
+    ids = [event["id"] for event in events]
+    (response,) = [e for e in events if e["content"]["role"] == "user"]
+    at = events.index(response)
+    first, second = set(ids[:at]), set(ids[at + 1 :])
+    assert len(first) == len(second) == 1 and first != second and response["id"] not in first
+    (explain, explain_final), (confirm, confirm_final) = turn.model_calls()
+    assert explain == explain_final and confirm == confirm_final
+    assert explain and confirm and confirm not in explain
+    final_one = events[at - 1]
+    assert "partial" not in final_one
+    calls = [part["functionCall"] for part in final_one["content"]["parts"][1:]]
+    responses = [part["functionResponse"] for part in response["content"]["parts"]]
+    assert final_one["content"]["parts"][0] == {"text": explain}
+    assert calls and [c["id"] for c in calls] == [r["id"] for r in responses]
     assert [c["name"] for c in calls] == [r["name"] for r in responses]
-    for event in events:
-        parts = event["content"]["parts"]
-        if "functionResponse" in parts[0]:
-            assert event["content"]["role"] == "user"
-    # The tool events come after the streamed text and before the final repeat.
-    kinds = [next(iter(event["content"]["parts"][0])) for event in events]
-    first_call = kinds.index("functionCall")
-    assert set(kinds[:first_call]) == {"text"} and kinds[-1] == "text"
+    # finishReason and usageMetadata on each call's last partial and on its final only.
+    for call_events in (events[:at], events[at + 1 :]):
+        finished = [e for e in call_events if "finishReason" in e]
+        assert finished == call_events[-2:], [e.get("partial") for e in call_events]
+        assert all(e["finishReason"] == "STOP" and e["usageMetadata"] for e in finished)
+        assert finished[0]["partial"] is True and "partial" not in finished[1]
     draft = user.state(session_id)["state"]["draft"]
     assert draft["t"] and 19_000 <= draft["d"] <= 21_000
 
@@ -96,6 +103,9 @@ def test_silent_share_one_sends_tool_events_but_no_text(
         turn = user.chat(session_id, PROMO)
         assert turn.parts_with("functionCall")
         assert turn.parts_with("text") == []
+        # The second model call said nothing: the stream ends on an empty partial (SPEC 4.1).
+        assert turn.events[-1]["content"] == {"role": "model"}
+        assert turn.events[-1]["partial"] is True and turn.events[-1]["finishReason"] == "STOP"
         assert user.state(session_id)["state"]["draft"]["t"]
         # A turn without tool calls is not an edit and always answers.
         chat = user.chat(session_id, "hello")
@@ -116,13 +126,14 @@ def test_keepalives_arrive_while_a_scene_is_generated(
         assert turn.comments, f"no keep-alive in {elapsed:.2f} s"
         assert set(turn.comments) == {": ping"}
         # The agent says what it is starting, then pings while the scene renders, then the rest.
-        first_ping = turn.raw_lines.index(": ping")
-        before, after = turn.raw_lines[:first_ping], turn.raw_lines[first_ping:]
-        assert any('"partial":true' in line for line in before)
-        assert any("functionCall" in line for line in after)
-        (final_text,) = turn.final_texts
-        assert turn.partial_text == final_text
-        assert "10" in final_text and not turn.errors
+        # (Pings may come earlier too, while a busy machine plans the turn.)
+        lines = turn.raw_lines
+        first_partial = next(i for i, line in enumerate(lines) if '"partial":true' in line)
+        first_call = next(i for i, line in enumerate(lines) if "functionCall" in line)
+        assert ": ping" in lines[first_partial:first_call]
+        (opening, opening_final), (rest, rest_final) = turn.model_calls()
+        assert opening == opening_final and rest == rest_final
+        assert "10" in turn.text and not turn.errors
         state = user.state(session_id)["state"]
         (generated,) = state["generated_media"]
         assert generated["file_type"] == "video"
@@ -178,9 +189,8 @@ def test_a_dropped_stream_still_saves_the_edit(
 def test_a_chinese_answer_streams_in_several_chunks(user: EngineUser, media_dir: Path) -> None:
     session_id = promo_session(user, media_dir)
     turn = user.chat(session_id, "把这些照片做成15秒的视频，每张照片带转场")
-    (final_text,) = turn.final_texts
     partials = [event for event in turn.events if event.get("partial")]
     # Chinese has no spaces to cut at: the answer still arrives a few characters at a time.
     assert len(partials) >= 3
-    assert turn.partial_text == final_text
-    assert any("\u4e00" <= char <= "\u9fff" for char in final_text)
+    assert all(streamed == final for streamed, final in turn.model_calls())
+    assert any("\u4e00" <= char <= "\u9fff" for char in turn.text)

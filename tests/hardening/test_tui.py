@@ -88,3 +88,27 @@ async def test_the_token_is_never_on_screen(
         assert token not in text  # ...and the token is not
         assert token not in app.export_screenshot()
         assert token not in screen_text(app)
+
+
+async def test_control_sequences_from_a_hostile_server_never_reach_the_screen(
+    app_dirs: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    from tests.hardening.hostile_server import HostileServer, hostile_server
+    from tests.hardening.test_hostile_server import CONTROL_CHARS, HOSTILE
+
+    server = HostileServer(agent_texts=[f"Clip{HOSTILE} ready", f" now.{HOSTILE}"])
+    server.draft["t"][0]["name"] = f"Track{HOSTILE}"
+    server.draft["t"][0]["sg"][0]["m"]["name"] = f"shot{HOSTILE}"
+    with hostile_server(server) as server:
+        app = engine_app(server.base_url, "image-no-generator", media_dir, tmp_path / "exports")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_ready(pilot, app)
+            await send(pilot, app, "make it nice")
+            await wait_turn(pilot, app, "make it nice")
+            await pilot.press("f4")
+            text = await shown(pilot)
+            assert "Clip ready now." in text
+            strips = app.screen._compositor.render_strips()
+            drawn = "".join(segment.text for strip in strips for segment in strip)
+            for char in CONTROL_CHARS:
+                assert char not in drawn, repr(char)

@@ -26,7 +26,9 @@ OUTPUT_HEIGHT = 180
 
 def engine_app(base_url: str, skill_id: str, folder: Path, downloads: Path) -> NemoApp:
     """The app as the CLI builds it, pointed at an engine, rendering 180-pixel-high files."""
-    settings = Settings(api_base=base_url, skill=skill_id, download_dir=downloads)
+    settings = Settings(
+        api_base=base_url, skill=skill_id, download_dir=downloads, state_poll_interval=0.05
+    )
 
     def controller(emit: Callable[[Update], None]) -> SessionController:
         return SessionController(

@@ -13,12 +13,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from nemo_tui.api.models import Credits
+from nemo_tui.api.questions import parse_question
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
     Connection,
     CreditsChanged,
     Notice,
+    QuestionAsked,
     RenderProgress,
     TimelineChanged,
     TurnFinished,
@@ -108,6 +110,38 @@ def error_notice() -> list[Update]:
     ]
 
 
+def question() -> list[Update]:
+    """The agent asks (SPEC 4.4) what the engine's agent asks of a vague "make a video"."""
+    asked = parse_question(
+        {
+            "title": "A few choices before I start",
+            "questions": [
+                {
+                    "id": "length",
+                    "prompt": "How long should it be?",
+                    "options": [{"id": f"l{n}", "label": f"{n} seconds"} for n in (15, 30, 60)],
+                },
+                {
+                    "id": "shape",
+                    "prompt": "Which shape?",
+                    "options": [
+                        {"id": "s1", "label": "16:9 landscape"},
+                        {"id": "s2", "label": "9:16 vertical"},
+                        {"id": "s3", "label": "1:1 square"},
+                    ],
+                },
+            ],
+        }
+    )
+    assert asked is not None
+    return [
+        *ready(),
+        TurnStarted("t1", "make a video"),
+        TurnFinished("t1", ""),
+        QuestionAsked("t1", asked),
+    ]
+
+
 @dataclass(frozen=True)
 class State:
     name: str
@@ -121,6 +155,7 @@ STATES = (
     State("timeline_filled", timeline_filled, "timeline"),
     State("render_in_progress", render_in_progress, "status"),
     State("error_notice", error_notice, "chat"),
+    State("question", question, "chat"),
 )
 
 

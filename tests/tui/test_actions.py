@@ -80,6 +80,7 @@ async def test_remapping_a_pane_action_moves_its_key(make_app: AppMaker) -> None
 # What each slash command shows without a backend: the action ran and answered.
 SLASH_SHOWS = {
     "export": "Not connected to a backend",
+    "preview": "Not connected to a backend",
     "credits": "Not connected to a backend",
     "status": "Not connected to a backend",
     "new": "Not connected to a backend",

@@ -11,6 +11,7 @@ each photo's length ("3 seconds each"), a clip's trim ("to 4 seconds") or the wh
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,13 +27,14 @@ from nemo_tui.engine.agent import words as words
 BuildKind = Literal["promo", "slideshow", "animate"]
 Role = Literal["bgm", "voice", "clip"]
 
-# A straight single quote is a quote only where no Latin letter or digit touches its outside, so
-# "it's" stays a word while 加标题'夏季促销' (CJK letters right beside it) is a quoted title.
-_QUOTE = re.compile(
-    r"“(.*?)”|‘(.*?)’|「(.*?)」|『(.*?)』|《(.*?)》|\"(.*?)\"|(?<![A-Za-z0-9])'(.+?)'(?![A-Za-z0-9])",
-    re.S,
-)
-# A stand-in for a quoted string: letters only, so no number or keyword pattern can match it.
+# Quotes as (opener, closer); their words are taken out before anything else is read.
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'"}
+# The longest quoted string read as one (longer ones stay text): it keeps the search for a closing
+# quote short, so any number of unclosed quotes costs time in proportion to the message.
+MAX_QUOTE = 200
+# The longest clause: half a pattern window, as lower-casing may double a character (İ).
+CLAUSE_LIMIT = words.WINDOW // 2
+_HARD_BREAKS = str.maketrans(dict.fromkeys(",;，；。!！?？", "\n"))
 _SLOT = "\ue000{}\ue001"
 _SLOT_RE = re.compile("\ue000([a-z])\ue001")
 
@@ -42,13 +44,22 @@ _EN_NUMBERS = {
     "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "sixty": 60,
 }  # fmt: skip
 _NUMBER = (
-    r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]{1,3}|(?<![a-z])(?:"
+    r"((?<![\d.])\d+(?:\.\d+)?|[零一二两三四五六七八九十]{1,3}|(?<![a-z])(?:"
     + "|".join(_EN_NUMBERS)
     + r")(?![a-z]))"
 )
 _DURATION = re.compile(_NUMBER + r"\s*-?\s*(seconds?|secs?|s|minutes?|mins?|秒钟?|分钟)(?![a-z])")
+_PROMPT_AFTER = re.compile(
+    r"\b(?:video|clip|scene|footage|film)\s+(?:of|showing|about|featuring|depicting|with)\s+(.+)",
+    re.I | re.S,
+)
+_PROMPT_FILLER = re.compile(
+    r"\b(?:please|can you|could you|generate|me|a|an|video|clip|scene|of)\b"
+    r"|请|帮我|给我|生成|一个|一段|一条|视频|短片|的",
+    re.I,
+)
 _PERCENT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:[%％]|percent\b)|百分之([零一二两三四五六七八九十]+|\d+)"
+    r"((?<![\d.])\d+(?:\.\d+)?)\s*(?:[%％]|percent\b)|百分之([零一二两三四五六七八九十]+|\d+)"
 )
 
 
@@ -98,7 +109,56 @@ class Request:
 
 def is_undo(message: str) -> bool:
     """True for "undo", "revert", "go back", 撤销 and the like (quoted words do not count)."""
-    return bool(words.UNDO.search(_QUOTE.sub(" ", message).lower()))
+    return words.found(words.UNDO, _take_quotes(_tidy(message))[0].lower())
+
+
+def _tidy(message: str) -> str:
+    """Each run of spaces as one space and each run of line breaks as one, so no pattern ever
+    meets a long run of blanks (string methods only: linear whatever the text)."""
+    lines = (" ".join(line.split()) for line in message.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _is_word_char(text: str, index: int) -> bool:
+    # Latin letters and digits only: "don't" is a word, while in 加标题'夏季促销' the CJK letters
+    # touching the quotes do not stop them being quotes.
+    char = text[index] if 0 <= index < len(text) else ""
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+def _closing(text: str, start: int, opener: str) -> int:
+    """Where the quote opened at `start` closes (-1: not within MAX_QUOTE characters). A single
+    quote counts only outside a word ("don't" opens nothing) and holds at least one character."""
+    closer = _QUOTES[opener]
+    limit = min(len(text), start + MAX_QUOTE + 2)
+    if opener != "'":
+        return text.find(closer, start + 1, limit)
+    if _is_word_char(text, start - 1):
+        return -1
+    end = text.find("'", start + 2, limit)
+    while end != -1 and _is_word_char(text, end + 1):
+        end = text.find("'", end + 1, limit)
+    return end
+
+
+def _take_quotes(text: str) -> tuple[str, list[str]]:
+    """`text` with each quoted string replaced by a slot, and the strings in order. One pass, and
+    each closing quote is looked for within MAX_QUOTE characters only."""
+    quotes: list[str] = []
+    pieces: list[str] = []
+    done = index = 0
+    while index < len(text):
+        char = text[index]
+        end = _closing(text, index, char) if char in _QUOTES else -1
+        if end == -1:
+            index += 1
+            continue
+        quotes.append(text[index + 1 : end].strip())
+        slot = _SLOT.format(chr(ord("a") + min(len(quotes) - 1, 25)))
+        pieces += [text[done:index], f" {slot} "]
+        done = index = end + 1
+    pieces.append(text[done:])
+    return "".join(pieces), quotes
 
 
 def number_value(token: str) -> float | None:
@@ -115,15 +175,14 @@ def number_value(token: str) -> float | None:
     return float(high * 10 + low) if high >= 0 and low >= 0 else None
 
 
+def durations_in(text: str) -> list[float]:
+    """Every duration written in `text`, in seconds, in order."""
+    return [seconds for _, seconds in _durations(text.lower())]
+
+
 def read_request(message: str) -> Request:
     """Everything the message asks for (an empty Request when it asks for nothing known)."""
-    quotes: list[str] = []
-
-    def stash(match: re.Match[str]) -> str:
-        quotes.append(next(group for group in match.groups() if group is not None).strip())
-        return f" {_SLOT.format(chr(ord('a') + min(len(quotes) - 1, 25)))} "
-
-    text = _QUOTE.sub(stash, message)
+    text, quotes = _take_quotes(_tidy(message))
     request = Request()
     whole = text.lower()
     request.build = _build_kind(whole)
@@ -136,7 +195,7 @@ def read_request(message: str) -> Request:
 
 
 def _has(pattern: str, text: str) -> bool:
-    return re.search(pattern, text) is not None
+    return words.found(pattern, text)
 
 
 def _build_kind(text: str) -> BuildKind | None:
@@ -187,22 +246,39 @@ def _asks_something(clause: str) -> bool:
     return any(_has(pattern, clause) for pattern in patterns)
 
 
+def _fragments(text: str) -> Iterator[str]:
+    """The message cut at punctuation and at "and"/"then" before a verb, in pieces of at most
+    `CLAUSE_LIMIT` characters (a longer run without punctuation is cut at spaces)."""
+    for line in text.translate(_HARD_BREAKS).split("\n"):
+        start = 0
+        while start < len(line):
+            end = start + CLAUSE_LIMIT
+            if end < len(line):
+                space = line.rfind(" ", start + 1, end)
+                end = space if space != -1 else end
+            yield from words.cut(words.SPLIT, line[start:end])
+            start = end
+
+
 def _clauses(text: str) -> list[str]:
     """The message cut into clauses; a fragment without an instruction joins the clause before it
-    (or the next one, when it comes first)."""
+    (or the next one, when it comes first), as long as the clause stays within one window."""
     clauses: list[str] = []
     pending = ""
-    for fragment in words.SPLIT.split(text):
+    for fragment in _fragments(text):
         fragment = fragment.strip()
         if not fragment:
             continue
         if _asks_something(fragment.lower()):
-            clauses.append(f"{pending} {fragment}".strip())
+            joined = f"{pending} {fragment}".strip()
+            clauses.append(joined if len(joined) <= CLAUSE_LIMIT else fragment)
             pending = ""
-        elif clauses:
+        elif clauses and len(clauses[-1]) + len(fragment) < CLAUSE_LIMIT:
             clauses[-1] = f"{clauses[-1]} {fragment}"
-        else:
+        elif len(pending) + len(fragment) < CLAUSE_LIMIT:
             pending = f"{pending} {fragment}".strip()
+        else:
+            clauses.append(fragment)
     if pending:
         clauses.append(pending)
     return clauses
@@ -212,7 +288,7 @@ def _durations(clause: str) -> list[tuple[str, float]]:
     """Each duration in the clause, in seconds, with what its neighbours say it is:
     'start' (at 5 s), 'each' (3 s each), 'for' (for 3 s), 'to' (trim to 4 s) or 'plain'."""
     found: list[tuple[str, float]] = []
-    for match in _DURATION.finditer(clause):
+    for match in words.each(_DURATION, clause):
         value = number_value(match.group(1))
         if value is None:
             continue
@@ -220,17 +296,17 @@ def _durations(clause: str) -> list[tuple[str, float]]:
             value *= 60
         before = clause[max(0, match.start() - 30) : match.start()]
         after = clause[match.end() : match.end() + 20]
-        if re.search(
+        if words.first(
             r"(?:\b(?:at|from|after|starting at)\s+(?:the\s+)?|在第?|从第?|第)$", before
-        ) or (re.match(r"\s*(?:mark\b|处|时|开始|的位置)", after)):
+        ) or (words.at_start(r"\s*(?:mark\b|处|时|开始|的位置)", after)):
             kind = "start"
-        elif re.search(r"\b(?:each|every|per)\b|每", before) or re.match(
+        elif words.first(r"\b(?:each|every|per)\b|每", before) or words.at_start(
             r"\s*(?:each|apiece|a piece|per\b|一张|每张)", after
         ):
             kind = "each"
-        elif re.search(r"(?:\bfor\s+(?:about\s+|the\s+first\s+)?|持续)$", before):
+        elif words.first(r"(?:\bfor\s+(?:about\s+|the\s+first\s+)?|持续)$", before):
             kind = "for"
-        elif re.search(r"(?:\b(?:to|down to)\s+(?:just\s+|only\s+)?|到|成|为)$", before):
+        elif words.first(r"(?:\b(?:to|down to)\s+(?:just\s+|only\s+)?|到|成|为)$", before):
             kind = "to"
         else:
             kind = "plain"
@@ -311,10 +387,10 @@ def _text_asks(
             pos = name
     start = next((value for kind, value in durations if kind == "start"), None)
     keywords: list[tuple[int, Literal["title", "text"]]] = sorted(
-        [(m.start(), "title") for m in re.finditer(words.TITLE, clause)]
-        + [(m.start(), "text") for m in re.finditer(words.TEXT, clause)]
+        [(m.start(), "title") for m in words.each(words.TITLE, clause)]
+        + [(m.start(), "text") for m in words.each(words.TEXT, clause)]
     )
-    slots = [(m.start(), ord(m.group(1)) - ord("a")) for m in _SLOT_RE.finditer(clause)]
+    slots = [(m.start(), ord(m.group(1)) - ord("a")) for m in words.each(_SLOT_RE, clause)]
     asks: list[TextAsk] = []
     used: set[int] = set()
     for position, kind in keywords:
@@ -365,11 +441,11 @@ def _read_motion(clause: str, request: Request) -> None:
     if motion is None:
         return
     request.motion = motion
-    if match := words.ORDINAL_EN.search(clause):
+    if match := words.first(words.ORDINAL_EN, clause):
         request.motion_target = words.ORDINALS[match.group(1)]
-    elif match := words.NUMBERED_EN.search(clause):
+    elif match := words.first(words.NUMBERED_EN, clause):
         request.motion_target = int(match.group(1)) - 1
-    elif match := words.ORDINAL_ZH.search(clause):
+    elif match := words.first(words.ORDINAL_ZH, clause):
         index = number_value(match.group(1)) if match.group(1) else None
         request.motion_target = int(index) - 1 if index else -1
 
@@ -382,7 +458,7 @@ def _read_audio(clause: str, request: Request) -> None:
         role = "voice"
     elif _has(words.MUSIC, clause):
         role = "bgm"
-    percent = _PERCENT.search(clause)
+    percent = words.first(_PERCENT, clause)
     if _has(words.UNMUTE, clause):
         request.volumes[role or "bgm"] = 0.35 if role in (None, "bgm") else 1.0
     elif _has(words.MUTE, clause) and (role or _has(r"\baudio\b|\bsound\b|声音", clause)):
@@ -396,22 +472,18 @@ def _read_audio(clause: str, request: Request) -> None:
 
 
 def _generate_prompt(original: str, quotes: list[str]) -> str:
-    """What to show: the words after "video of", or the clause without the generate phrasing."""
-    text = _SLOT_RE.sub(lambda m: quotes[ord(m.group(1)) - ord("a")], original).strip()
-    english = re.search(
-        r"\b(?:video|clip|scene|footage|film)\s+(?:of|showing|about|featuring|depicting|with)\s+(.+)",
-        text,
-        re.I | re.S,
-    )
+    """What to show: the words after "video of", or the clause without the generate phrasing.
+    Cut to one window of text: it is a caption for the scene, not a story."""
+    slots = words.each(_SLOT_RE, original)
+    text, done = "", 0
+    for slot in slots:
+        text += original[done : slot.start()] + quotes[ord(slot.group(1)) - ord("a")]
+        done = slot.end()
+    text = (text + original[done:]).strip()[: words.WINDOW]
+    english = words.first(_PROMPT_AFTER, text)
     if english:
         prompt = english.group(1)
     else:
-        prompt = _DURATION.sub(" ", text.lower() if text.isascii() else text)
-        prompt = re.sub(
-            r"\b(?:please|can you|could you|generate|me|a|an|video|clip|scene|of)\b"
-            r"|请|帮我|给我|生成|一个|一段|一条|视频|短片|的",
-            " ",
-            prompt,
-            flags=re.I,
-        )
-    return re.sub(r"\s+", " ", prompt).strip(" .!?。！？")
+        prompt = words.replace(_DURATION, " ", text.lower() if text.isascii() else text)
+        prompt = words.replace(_PROMPT_FILLER, " ", prompt)
+    return " ".join(prompt.split()).strip(" .!?。！？")

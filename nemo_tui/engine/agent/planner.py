@@ -34,6 +34,8 @@ from typing import Any
 
 from nemo_tui.api.draft import TRACK_VIDEO, Draft
 from nemo_tui.cjk import has_cjk
+from nemo_tui.engine.agent.asking import Ask, AskKind, ask_for, named_music, read_answer
+from nemo_tui.engine.agent.build import Uploads
 from nemo_tui.engine.agent.intent import read_request
 from nemo_tui.engine.agent.rules import apply_request, finish
 from nemo_tui.engine.agent.text import Fact, closing, describe, help_text, undo_text
@@ -75,13 +77,17 @@ class GenerateRequest:
 
 @dataclass(frozen=True)
 class TurnPlan:
-    """The agent's answer to one message."""
+    """The agent's answer to one message. `closing` is the end of `text` said once the tools
+    have run (the rest explains what is about to happen); `ask` is a question to put instead of
+    editing (SPEC 4.4), with no text."""
 
     text: str
     calls: list[ToolCall]
     draft: Draft
     generate: GenerateRequest | None = None
     language: str = "en"
+    closing: str = ""
+    ask: Ask | None = None
 
 
 def detect_language(text: str) -> str:
@@ -101,27 +107,47 @@ def undo_reply(language: str, restored: bool) -> str:
     return undo_text(reply_language("", language), restored)
 
 
-def plan_turn(message: str, draft: Draft, media: Sequence[MediaInfo], language: str) -> TurnPlan:
+def plan_turn(
+    message: str,
+    draft: Draft,
+    media: Sequence[MediaInfo],
+    language: str,
+    asked: AskKind | None = None,
+) -> TurnPlan:
     """The reply, tool calls and new draft for one chat message. Never raises on odd input: an
-    unknown request gets a helpful answer with examples and no draft change."""
+    unknown request gets a helpful answer with examples and no draft change; a truly ambiguous
+    one a question. `asked` is the kind of the last question put in this session, if any."""
     lang = reply_language(message, language)
-    request = read_request(message)
-    if request.generate:
-        return _plan_generate(
-            message, draft, lang, request.generate_prompt, request.generate_seconds
-        )
-    if not request.asks_anything():
-        answer = (
-            describe(Fact("cannot_animate", changed=False), lang)
-            if request.subject_motion
-            else help_text(lang, bool(media))
-        )
-        return TurnPlan(answer, [], draft.model_copy(deep=True), None, lang)
+    answer = read_answer(message, asked, media)
+    if answer is not None:
+        request, chosen = answer.request, answer.music
+    else:
+        request = read_request(message)
+        if request.generate:
+            return _plan_generate(
+                message, draft, lang, request.generate_prompt, request.generate_seconds
+            )
+        ask = ask_for(message, request, media, lang)
+        if ask is not None:
+            return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=ask)
+        if not request.asks_anything():
+            answer_text = (
+                describe(Fact("cannot_animate", changed=False), lang)
+                if request.subject_motion
+                else help_text(lang, bool(media))
+            )
+            return TurnPlan(answer_text, [], draft.model_copy(deep=True), None, lang)
+        chosen = named_music(message, media)
+    if chosen is not None:
+        # One music file named or chosen: the others stay out of this edit.
+        others = set(id(m) for m in Uploads.of(media).music) - {id(chosen)}
+        media = [m for m in media if id(m) not in others]
     new_draft, facts = apply_request(request, draft, media, lang)
     if request.subject_motion:
         # Said whenever a message asks for the subject to move, so a zoom is never taken for it.
         facts.append(Fact("camera_only", changed=False))
-    return TurnPlan(_reply(facts, lang, message), _calls(facts), new_draft, None, lang)
+    text, closing = _reply(facts, lang, message)
+    return TurnPlan(text, _calls(facts), new_draft, None, lang, closing)
 
 
 def place_generated(plan: TurnPlan, clip: MediaInfo) -> TurnPlan:
@@ -156,8 +182,8 @@ def place_generated(plan: TurnPlan, clip: MediaInfo) -> TurnPlan:
     )
     draft, facts = apply_request(rest, finish(draft), [clip], lang)
     facts = [placed, *facts]
-    text = _reply(facts, lang, plan.generate.message)
-    return TurnPlan(text, _calls(facts), draft, None, lang)
+    text, closing = _reply(facts, lang, plan.generate.message)
+    return TurnPlan(text, _calls(facts), draft, None, lang, closing)
 
 
 def _plan_generate(
@@ -183,11 +209,11 @@ def _plan_generate(
     return TurnPlan(text, [], unchanged, GenerateRequest(prompt, seconds, message), lang)
 
 
-def _reply(facts: list[Fact], lang: str, message: str) -> str:
+def _reply(facts: list[Fact], lang: str, message: str) -> tuple[str, str]:
+    """The whole reply and its closing line (empty when nothing changed)."""
     sentences = [describe(fact, lang) for fact in facts]
-    if any(fact.changed for fact in facts):
-        sentences.append(closing(lang, f"{lang}:{message}"))
-    return ("" if lang == "zh" else " ").join(sentences)
+    last = closing(lang, f"{lang}:{message}") if any(fact.changed for fact in facts) else ""
+    return ("" if lang == "zh" else " ").join([*sentences, last] if last else sentences), last
 
 
 def _calls(facts: list[Fact]) -> list[ToolCall]:

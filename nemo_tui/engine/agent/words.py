@@ -1,6 +1,11 @@
 """The words the agent listens for, in English and Chinese: one regular expression per kind of
 request, matched against a lower-cased clause whose quoted words were taken out. `SPLIT` cuts a
-whole message into clauses.
+piece of a message into clauses.
+
+Patterns run only through the functions at the end, and only on text of at most `WINDOW`
+characters (`found` looks through a longer text in overlapping windows). Whatever a pattern costs
+on one window is a constant, so reading a message costs time in proportion to its length: a user's
+text can never make a regular expression backtrack over the whole of it.
 
 Kept apart from `intent` (which decides what a clause means) so the vocabulary can grow
 without touching the logic.
@@ -9,6 +14,12 @@ without touching the logic.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+# The longest text one pattern is run on, and how far apart `found`'s windows start: a match of up
+# to WINDOW - STEP characters lies whole in some window.
+WINDOW = 400
+STEP = WINDOW // 2
 
 SPLIT = re.compile(
     r"[,;，；。!！?？\n]+|\.(?:\s+|$)|\s+(?:and|then|also)\s+(?=(?:then\s+|also\s+)?(?:add|make|set"
@@ -32,7 +43,7 @@ NOT_GENERATE = (
     r"|(?:不要|不用|无|没有|不带|不使用|别).{0,8}生成"
 )
 MAKE_VIDEO = (
-    r"\b(?:turn|make|create|build|put|combine|edit|assemble|produce)\b.*\b(?:video|movie|reel|film)s?"
+    r"\b(?:turn|make|create|build|put|combine|edit|assemble|produce)\b.{0,120}?\b(?:video|movie|reel|film)s?"
     r"\b|(?:做成|制作|合成|剪成|剪辑|变成|做个|做一个|做一段).{0,16}视频"
 )
 UPLOAD_REF = (
@@ -90,3 +101,41 @@ MUTE = r"\bmute\b|\bsilence\b|\bturn off\b|静音|关掉|关闭"
 UNMUTE = r"\bunmute\b|取消静音"
 LOGO = r"\blogo\b|标志|徽标"
 UNDO = re.compile(r"\b(?:undo|revert)\b|\bgo back\b|撤销|撤回|回退|返回上一步")
+
+
+def windows(text: str) -> list[str]:
+    """`text` as overlapping slices of at most WINDOW characters, each STEP after the last."""
+    if len(text) <= WINDOW:
+        return [text]
+    return [text[start : start + WINDOW] for start in range(0, len(text) - STEP, STEP)]
+
+
+def _bounded(text: str) -> str:
+    if len(text) > WINDOW:
+        raise ValueError(f"a pattern was asked to read {len(text)} characters (limit {WINDOW})")
+    return text
+
+
+def found(pattern: str | re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches anywhere in `text`, of any length."""
+    return any(re.search(pattern, window) is not None for window in windows(text))
+
+
+def first(pattern: str | re.Pattern[str], text: str) -> re.Match[str] | None:
+    return re.search(pattern, _bounded(text))
+
+
+def at_start(pattern: str | re.Pattern[str], text: str) -> re.Match[str] | None:
+    return re.match(pattern, _bounded(text))
+
+
+def each(pattern: str | re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return re.finditer(pattern, _bounded(text))
+
+
+def cut(pattern: str | re.Pattern[str], text: str) -> list[str]:
+    return re.split(pattern, _bounded(text))
+
+
+def replace(pattern: str | re.Pattern[str], new: str, text: str, flags: int = 0) -> str:
+    return re.sub(pattern, new, _bounded(text), flags=flags)

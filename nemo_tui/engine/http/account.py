@@ -42,6 +42,15 @@ data directory (<code>nemo-tui serve --data DIR</code>) starts with a fresh bala
 
 async def anonymous_token(request: Request) -> Response:
     engine = engine_of(request)
+    key = engine.settings.access_key
+    if key and not secrets.compare_digest(
+        request.headers.get("x-access-key", "").encode(), key.encode()
+    ):
+        raise ApiError(
+            ErrorCode.BAD_TOKEN,
+            "this engine gives tokens only with its access key: send it as X-Access-Key "
+            "(ask whoever runs the engine)",
+        )
     client_id = request.headers.get("x-client-id", "").strip()
     if not client_id:
         raise ApiError(

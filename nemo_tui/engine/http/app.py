@@ -22,6 +22,8 @@ from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.faults import FaultMiddleware, parse_rules
 from nemo_tui.engine.http import account, chat, media, render
 from nemo_tui.engine.http.common import error_response
+from nemo_tui.engine.http.hosts import HostGuard
+from nemo_tui.engine.media.uploads import remove_partial_uploads
 from nemo_tui.engine.render.jobs import RenderQueue
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
@@ -48,6 +50,14 @@ async def _bad_multipart(request: Request, exc: Exception) -> Response:
     return error_response(422, f"the multipart body could not be parsed ({exc})", 422)
 
 
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # The details go to the log only: a message naming a path or a repr helps an attacker.
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return error_response(
+        500, "the engine failed on this request (an internal error); try again", 500
+    )
+
+
 async def _client_gone(request: Request, exc: Exception) -> Response:
     return Response(status_code=CLIENT_CLOSED_REQUEST)
 
@@ -58,6 +68,7 @@ def create_app(settings: EngineSettings) -> Starlette:
         for folder in (settings.data_dir, settings.media_dir, settings.renders_dir):
             folder.mkdir(parents=True, exist_ok=True)
         store = Store(settings.database_path, settings.media_dir)
+        remove_partial_uploads(store, settings.media_dir)
         renders = RenderQueue(store, settings)
         await renders.start()
         engine = EngineContext(
@@ -87,8 +98,12 @@ def create_app(settings: EngineSettings) -> Starlette:
             HTTPException: _http_error,
             MultipartParseError: _bad_multipart,
             ClientDisconnect: _client_gone,
+            Exception: _unexpected,
         },
         lifespan=lifespan,
         # Off (no rules) unless a test or `NEMO_ENGINE_FAULTS` turns faults on.
-        middleware=[Middleware(FaultMiddleware, rules=parse_rules(settings.faults))],
+        middleware=[
+            Middleware(HostGuard, allowed=settings.allowed_hosts),
+            Middleware(FaultMiddleware, rules=parse_rules(settings.faults)),
+        ],
     )

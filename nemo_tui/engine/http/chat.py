@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from nemo_tui.api.models import RunSseRequest
 from nemo_tui.engine.http.common import engine_of, read_model, require_user
+from nemo_tui.engine.limits import check_message
 from nemo_tui.engine.turn import Turn
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -23,6 +24,7 @@ async def run_sse(request: Request) -> Response:
         # ADK's own answer for an unknown session; SPEC 4 lists it as a pre-stream error.
         return JSONResponse({"detail": "Session not found"}, status_code=404)
     message = body.text()
+    check_message(message, engine.settings)
     # Recorded before anything else happens: the message arrived, whatever the turn does next.
     engine.store.record_message(session.session_id, message)
     turn = Turn(engine=engine, session=session, message=message)

@@ -8,9 +8,11 @@ import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from nemo_tui.api.bounded_json import JsonRefused, JsonTooLarge, loads_bounded, too_large
 from nemo_tui.api.errors import ErrorCode
 from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.engine.context import EngineContext
@@ -85,22 +87,52 @@ def media_info_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
     }
 
 
-async def read_json(request: Request) -> Any:
-    body = await request.body()
+async def read_body(request: Request) -> bytes:
+    """The whole body, refused with 413 as soon as it passes `max_body_bytes` (declared or sent)."""
+    limit = engine_of(request).settings.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _body_refused(too_large(int(declared), limit))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _body_refused(too_large(size, limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _body_refused(reason: JsonRefused) -> ApiError:
+    if isinstance(reason, JsonTooLarge):
+        return ApiError(413, f"the request body is refused: {reason}; send a smaller one")
+    return ApiError(422, f"the request body is not valid JSON: it is {reason}")
+
+
+def _loads(body: bytes, max_bytes: int) -> Any:
     try:
-        return json.loads(body or b"{}")
+        return loads_bounded(body or b"{}", max_bytes=max_bytes)
+    except JsonRefused as exc:
+        raise _body_refused(exc) from None
     except json.JSONDecodeError as exc:
-        raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from exc
-    except UnicodeDecodeError as exc:
+        raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from None
+    except UnicodeDecodeError:
         # json.loads decodes bytes itself, and a bad byte is not a JSONDecodeError (no .msg).
-        raise ApiError(422, "the request body is not valid JSON: it is not UTF-8 text") from exc
-    except RecursionError as exc:
-        raise ApiError(422, "the request body is not valid JSON: it is nested too deeply") from exc
+        raise ApiError(422, "the request body is not valid JSON: it is not UTF-8 text") from None
+
+
+async def read_json(request: Request) -> Any:
+    """The JSON body, bounded in size and depth, parsed off the event loop (a big body is seconds
+    of CPU that would stall every other request)."""
+    body = await read_body(request)
+    return await run_in_threadpool(_loads, body, engine_of(request).settings.max_body_bytes)
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
-    """The JSON body parsed as `model`; 422 naming the first bad field otherwise."""
-    return parse_model(await read_json(request), model)
+    """The JSON body parsed as `model` off the event loop; 422 naming the first bad field."""
+    body = await read_body(request)
+    limit = engine_of(request).settings.max_body_bytes
+    return await run_in_threadpool(lambda: parse_model(_loads(body, limit), model))
 
 
 def parse_model(data: Any, model: type[Model]) -> Model:

@@ -48,11 +48,17 @@ async def _upload(request: Request) -> Response:
             engine.settings.media_dir,
             session.session_id,
             limit,
+            engine.settings.max_image_pixels,
         )
     elif content_type.startswith("application/json"):
         body = parse_model(await read_json(request), UrlUploadRequest)
         stored = await uploads.fetch_urls(
-            body.urls, engine.store, engine.settings.media_dir, session.session_id, limit
+            body.urls,
+            engine.store,
+            engine.settings.media_dir,
+            session.session_id,
+            limit,
+            engine.settings.max_image_pixels,
         )
     else:
         raise ApiError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -18,13 +19,14 @@ from nemo_tui.engine.http.common import (
     read_model,
     require_user,
 )
+from nemo_tui.engine.limits import check_draft, check_output_height
+from nemo_tui.engine.render.renderer import PREVIEW_QUALITY, RenderOptions
 from nemo_tui.engine.store import RenderJob
 
 ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
 # Client-chosen render ids become URL path parts, so only plain ones are kept as they are.
 SAFE_RENDER_ID = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 MIN_OUTPUT_HEIGHT = 16
-MAX_OUTPUT_HEIGHT = 4320
 
 
 async def submit_render(request: Request) -> Response:
@@ -42,6 +44,7 @@ async def submit_render(request: Request) -> Response:
     draft = body.draft
     if not draft.is_exportable():
         raise ApiError(422, "the draft has no segments: there is nothing to export yet")
+    check_draft(draft, engine.settings)
     known = {stored.info.id for stored in engine.store.session_media(session.session_id)}
     for track in draft.t:
         for segment in track.sg:
@@ -53,22 +56,22 @@ async def submit_render(request: Request) -> Response:
                     "not in this session: upload it again",
                 )
     height = body.output.height
-    if height is not None and not MIN_OUTPUT_HEIGHT <= height <= MAX_OUTPUT_HEIGHT:
-        raise ApiError(
-            422,
-            f"output.height {height} is out of range ({MIN_OUTPUT_HEIGHT}-{MAX_OUTPUT_HEIGHT})",
-        )
+    check_output_height(draft, height, engine.settings, MIN_OUTPUT_HEIGHT)
     render_id = body.id
     # A taken id gets a fresh one (the client then follows the id we answer, SPEC 7); a fresh one
     # can be taken only within the same millisecond, so this loop ends within one.
     while not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
         render_id = new_render_id()
-    options = {
-        "height": height,
-        "preset": engine.settings.render_preset,
-        "crf": engine.settings.render_crf,
-    }
-    engine.store.create_render(render_id, session.session_id, user_id, draft, options)
+    chosen = RenderOptions(
+        height=height, preset=engine.settings.render_preset, crf=engine.settings.render_crf
+    )
+    if body.output.quality == PREVIEW_QUALITY:
+        chosen = chosen.as_preview()
+    options = {"height": chosen.height, "preset": chosen.preset, "crf": chosen.crf}
+    # The draft is stored as JSON: a big one is CPU time the event loop must not spend.
+    await run_in_threadpool(
+        engine.store.create_render, render_id, session.session_id, user_id, draft, options
+    )
     engine.renders.submit(render_id)
     return ok(RenderStatus(id=render_id, status="pending", progress=0).to_wire())
 

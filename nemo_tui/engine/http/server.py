@@ -3,6 +3,7 @@ on a free loopback port in a background thread for the app's `--local` mode and 
 
 from __future__ import annotations
 
+import gc
 import socket
 import sys
 import threading
@@ -12,12 +13,26 @@ from types import TracebackType
 import uvicorn
 
 from nemo_tui.engine.http.app import create_app
+from nemo_tui.engine.http.connections import GuardedH11Protocol
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.loopback import is_loopback_host
 
 STARTUP_TIMEOUT_SECONDS = 20.0
 # Open SSE turns get this long to finish when an in-process engine stops.
 GRACEFUL_SHUTDOWN_SECONDS = 3
+# Connections the kernel may queue before the engine accepts them (a burst of clients).
+LISTEN_BACKLOG = 1024
+# Request headers larger than this are refused by h11 (431-like 400) instead of being buffered.
+MAX_HEADER_BYTES = 16 * 1024
+KEEP_ALIVE_SECONDS = 5
+# How long a thread holding the interpreter keeps it when another wants it. Parsing a big body or
+# planning a long message runs in worker threads; each time the event loop wakes it waits up to
+# this long for the interpreter, so Python's 5 ms default adds up to tens of ms per request.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+class EngineRefused(Exception):
+    """The engine will not start with these settings; `str()` says why and what to do."""
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -27,7 +42,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    sock.listen(LISTEN_BACKLOG)
     sock.set_inheritable(True)
     return sock
 
@@ -43,21 +58,46 @@ def _config(settings: EngineSettings, log_level: str) -> uvicorn.Config:
         lifespan="on",
         log_level=log_level,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        http=GuardedH11Protocol.configured(
+            settings.header_timeout_seconds, settings.max_connections
+        ),
+        # A backstop behind the guard's own cap: past it, new requests are answered 503.
+        limit_concurrency=2 * settings.max_connections,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
     )
 
 
+def check_bind(settings: EngineSettings, host: str) -> None:
+    """An engine reachable from other machines hands out tokens only to holders of its access
+    key; without one it refuses to start there."""
+    if not is_loopback_host(host) and not settings.access_key:
+        raise EngineRefused(
+            f"{host} is not a loopback address and no access key is set: anyone who can reach "
+            "this machine could use the engine; give --access-key KEY (or NEMO_ENGINE_ACCESS_KEY)"
+            " or listen on 127.0.0.1"
+        )
+
+
 def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> None:
-    """Run the engine until interrupted. Prints its URL (port 0 picks a free one) and warns when
-    it listens beyond this machine: the engine has no accounts worth the name."""
+    """Run the engine until interrupted. Prints its URL (port 0 picks a free one). Listening beyond
+    this machine needs an access key (EngineRefused otherwise)."""
+    check_bind(settings, host)
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     if not is_loopback_host(host):
         print(
-            f"warning: listening on {host}, not a loopback address: anyone who can reach this "
-            "machine can use the engine and read its media",
+            f"note: listening on {host}: new tokens need the access key (X-Access-Key header)",
             file=sys.stderr,
         )
     sock = _bind(host, port)
     print(f"nemo-tui engine listening on {_url(sock)} (data: {settings.data_dir})", flush=True)
-    uvicorn.Server(_config(settings, "warning")).run(sockets=[sock])
+    server = uvicorn.Server(_config(settings, "warning"))
+    # Everything loaded so far lives as long as the process: out of the collector's way, a full
+    # collection (set off by a big body's thousands of new objects) takes milliseconds, not the
+    # ~100 ms that would hold up every request. Only here: an engine inside the app or a test
+    # shares its process and must not freeze another's objects.
+    gc.freeze()
+    server.run(sockets=[sock])
 
 
 class RunningEngine:
@@ -77,6 +117,7 @@ class RunningEngine:
         )
 
     def start(self) -> None:
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         self._thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while not self._server.started:

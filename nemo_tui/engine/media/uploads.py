@@ -21,7 +21,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from nemo_tui.api.errors import ErrorCode
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.media.info import MediaInfo
-from nemo_tui.engine.media.probe import ProbeError, probe_media
+from nemo_tui.engine.media.probe import ProbeError, TooManyPixels, probe_media
 from nemo_tui.engine.store import Store, StoredMedia
 from nemo_tui.loopback import is_loopback_host
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, extension_of, media_kind_of, megabytes
@@ -79,21 +79,25 @@ class IncomingFile:
         self.close()
         self.path.unlink(missing_ok=True)
 
-    async def finish(self) -> tuple[MediaInfo, str]:
-        """Close and probe the file: (what it is, its SHA-256). 4001 when it is empty or not
-        media PyAV can read."""
+    async def finish(self, max_pixels: int | None) -> tuple[MediaInfo, str]:
+        """Close and probe the file: (what it is, its SHA-256). 4001 when it is empty, not
+        media PyAV can read, or a picture of more than `max_pixels`."""
         self.close()
         if self.size == 0:
             raise ApiError(
                 ErrorCode.UNSUPPORTED_FILE, f"{self.filename} is empty (0 bytes): nothing to use"
             )
-        info = await probe_file(self.path, self.filename, self.media_id)
+        info = await probe_file(self.path, self.filename, self.media_id, max_pixels)
         return info, self._digest.hexdigest()
 
 
-async def probe_file(path: Path, filename: str, media_id: str) -> MediaInfo:
+async def probe_file(
+    path: Path, filename: str, media_id: str, max_pixels: int | None = None
+) -> MediaInfo:
     try:
-        return await anyio.to_thread.run_sync(probe_media, media_id, path, filename)
+        return await anyio.to_thread.run_sync(probe_media, media_id, path, filename, max_pixels)
+    except TooManyPixels as exc:
+        raise ApiError(ErrorCode.UNSUPPORTED_FILE, str(exc)) from exc
     except ProbeError as exc:
         raise ApiError(
             ErrorCode.UNSUPPORTED_FILE,
@@ -101,10 +105,24 @@ async def probe_file(path: Path, filename: str, media_id: str) -> MediaInfo:
         ) from exc
 
 
-async def _commit(store: Store, session_id: str, files: list[IncomingFile]) -> list[StoredMedia]:
+def remove_partial_uploads(store: Store, media_dir: Path) -> list[str]:
+    """Delete files in the media folder that no stored upload owns: uploads an engine was killed
+    in the middle of (they are written under their final name and recorded only when whole)."""
+    owned = store.stored_media_names()
+    removed = []
+    for path in media_dir.iterdir():
+        if path.is_file() and path.name not in owned:
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
+async def _commit(
+    store: Store, session_id: str, files: list[IncomingFile], max_pixels: int | None
+) -> list[StoredMedia]:
     """Probe every received file, then record them all; any refusal deletes the whole batch."""
     try:
-        probed = [await incoming.finish() for incoming in files]
+        probed = [await incoming.finish(max_pixels) for incoming in files]
     except BaseException:
         for incoming in files:
             incoming.discard()
@@ -182,6 +200,7 @@ async def receive_multipart(
     media_dir: Path,
     session_id: str,
     limit: int,
+    max_pixels: int | None = None,
 ) -> list[StoredMedia]:
     """Stream the `files` parts of a multipart body to disk. Reading stops at the first file over
     `limit` (4002) or of an unaccepted type (4001); what was written is deleted."""
@@ -222,7 +241,7 @@ async def receive_multipart(
             ErrorCode.UNSUPPORTED_FILE,
             f"no files in the upload: send them in the multipart field '{UPLOAD_FIELD}'",
         )
-    return await _commit(store, session_id, received)
+    return await _commit(store, session_id, received, max_pixels)
 
 
 def check_loopback_urls(urls: list[str]) -> None:
@@ -240,7 +259,12 @@ def check_loopback_urls(urls: list[str]) -> None:
 
 
 async def fetch_urls(
-    urls: list[str], store: Store, media_dir: Path, session_id: str, limit: int
+    urls: list[str],
+    store: Store,
+    media_dir: Path,
+    session_id: str,
+    limit: int,
+    max_pixels: int | None = None,
 ) -> list[StoredMedia]:
     """Download loopback URLs into the media store, streamed, with the same checks as files."""
     check_loopback_urls(urls)
@@ -256,7 +280,7 @@ async def fetch_urls(
         for incoming in received:
             incoming.discard()
         raise
-    return await _commit(store, session_id, received)
+    return await _commit(store, session_id, received, max_pixels)
 
 
 async def _fetch_one(

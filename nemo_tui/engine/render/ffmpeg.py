@@ -14,6 +14,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from nemo_tui.engine.render.lifetime import die_with_parent
+
 # How many stderr lines an FfmpegError keeps: enough to see the cause, never the whole log.
 STDERR_TAIL_LINES = 20
 
@@ -98,6 +100,7 @@ async def run_ffmpeg(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         cwd=cwd,
+        preexec_fn=die_with_parent(),
     )
     stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
     try:

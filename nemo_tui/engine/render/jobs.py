@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 import uuid
 from contextlib import suppress
 from pathlib import Path
 
+from nemo_tui.engine.render.lifetime import stop_orphans
 from nemo_tui.engine.render.renderer import RenderError, RenderOptions, render
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
@@ -26,6 +28,15 @@ log = logging.getLogger(__name__)
 # Progress is written to the database at most this often (seconds): ffmpeg reports many times a
 # second and a poll every half second is the fastest reader.
 PROGRESS_WRITE_INTERVAL = 0.25
+# What a failed job's error must not show its user: where the engine keeps files, and memory
+# addresses from a Python object's repr. A path keeps only its last part (the file's own name).
+_SERVER_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"]+)+[/\\]([^\s/\\:'\"]*)")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
+
+
+def public_reason(text: str) -> str:
+    """A failure reason fit for the client: no server paths, no memory addresses."""
+    return _ADDRESS.sub("0x…", _SERVER_PATH.sub(r"\1", text))
 
 
 class _ProgressWriter:
@@ -87,6 +98,7 @@ class RenderQueue:
     def _recover(self) -> list[str]:
         """Jobs an engine stop left unfinished back in line (or failed after too many tries), and
         partial files removed. Returns the ids to run, oldest first."""
+        stop_orphans(self._settings.renders_dir)
         again, failed = self._store.requeue_unfinished_renders(
             self._settings.max_render_interruptions
         )
@@ -126,10 +138,15 @@ class RenderQueue:
                 job.draft, media, output_path, options, _ProgressWriter(self._store, render_id)
             )
         except RenderError as exc:
-            self._store.fail_render(render_id, f"render failed: {exc}")
+            self._store.fail_render(render_id, public_reason(f"render failed: {exc}"))
         except Exception as exc:
+            # The details (paths, reprs) go to the engine's log; the client gets the kind only.
             log.exception("render %s crashed", render_id)
-            self._store.fail_render(render_id, f"render failed: {exc.__class__.__name__}: {exc}")
+            self._store.fail_render(
+                render_id,
+                f"render failed: an internal error ({exc.__class__.__name__}); export again, "
+                "and see the engine's log if it happens again",
+            )
         else:
             self._store.complete_render(render_id, result.duration, result.size)
             log.info("render %s finished: %s", render_id, Path(result.path).name)

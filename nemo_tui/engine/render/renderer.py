@@ -10,6 +10,7 @@ length add up exactly instead of drifting by rounding.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import Callable, Mapping
@@ -34,6 +35,7 @@ from nemo_tui.engine.render.ffmpeg import (
     run_ffmpeg,
 )
 from nemo_tui.engine.render.fonts import font_for
+from nemo_tui.engine.render.motion import MOTION_OVERSIZE, Cut, plan_moves
 
 # xfade's transition names; anything else a draft asks for is drawn as a plain fade.
 _XFADE_NAMES = (
@@ -50,14 +52,15 @@ XFADE_TRANSITIONS = frozenset(_XFADE_NAMES.split())
 REFERENCE_SHORT_SIDE = 1080
 DEFAULT_TEXT_SIZE = 96
 DEFAULT_TEXT_COLOR = "#ffffff"
-# Stills with motion are scaled once to this multiple of the canvas, so zoompan pans over real
-# pixels (smooth sub-pixel-looking motion) without ever upscaling per frame.
-MOTION_OVERSIZE = 1.5
-MOTION_ZOOM = 1.2
 # An overlay (logo) is this share of the canvas width, this far from the edges.
 OVERLAY_WIDTH_SHARE = 0.2
 OVERLAY_MARGIN_SHARE = 0.03
 AUDIO_BITRATE = "160k"
+# A preview render: the short side, x264 preset and CRF.
+PREVIEW_QUALITY = "preview"
+PREVIEW_HEIGHT = 360
+PREVIEW_PRESET = "ultrafast"
+PREVIEW_CRF = 28
 
 _HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -71,6 +74,13 @@ class RenderOptions:
     height: int | None = None  # short side of the output; None = the draft canvas
     preset: str = "veryfast"  # x264 preset
     crf: int = 20
+
+    def as_preview(self) -> RenderOptions:
+        """The same timeline as a quick look (`output.quality: "preview"`): at most
+        PREVIEW_HEIGHT lines, or fewer when asked (a terminal shows fewer), x264's fastest
+        preset and a lower quality nobody sees in a terminal."""
+        height = min(self.height or PREVIEW_HEIGHT, PREVIEW_HEIGHT)
+        return RenderOptions(height=height, preset=PREVIEW_PRESET, crf=PREVIEW_CRF)
 
 
 @dataclass(frozen=True)
@@ -148,23 +158,30 @@ def _fit_filters(width: int, height: int, fit: str | None) -> str:
     )
 
 
-def _motion_filters(motion: str, frames: int, width: int, height: int, fps: int) -> str:
-    """zoompan over a still already scaled to MOTION_OVERSIZE: one output frame per step."""
-    progress = f"(on/{max(frames - 1, 1)})"
-    centre_x, centre_y = "(iw-iw/zoom)/2", "(ih-ih/zoom)/2"
-    zoom, x, y = f"{MOTION_ZOOM}", centre_x, centre_y
-    if motion == "zoom_in":
-        zoom = f"1+{MOTION_ZOOM - 1:.3f}*{progress}"
-    elif motion == "zoom_out":
-        zoom = f"{MOTION_ZOOM}-{MOTION_ZOOM - 1:.3f}*{progress}"
-    elif motion == "pan_left":
-        x = f"(iw-iw/zoom)*(1-{progress})"
-    elif motion == "pan_right":
-        x = f"(iw-iw/zoom)*{progress}"
-    return (
-        f"zoompan=z={filter_value(zoom)}:x={filter_value(x)}:y={filter_value(y)}"
-        f":d={frames}:s={width}x{height}:fps={fps}"
-    )
+def _motion_commands(cuts: list[Cut], fps: int, crop: str, scale: str, canvas: str) -> str:
+    """sendcmd lines that set each frame's cut (see `motion`), half a frame before it, and only
+    the values that change."""
+    lines = []
+    for index in range(1, len(cuts)):
+        before, now = cuts[index - 1], cuts[index]
+        changes = [
+            (target, name, value, old)
+            for target, name, value, old in (
+                (crop, "w", now.x.length, before.x.length),
+                (crop, "h", now.y.length, before.y.length),
+                (crop, "x", now.x.start, before.x.start),
+                (crop, "y", now.y.start, before.y.start),
+                (scale, "w", now.x.scaled, before.x.scaled),
+                (scale, "h", now.y.scaled, before.y.scaled),
+                (canvas, "x", now.x.offset, before.x.offset),
+                (canvas, "y", now.y.offset, before.y.offset),
+            )
+            if value != old
+        ]
+        if changes:
+            commands = ", ".join(f"{target} {name} {value}" for target, name, value, _ in changes)
+            lines.append(f"{(index - 0.5) / fps:.6f} {commands};")
+    return "\n".join(lines) + "\n"
 
 
 class _GraphBuilder:
@@ -233,11 +250,7 @@ class _GraphBuilder:
             index = self.add_input(info.path)
             motion = segment.m.motion
             if motion and motion != "none":
-                big_w, big_h = _even(w * MOTION_OVERSIZE), _even(h * MOTION_OVERSIZE)
-                filters = (
-                    f"trim=end_frame=1,{_fit_filters(big_w, big_h, segment.m.fit)},"
-                    f"{_motion_filters(motion, frames, w, h, fps)},format=yuv420p"
-                )
+                filters = self.motion_filters(motion, frames, segment.m.fit)
             else:
                 # Decode and scale the still once, then repeat that one frame.
                 filters = (
@@ -259,6 +272,28 @@ class _GraphBuilder:
             f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
         )
         return self.chain(f"[{index}:v]", filters)
+
+    def motion_filters(self, motion: str, frames: int, fit: str | None) -> str:
+        """A still scaled once to MOTION_OVERSIZE times the canvas, repeated, then cut frame by
+        frame (crop, bilinear scale, crop) as `motion.plan_moves` says, driven by sendcmd."""
+        w, h, fps = self.width, self.height, self.fps
+        big = (_even(w * MOTION_OVERSIZE), _even(h * MOTION_OVERSIZE))
+        cuts = plan_moves(motion, frames, (w, h), big)
+        name = self.label("m")
+        crop, scale, canvas = f"crop@{name}c", f"scale@{name}s", f"crop@{name}o"
+        commands = self.workdir / f"motion-{name}.txt"
+        self.text_files[commands] = _motion_commands(cuts, fps, crop, scale, canvas)
+        x, y = cuts[0].x, cuts[0].y
+        # exact=1: crops may start on odd pixels; the colour planes then round, which is far
+        # below what an eye sees, while the picture itself moves by fractions of a pixel.
+        return (
+            f"trim=end_frame=1,{_fit_filters(*big, fit)},format=yuv420p,"
+            f"loop=loop={frames - 1}:size=1:start=0,settb=1/{fps},setpts=N,"
+            f"sendcmd=f={filter_value(str(commands))},"
+            f"{crop}={x.length}:{y.length}:{x.start}:{y.start}:exact=1,"
+            f"{scale}={x.scaled}:{y.scaled}:flags=bilinear,"
+            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,fps={fps}"
+        )
 
     def main_video(self, track: Track | None, total_frames: int) -> str:
         """The main track as `total_frames` frames: its segments in time, then black to the end;
@@ -568,7 +603,10 @@ async def render(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     temp_path = out_path.with_name(f"{out_path.stem}.tmp.mp4")
     with tempfile.TemporaryDirectory(prefix="nemo-render-") as workdir:
-        plan = build_command(draft, media, temp_path, options, Path(workdir))
+        # Building the graph of a big draft is CPU work: off the event loop, like the probe after.
+        plan = await asyncio.to_thread(
+            build_command, draft, media, temp_path, options, Path(workdir)
+        )
         for path in plan.media_paths:
             if not path.is_file():
                 raise RenderError(f"media file {path.name} is missing from the engine's storage")
@@ -588,7 +626,7 @@ async def render(
     width, height = output_size(draft, options)
     return RenderResult(
         path=out_path,
-        duration=_duration_of(out_path),
+        duration=await asyncio.to_thread(_duration_of, out_path),
         size=out_path.stat().st_size,
         width=width,
         height=height,

@@ -1,0 +1,315 @@
+"""Playing an MP4 in the terminal: the player widget, the screen the app opens it on, and the small
+app behind `nemo-tui play FILE`.
+
+A child process decodes ahead (`nemo_tui.frames.FrameSource`: at most MAX_FPS frames a second,
+already scaled to the picture's size) and turns each frame into what the terminal shows: half-block
+runs, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. Up to AHEAD
+frames wait. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
+more than LATE behind the clock is dropped rather than shown late, so a slow terminal sees fewer
+frames, never a picture lagging behind the clock.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.widget import Widget
+
+from nemo_tui.frames import Frame, FrameSource, NotPlayable, VideoInfo, video_info
+from nemo_tui.tui.actions import bindings
+from nemo_tui.tui.halfblock import strips_of
+
+MAX_FPS = 15
+AHEAD = 8  # frames decoded ahead: about half a second at MAX_FPS
+# A frame this far behind the clock is dropped, not drawn or shown.
+LATE = 2 / MAX_FPS
+
+
+def clock_text(seconds: float) -> str:
+    whole = max(int(seconds), 0)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def fitted(info: VideoInfo, width: int, height: int) -> tuple[int, int]:
+    """The video's size scaled to fit `width` x `height` pixels, aspect kept (at least 2x2)."""
+    scale = min(width / max(info.width, 1), height / max(info.height, 1))
+    return max(int(info.width * scale), 2), max(int(info.height * scale), 2)
+
+
+class FrameView(Widget):
+    """A frame in half blocks (lines made from the decoding child's runs), centred."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.lines: list[Strip] = []
+
+    def show(self, lines: list[Strip]) -> None:
+        self.lines = lines
+        self.refresh()  # same size: no layout
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        top = (height - len(self.lines)) // 2
+        if not 0 <= y - top < len(self.lines):
+            return Strip.blank(width)
+        line = self.lines[y - top]
+        left = max((width - line.cell_length) // 2, 0)
+        return Strip.join([Strip.blank(left), line]).crop(0, width) if left else line
+
+
+class PositionBar(Widget):
+    """`▶ 00:03 / 00:10 ━━━━━────`: playing or paused, the position, the length, a bar."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.playing = False
+        self.position = 0.0
+        self.duration = 0.0
+        self.message: Text | None = None
+
+    def set(self, playing: bool, position: float, duration: float) -> None:
+        before = self.render()
+        self.playing, self.position, self.duration = playing, position, duration
+        if self.render() != before:  # most ticks change nothing a person sees
+            self.refresh()
+
+    def render(self) -> Text:
+        if self.message is not None:
+            return self.message
+        state = "▶" if self.playing else "⏸"
+        times = f" {state} {clock_text(self.position)} / {clock_text(self.duration)} "
+        room = max(self.size.width - len(times) - 1, 0)
+        done = round(room * self.position / self.duration) if self.duration else 0
+        return Text.assemble(times, ("━" * done, "bold"), ("─" * (room - done), "dim"))
+
+
+class VideoPlayer(Widget, can_focus=True):
+    """Plays one video file: the picture, and under it a bar with the position and the length.
+    Space pauses, left and right seek a second, up and down five. `picture` is the widget class
+    for the terminal's graphics (see `graphics`); without it the picture is drawn in half blocks."""
+
+    DEFAULT_CSS = """
+    VideoPlayer { layout: vertical; height: 1fr; }
+    VideoPlayer > .video-picture { height: 1fr; width: 1fr; content-align: center middle; }
+    VideoPlayer > #video-bar { height: 1; width: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("player")
+
+    class Closed(Message):
+        """q or Escape: the person is done watching."""
+
+    class Failed(Message):
+        """The file could not be played; `reason` is one line."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(
+        self, path: Path, *, picture: type[Widget] | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.path = path
+        self.info: VideoInfo | None = None
+        self.position = 0.0
+        self.playing = False
+        self.frames_shown = 0
+        self.frames_dropped = 0
+        self._graphics = picture is not None
+        self._picture: Widget = (
+            picture(classes="video-picture") if picture else FrameView(classes="video-picture")
+        )
+        self._bar = PositionBar(id="video-bar")
+        self._source: FrameSource | None = None
+        self._waiting: Frame | None = None  # a frame taken early, not yet due
+        self._generation = 0  # bumped by every seek and resize: older frames are stale
+        self._anchoring = True  # the clock waits for the first frame after a (re)start
+        self._started = 0.0  # monotonic time at which the position was 0, while playing
+
+    def compose(self) -> ComposeResult:
+        yield self._picture
+        yield self._bar
+
+    def on_mount(self) -> None:
+        try:
+            self.info = video_info(self.path)
+        except NotPlayable as exc:
+            self._bar.message = Text(str(exc), "bold red")
+            self._bar.refresh()
+            self.post_message(self.Failed(str(exc)))
+            return
+        self._source = FrameSource(self.path, MAX_FPS, AHEAD, images=self._graphics)
+        # Ticks twice a frame: a tick in phase with the frames would often find two due at once.
+        self.set_interval(1 / (2 * MAX_FPS), self._tick)
+        self.playing = True
+        self._started = time.monotonic()
+        self._draw_bar()
+
+    def on_unmount(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+    def on_resize(self) -> None:
+        if self.info is not None:
+            self.call_after_refresh(self._restart)
+
+    # -- playback control ------------------------------------------------------------------
+
+    def clock(self) -> float:
+        """Where playback is, in seconds."""
+        if not self.playing:
+            return self.position
+        return time.monotonic() - self._started
+
+    def action_toggle_pause(self) -> None:
+        if self.info is None:
+            return
+        if self.playing:
+            self.position = self.clock()
+            self.playing = False
+        else:
+            if self.position >= self.info.duration - 0.05:
+                self._seek_to(0.0)
+            self.playing = True
+            self._started = time.monotonic() - self.position
+        self._draw_bar()
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    def action_seek(self, seconds: float) -> None:
+        if self.info is not None:
+            self._seek_to(self.clock() + seconds)
+
+    def _seek_to(self, seconds: float) -> None:
+        assert self.info is not None
+        self.position = min(max(seconds, 0.0), self.info.duration)
+        self._started = time.monotonic() - self.position
+        self._restart()
+        self._draw_bar()
+
+    def _restart(self) -> None:
+        """Decode again from the current position, for the picture's current size."""
+        assert self.info is not None
+        self._generation += 1
+        self._anchoring = True
+        self._waiting = None
+        region = self._picture.content_region
+        columns, rows = max(region.width, 2), max(region.height, 1)
+        if self._graphics:
+            # The graphics widget scales the picture to its cells: about 10x20 pixels a cell.
+            size = fitted(self.info, min(columns * 10, 960), min(rows * 20, 540))
+        else:
+            size = fitted(self.info, columns, rows * 2)
+        assert self._source is not None
+        self._source.play(self._generation, self.clock(), size)
+
+    # -- the clock's tick ------------------------------------------------------------------
+
+    def _next_frame(self) -> Frame | None:
+        """The next decoded frame of the current generation, or None if none is ready."""
+        while True:
+            item, self._waiting = self._waiting, None
+            if item is None and self._source is not None:
+                item = self._source.next()
+            if item is None:
+                return None
+            if item[0] == self._generation:
+                return item
+
+    def _tick(self) -> None:
+        if not self.playing or self.info is None:
+            return
+        if self._anchoring:
+            # Since a start or a seek the clock waits for the decoder's first frame: a slow
+            # seek shows late, rather than every frame after it being dropped as late.
+            first = self._next_frame()
+            if first is None:
+                self._started = time.monotonic() - self.position
+                return
+            self._anchoring = False
+            self._started = time.monotonic() - first[1]
+            self._show(first[2])
+        now = self.clock()
+        due: Frame | None = None
+        while (item := self._next_frame()) is not None:
+            if item[1] > now:
+                self._waiting = item
+                break
+            if due is not None:
+                self.frames_dropped += 1
+            due = item
+        if due is not None:
+            if due[1] < now - LATE:
+                self.frames_dropped += 1  # too late to show: the next one will be on time
+            else:
+                self._show(due[2])
+        if self.info.duration and now >= self.info.duration:  # 0: a length nobody wrote down
+            self.position = self.info.duration
+            self.playing = False
+        else:
+            self.position = now
+        self._draw_bar()
+
+    def _show(self, content: Any) -> None:
+        self.frames_shown += 1
+        if self._graphics:
+            self._picture.image = content  # type: ignore[attr-defined]
+        else:
+            self._picture.show(strips_of(content))  # type: ignore[attr-defined]
+
+    def _draw_bar(self) -> None:
+        if self.info is not None:
+            self._bar.set(self.playing, self.position, self.info.duration)
+
+
+class PlayerScreen(ModalScreen[None]):
+    """A video over the whole app; q or Escape closes it."""
+
+    DEFAULT_CSS = """
+    PlayerScreen { background: $background; }
+    """
+
+    def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
+        super().__init__()
+        self._player = VideoPlayer(path, picture=picture, id="player")
+
+    def compose(self) -> ComposeResult:
+        yield self._player
+
+    def on_mount(self) -> None:
+        self._player.focus()
+
+    def on_video_player_closed(self) -> None:
+        self.dismiss(None)
+
+
+class PlayerApp(App[int]):
+    """`nemo-tui play FILE`: the player alone; q or Escape quits. Exits 1 if the file cannot be
+    played, after saying why."""
+
+    def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
+        super().__init__()
+        self.title = path.name
+        self._player = VideoPlayer(path, picture=picture, id="player")
+
+    def compose(self) -> ComposeResult:
+        yield self._player
+
+    def on_mount(self) -> None:
+        self._player.focus()
+
+    def on_video_player_closed(self) -> None:
+        self.exit(0)
+
+    def on_video_player_failed(self, message: VideoPlayer.Failed) -> None:
+        self.exit(1, message=message.reason)

@@ -1,0 +1,42 @@
+"""Motion planning (`engine.render.motion`), without ffmpeg: every frame's whole-pixel cut must
+put the picture within a fraction of a pixel of a continuous camera, so no move ever stands
+still and then jumps. The renderer test `test_zoom_moves_by_fractions_of_a_pixel...` checks the
+same on a real render."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from nemo_tui.engine.render.motion import MOTION_OVERSIZE, plan_moves
+
+
+def source_of(width: int, height: int) -> tuple[int, int]:
+    return round(width * MOTION_OVERSIZE / 2) * 2, round(height * MOTION_OVERSIZE / 2) * 2
+
+
+@pytest.mark.parametrize("motion", ["zoom_in", "zoom_out", "pan_left", "pan_right"])
+@pytest.mark.parametrize(("width", "height", "frames"), [(1920, 1080, 192), (320, 180, 60)])
+def test_every_move_is_steady_to_a_fraction_of_a_pixel(
+    motion: str, width: int, height: int, frames: int
+) -> None:
+    source = source_of(width, height)
+    cuts = plan_moves(motion, frames, (width, height), source)
+    assert len(cuts) == frames
+    for axis, point in (("x", source[0] * 0.3), ("y", source[1] * 0.2)):
+        positions = [getattr(cut, axis).position(point) for cut in cuts]
+        steps = [after - before for before, after in pairwise(positions)]
+        mean = (positions[-1] - positions[0]) / len(steps)
+        worst = max(abs(step - mean) for step in steps)
+        assert worst < 0.5, f"{motion} {axis}: a step {worst:.2f} px off the steady {mean:.2f}"
+    if motion.startswith("pan"):
+        xs = [cut.x.position(source[0] / 2) for cut in cuts]
+        assert abs(xs[-1] - xs[0]) > width * 0.05  # it really crosses the picture
+
+
+def test_a_zoom_in_starts_on_the_whole_picture_and_ends_magnified() -> None:
+    source = source_of(1920, 1080)
+    first, *_, last = plan_moves("zoom_in", 90, (1920, 1080), source)
+    assert (first.x.start, first.x.length, first.x.scaled) == (0, source[0], 1920)
+    assert last.x.scaled / last.x.length == pytest.approx(1.2 / MOTION_OVERSIZE, rel=1e-3)
