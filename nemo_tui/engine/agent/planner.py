@@ -127,16 +127,17 @@ def plan_turn(
             return _plan_generate(
                 message, draft, lang, request.generate_prompt, request.generate_seconds
             )
+        if request.subject_motion and not request.asks_anything():
+            # Said before any question: no answer to one would make the subject move.
+            cannot = describe(Fact("cannot_animate", changed=False), lang)
+            return TurnPlan(cannot, [], draft.model_copy(deep=True), None, lang)
         ask = ask_for(message, request, media, lang)
         if ask is not None:
             return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=ask)
         if not request.asks_anything():
-            answer_text = (
-                describe(Fact("cannot_animate", changed=False), lang)
-                if request.subject_motion
-                else help_text(lang, bool(media))
+            return TurnPlan(
+                help_text(lang, bool(media)), [], draft.model_copy(deep=True), None, lang
             )
-            return TurnPlan(answer_text, [], draft.model_copy(deep=True), None, lang)
         chosen = named_music(message, media)
     if chosen is not None:
         # One music file named or chosen: the others stay out of this edit.
