@@ -22,5 +22,6 @@ _CONTROL = re.compile(
 
 
 def terminal_safe(text: str) -> str:
-    """`text` without control sequences or control characters; newlines and tabs stay."""
-    return _CONTROL.sub("", text)
+    """`text` without control sequences or control characters; newlines and tabs stay, and NEL
+    (U+0085, "next line", which SPEC 4.2 keeps as text) is shown as the newline it means."""
+    return _CONTROL.sub("", text.replace("\x85", "\n"))
