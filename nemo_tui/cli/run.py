@@ -179,13 +179,16 @@ class ConsolePrinter:
                 self._write_out(self._answer.feed(delta, replace))
             case TurnStarted():
                 self._answer = AnswerStream()
-            case TurnFinished(summary=summary, cancelled=cancelled):
+            case TurnFinished(text=text, summary=summary, cancelled=cancelled):
                 self._write_out(self._answer.finish())
-                if summary:
+                if summary and not text.strip():
                     # A turn that said nothing: its one-line change summary is its answer.
-                    self._write_out(("\n" if self._line_open else "") + summary)
+                    self._write_out(summary)
                 if self._line_open:
                     self._write_out("\n")
+                if summary and text.strip():
+                    # A turn cut short after it spoke: what changed is a status, beside it.
+                    self._status(summary)
                 if cancelled:
                     self._status("Stopped; the message was not resent.")
             case Activity(text=text):
