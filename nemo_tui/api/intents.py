@@ -117,22 +117,32 @@ def route(text: str) -> Intent:
 
 @dataclass(frozen=True)
 class GuiHints:
-    """The client's own words for what the backend calls GUI actions. The TUI passes its keys."""
+    """The client's own words for what the backend calls GUI actions, in English and in Chinese
+    (an answer in Chinese gets its hint in Chinese). The TUI passes its keys."""
 
     export: str = "press e to export"
     timeline: str = "see the timeline pane"
     edit: str = "describe the edit in chat"
+    export_zh: str = "按 e 导出"
+    timeline_zh: str = "在时间线窗格中查看"
+    edit_zh: str = "在聊天里描述修改"
 
     @classmethod
     def for_tui(cls, export_key: str = "e") -> GuiHints:
-        return cls(export=f"press {export_key} to export")
+        return cls(export=f"press {export_key} to export", export_zh=f"按 {export_key} 导出")
 
     @classmethod
     def for_cli(cls) -> GuiHints:
         return cls(
-            export="run `nemo-tui run --export`",
-            timeline="run `nemo-tui run --state` to see the timeline",
+            export="add `--export OUT.mp4` to `nemo-tui run`",
+            timeline="run `nemo-tui state` to see the timeline",
+            export_zh="给 `nemo-tui run` 加上 `--export OUT.mp4`",
+            timeline_zh="运行 `nemo-tui state` 查看时间线",
         )
+
+    def words(self, hint: str, chinese: bool) -> str:
+        """The hint named `hint` ("export", "timeline", "edit") in English or Chinese."""
+        return str(getattr(self, f"{hint}_zh" if chinese else hint))
 
 
 _QUOTE = "[\"'“”‘’「」『』【】]?"
@@ -164,7 +174,10 @@ _GUI_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         "timeline",
     ),
     (re.compile(r"在?(?:时间轴|时间线)(?:上|中|里)?预览"), "timeline"),
-    (re.compile(r"打开[^\s，。,.!！?？]{0,8}?(?:面板|窗口|时间轴|时间线|预览|编辑器)"), "timeline"),
+    (
+        re.compile(r"打开[^\s，。,.!！?？]{0,8}?(?:面板|窗口|时间轴|时间线|预览|编辑器)(?:查看)?"),
+        "timeline",
+    ),
     (
         re.compile(r"\bdrag(?:ging)?(?: and | ?& ?|-and-| ?/ ?)drop(?:ping)?\b", re.IGNORECASE),
         "edit",
@@ -198,28 +211,33 @@ def translate_gui(text: str, hints: GuiHints | None = None) -> str:
         return text
     hints = hints or GuiHints()
     for pattern, hint in _GUI_PHRASES:
-        replacement: str = getattr(hints, hint)
-        text = pattern.sub(functools.partial(_fit, hint=replacement), text)
+        text = pattern.sub(functools.partial(_fit, hints=hints, kind=hint), text)
     return text
 
 
 _OBJECT_FOLLOWS = re.compile(r" [A-Za-z]")
 
 
-def _fit(match: re.Match[str], hint: str) -> str:
-    """The hint shaped to the sentence around the phrase it replaces."""
+def _in_chinese(match: re.Match[str]) -> bool:
+    """Whether the phrase is written in Chinese or sits in Chinese text (its hint then is too)."""
+    text = match.string
+    around = text[match.start() - 1 : match.start()] + text[match.end() : match.end() + 1]
+    return has_cjk(match.group() + around)
+
+
+def _fit(match: re.Match[str], hints: GuiHints, kind: str) -> str:
+    """The hint of `kind` in the phrase's language, shaped to the sentence around it."""
     phrase, text = match.group(), match.string
-    before = text[match.start() - 1 : match.start()]
-    after = text[match.end() : match.end() + 1]
+    chinese = _in_chinese(match)
+    hint = hints.words(kind, chinese)
+    if chinese:
+        # "拖拽片段调整顺序" keeps its object after a colon, as the English does below.
+        follows = text[match.end() : match.end() + 1]
+        return f"{hint}：" if kind == "edit" and has_cjk(follows) else hint
     # "Drag and drop the clips to reorder" keeps its object: "Describe the edit in chat: move the
     # clips to reorder".
-    if phrase.lower().startswith("drag") and _OBJECT_FOLLOWS.match(text, match.end()):
+    if kind == "edit" and _OBJECT_FOLLOWS.match(text, match.end()):
         hint = f"{hint}: move"
     if phrase[:1].isupper():
         hint = hint[:1].upper() + hint[1:]
-    # An English hint inside Chinese text reads better with a space on each side.
-    if has_cjk(before):
-        hint = " " + hint
-    if has_cjk(after):
-        hint = hint + " "
     return hint

@@ -11,7 +11,7 @@ from nemo_tui.api.intents import GuiHints
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.cli.demo import make_demo_folder
 from nemo_tui.config import describe
-from nemo_tui.core.controller import SessionController
+from nemo_tui.core.controller import SessionController, with_remembered_skill
 from nemo_tui.core.updates import Update
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
@@ -30,6 +30,7 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     # Textual is imported only for the TUI, so `run`, `serve` and `config` start faster.
+    from nemo_tui.tui.actions import first_key
     from nemo_tui.tui.app import NemoApp
     from nemo_tui.tui.graphics import picture_widget
     from nemo_tui.tui.keymap import check_keymap
@@ -45,21 +46,26 @@ def run_app(args: argparse.Namespace) -> int:
             f"nemo-tui: {path} is not a folder; give a folder to pick media from", file=sys.stderr
         )
         return 2
+    made: list[SessionController] = []
     with open_backend(args) as backend:
-        settings = backend.settings
-
-        def controller(emit: Callable[[Update], None]) -> SessionController:
-            return SessionController(
-                settings,
-                emit,
-                backend_label=backend.label,
-                hints=GuiHints.for_tui(),
-                upload_hint="select files in the file pane (space) and press u",
-            )
-
+        settings = with_remembered_skill(backend.settings)
         keymap, problems = check_keymap(settings.keymap)
         for problem in problems:
             print(f"nemo-tui: {problem}", file=sys.stderr)
+
+        def controller(emit: Callable[[Update], None]) -> SessionController:
+            made.append(
+                SessionController(
+                    settings,
+                    emit,
+                    backend_label=backend.label,
+                    # Hints name the key that exports from every pane, the chat input included.
+                    hints=GuiHints.for_tui(first_key("export", keymap)),
+                    upload_hint="select files in the file pane (space) and press u",
+                )
+            )
+            return made[-1]
+
         app = NemoApp(
             path.resolve(),
             skill=SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID],
@@ -70,4 +76,18 @@ def run_app(args: argparse.Namespace) -> int:
             # Asks the terminal, so it runs before the app reads the keyboard.
             picture=picture_widget(settings.graphics),
         )
-        return app.run() or 0
+        code = app.run() or 0
+    if args.local and made and (unfinished := made[-1].pending_renders):
+        print(resume_notice(len(unfinished), "--demo" if args.demo else "--local"), file=sys.stderr)
+    return code
+
+
+def resume_notice(count: int, option: str) -> str:
+    """What to say on leaving with exports unfinished on the in-process engine, which stopped with
+    the app: its queue runs them again at its next start, and the app downloads them then."""
+    exports = "An export was" if count == 1 else f"{count} exports were"
+    it = "it" if count == 1 else "they"
+    return (
+        f"nemo-tui: {exports} still rendering; {it} will resume and be saved the next time you run "
+        f"`nemo-tui {option}`."
+    )

@@ -1,9 +1,10 @@
 """`nemo-tui run`: the session core without a screen, for scripts and SSH.
 
-The agent's text goes to stdout as it arrives; progress and notices go to stderr (a redrawn bar on
-a terminal, plain lines otherwise), so `nemo-tui run ... > answer.txt` keeps only the answer. The
-agent's questions are answered by `--answer`, else on the terminal, else with each first option
-(said on stderr).
+The agent's text goes to stdout as it arrives, a sentence at a time and once only (a turn that
+said nothing prints its one-line summary of what changed); progress, tool activity and notices go
+to stderr on lines of their own (one redrawn bar on a terminal, plain lines every few percent
+otherwise), so `nemo-tui run ... > answer.txt` keeps only the answer. The agent's questions are
+answered by `--answer`, else on the terminal, else with each first option (said on stderr).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from nemo_tui.api.uploads import display_name
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
+from nemo_tui.core.turn import SENTENCE_END
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
@@ -125,6 +127,36 @@ def _chosen(item: QuestionItem, chosen: list[int]) -> str:
     return ", ".join(item.options[i].label for i in chosen) if chosen else SKIPPED
 
 
+class AnswerStream:
+    """One turn's answer for a stream that cannot unprint: the text the core shows (which a
+    translated GUI phrase or a final event may still rewrite) is let out a sentence at a time,
+    once nothing can change it any more, and the rest when the turn ends."""
+
+    def __init__(self) -> None:
+        self.shown = ""
+        self.written = ""
+
+    def feed(self, delta: str, replace: bool) -> str:
+        """What to print after an AgentText update."""
+        self.shown = delta if replace else self.shown + delta
+        # A GUI phrase never crosses a sentence end, so text up to the last one is settled.
+        cut = max((m.end() for m in SENTENCE_END.finditer(self.shown)), default=0)
+        return self._let_out(self.shown[:cut])
+
+    def finish(self) -> str:
+        """What to print when the turn ends: the rest of the answer."""
+        return self._let_out(self.shown)
+
+    def _let_out(self, settled: str) -> str:
+        # When the server rewrote what was already printed (a final unlike its partials), the
+        # corrected text goes on a fresh line, once.
+        rewritten = not settled.startswith(self.written)
+        fresh = "\n" + settled if rewritten else settled[len(self.written) :]
+        if len(settled) >= len(self.written):
+            self.written = settled
+        return fresh
+
+
 class ConsolePrinter:
     """Renders updates: answer text on `out`, everything else on `err`."""
 
@@ -133,25 +165,29 @@ class ConsolePrinter:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.interactive = self.err.isatty()
+        # Both on one terminal: a status line must not start in the middle of an answer's line.
+        self._shared_screen = self.interactive and self.out.isatty()
         self._bar_shown = False
         self._line_open = False
+        self._answer = AnswerStream()
         self._last_plain_step: tuple[str, int] | None = None
         self.failed_uploads: list[str] = []
 
     def __call__(self, update: Update) -> None:
         match update:
             case AgentText(delta=delta, replace=replace):
-                if replace:
-                    # A stream cannot unprint: start the corrected answer on a fresh line.
-                    self._write_out("\n" if self._line_open else "")
-                self._write_out(delta)
+                self._write_out(self._answer.feed(delta, replace))
             case TurnStarted():
-                self._line_open = False
-            case TurnFinished(summary=summary, cancelled=cancelled):
+                self._answer = AnswerStream()
+            case TurnFinished(text=text, summary=summary, cancelled=cancelled):
+                self._write_out(self._answer.finish())
+                if summary and not text.strip():
+                    # A turn that said nothing: its one-line change summary is its answer.
+                    self._write_out(summary)
                 if self._line_open:
                     self._write_out("\n")
-                    self._line_open = False
-                if summary:
+                if summary and text.strip():
+                    # A turn cut short after it spoke: what changed is a status, beside it.
                     self._status(summary)
                 if cancelled:
                     self._status("Stopped; the message was not resent.")
@@ -192,6 +228,8 @@ class ConsolePrinter:
 
     def _status(self, text: str) -> None:
         self._end_bar()
+        if self._line_open and self._shared_screen:
+            self._write_out("\n")
         print(terminal_safe(text), file=self.err, flush=True)
 
     def _bar(self, label: str, done: float, total: float, plain_every: int = 25) -> None:
@@ -200,7 +238,8 @@ class ConsolePrinter:
             filled = int(BAR_WIDTH * percent / 100)
             bar = "█" * filled + "░" * (BAR_WIDTH - filled)
             width = shutil.get_terminal_size().columns
-            self.err.write(f"\r{f'{label} {bar} {percent:5.1f}%'[: width - 1]}")
+            # Carriage return, the line, then erase what a longer earlier line left behind.
+            self.err.write(f"\r{f'{label} {bar} {percent:5.1f}%'[: width - 1]}\x1b[K")
             self.err.flush()
             self._bar_shown = True
         else:
@@ -285,9 +324,8 @@ def run_run(args: argparse.Namespace) -> int:
     printer = ConsolePrinter()
     answerer = Answerer(plan.answers, interactive=sys.stdin.isatty(), err=printer.err)
     with open_backend(args) as backend:
-        path = asyncio.run(run_headless(backend.settings, plan, printer, backend.label, answerer))
-    if path is not None:
-        print(f"Saved {path}", file=sys.stderr)
+        # "Saved PATH" is the controller's notice, printed once by the printer.
+        asyncio.run(run_headless(backend.settings, plan, printer, backend.label, answerer))
     return 0
 
 

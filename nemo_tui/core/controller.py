@@ -64,6 +64,18 @@ def locale_language() -> str:
     return "zh" if code.lower().startswith("zh") else "en"
 
 
+def with_remembered_skill(settings: Settings) -> Settings:
+    """The settings with the skill last chosen on this backend, unless one was set (config file,
+    environment, `--skill`): a choice made in the app outlives the run."""
+    if "skill" in settings.model_fields_set:
+        return settings
+    key = backend_key(settings.api_base, local=settings.is_local)
+    remembered = MemoryFile(settings.state_dir, key).load().skill
+    if remembered not in SKILLS_BY_ID:
+        return settings
+    return settings.model_copy(update={"skill": remembered})
+
+
 class SessionController:
     """One person's session with one backend.
 
@@ -156,6 +168,8 @@ class SessionController:
         self.skill = skill
         self.settings = self.settings.model_copy(update={"skill": skill_id})
         self._client.skill = skill_id
+        self.memory.skill = skill_id  # the next start on this backend uses it again
+        self._save()
         self._notice(f"Skill: {skill.title}.")
 
     # --- what a person says ------------------------------------------------------------------

@@ -48,6 +48,8 @@ class BackendMemory:
     language: str = "en"
     history: list[ChatEntry] = field(default_factory=list)
     renders: list[PendingRender] = field(default_factory=list)
+    # The skill last chosen in the app on this backend (None: never chosen).
+    skill: str | None = None
 
 
 def backend_key(api_base: str, *, local: bool) -> str:
@@ -81,6 +83,7 @@ class MemoryFile:
                 for entry in raw.get("history", [])
             ],
             renders=[PendingRender(**render) for render in raw.get("renders", [])],
+            skill=raw.get("skill"),
         )
 
     def save(self, memory: BackendMemory) -> None:

@@ -54,7 +54,7 @@ class TurnOutcome:
 
 
 # GUI phrases never cross a sentence end, so text up to one is translated once and for all.
-_SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
+SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])\s*")
 # A tail with no sentence end is settled once it is this long (at a space if it has one), so a
 # long run-on answer stays linear in any language; a settle is only kept when it translates
 # exactly as the whole tail did. GUI phrases are far shorter than half of it.
@@ -143,7 +143,7 @@ class TranslatedText:
     def _settle(self, scan_from: int) -> None:
         """Settle the tail up to its last sentence end; ends before `scan_from` were seen by
         earlier calls."""
-        cut = max((m.end() for m in _SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
+        cut = max((m.end() for m in SENTENCE_END.finditer(self._tail_raw, scan_from)), default=0)
         if not cut and len(self._tail_raw) > _LONGEST_TAIL:
             # At a space when there is one; text without spaces (Chinese) at any character, or
             # the tail would grow with the answer and each chunk re-translate all of it.

@@ -42,6 +42,8 @@ class EngineSettings(BaseSettings):
     # Seconds between `: ping` comment lines while the agent or a generate is working.
     keepalive_seconds: float = Field(default=5.0, gt=0.0)
     max_concurrent_renders: int = Field(default=1, ge=1)
+    # A render cut short by this many engine stops is failed instead of run again.
+    max_render_interruptions: int = Field(default=3, ge=1)
     render_preset: str = "veryfast"
     render_crf: int = Field(default=20, ge=0, le=51)
     # Limits on what one request may ask for, each answered with a 4xx naming it (see `limits`).

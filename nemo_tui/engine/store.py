@@ -93,12 +93,13 @@ CREATE TABLE IF NOT EXISTS renders (
     error TEXT,
     created REAL NOT NULL,
     started REAL,
-    finished REAL
+    finished REAL,
+    interruptions INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders(status, created);
 """
-
-UNFINISHED_RENDER_STATES = ("pending", "processing")
+# Columns added after a table was first made: (table, column, definition), added where missing.
+ADDED_COLUMNS = (("renders", "interruptions", "INTEGER NOT NULL DEFAULT 0"),)
 
 
 def token_digest(token: str) -> str:
@@ -154,6 +155,10 @@ class Store:
         # NORMAL under WAL survives a killed process (it only risks the last commit on power loss).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        for table, column, definition in ADDED_COLUMNS:
+            present = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -481,19 +486,37 @@ class Store:
                 (error, time.time(), render_id),
             )
 
-    def fail_unfinished_renders(self, error: str) -> list[RenderJob]:
-        """Mark every pending or processing job failed with `error`; returns them as they were."""
-        with self._lock:
-            ids = [
+    def requeue_unfinished_renders(self, max_interruptions: int) -> tuple[list[str], list[str]]:
+        """After an engine stop: every job cut short while processing counts one interruption
+        and goes back to pending, unless it has now been interrupted `max_interruptions` times,
+        when it is failed. Returns (ids to run again, oldest first; ids failed)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE renders SET interruptions = interruptions + 1 WHERE status = 'processing'"
+            )
+            failed = [
                 row["id"]
-                for row in self._db.execute(
-                    "SELECT id FROM renders WHERE status IN (?, ?)", UNFINISHED_RENDER_STATES
+                for row in db.execute(
+                    "SELECT id FROM renders WHERE status = 'processing' AND interruptions >= ?",
+                    (max_interruptions,),
                 )
             ]
-        jobs = [job for job in map(self.render, ids) if job is not None]
-        for job in jobs:
-            self.fail_render(job.id, error)
-        return jobs
+            db.execute(
+                "UPDATE renders SET status = 'failed', finished = ?, error = ?"
+                " WHERE status = 'processing' AND interruptions >= ?",
+                (time.time(), interrupted_message(max_interruptions), max_interruptions),
+            )
+            db.execute(
+                "UPDATE renders SET status = 'pending', progress = 0, output_path = NULL,"
+                " started = NULL WHERE status = 'processing'"
+            )
+            again = [
+                row["id"]
+                for row in db.execute(
+                    "SELECT id FROM renders WHERE status = 'pending' ORDER BY created"
+                )
+            ]
+        return again, failed
 
     def stored_media_names(self) -> set[str]:
         """The file names in the media folder that belong to a stored upload."""
@@ -508,6 +531,12 @@ class Store:
     def render_counts(self) -> dict[str, int]:
         rows = self._all("SELECT status, COUNT(*) AS n FROM renders GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
+
+
+def interrupted_message(times: int) -> str:
+    """Why a render failed after engine stops cut it short `times` times."""
+    said = "an engine restart" if times == 1 else f"an engine restart {times} times"
+    return f"interrupted by {said}; export again"
 
 
 def _draft_json(draft: Draft) -> str:

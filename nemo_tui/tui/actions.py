@@ -7,7 +7,7 @@ the action's id. Adding an action is one entry here (and its `action_*` method w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,6 +53,11 @@ class UserAction:
     show: bool = True
     argument: str = ""
     choices: Callable[[], Sequence[tuple[str, str]]] | None = None
+    # Priority keys run before the focused widget sees them, so typing in the chat input cannot
+    # swallow them (ctrl+e would otherwise move the input's cursor to the end).
+    priority: bool = False
+    # A single letter that also runs the action where no text input has focus (not in the footer).
+    letter: str = ""
 
     def binding(self) -> Binding:
         return Binding(
@@ -62,7 +67,11 @@ class UserAction:
             show=self.show,
             id=self.id,
             tooltip=self.tooltip,
+            priority=self.priority,
         )
+
+    def letter_binding(self) -> Binding:
+        return Binding(self.letter, self.action, self.description, show=False, id=self.id)
 
     def with_argument(self, argument: str) -> str:
         """The Textual action string that runs this action on `argument`."""
@@ -91,7 +100,9 @@ ACTIONS: tuple[UserAction, ...] = (
         "export",
         "Export",
         "Render the timeline to an MP4 and download it.",
-        keys="e",
+        keys="ctrl+e",
+        letter="e",
+        priority=True,
         slash="export",
         palette="Export to MP4",
     ),
@@ -100,7 +111,9 @@ ACTIONS: tuple[UserAction, ...] = (
         "preview",
         "Preview",
         "Render the timeline small and fast, and play it here.",
-        keys="p",
+        keys="ctrl+o",
+        letter="p",
+        priority=True,
         slash="preview",
         palette="Preview the timeline",
     ),
@@ -109,7 +122,9 @@ ACTIONS: tuple[UserAction, ...] = (
         "credits",
         "Credits",
         "Refresh the credit balance.",
-        keys="c",
+        keys="ctrl+r",
+        letter="c",
+        priority=True,
         slash="credits",
         palette="Refresh credits",
     ),
@@ -118,7 +133,9 @@ ACTIONS: tuple[UserAction, ...] = (
         "state",
         "State",
         "Fetch the session state and show its timeline.",
-        keys="s",
+        keys="ctrl+t",
+        letter="s",
+        priority=True,
         slash="status",
         palette="Refresh timeline",
     ),
@@ -127,9 +144,20 @@ ACTIONS: tuple[UserAction, ...] = (
         "new_session",
         "New",
         "Start a new session (the old one stays on the backend).",
-        keys="n",
+        keys="ctrl+n",
+        letter="n",
+        priority=True,
         slash="new",
         palette="New session",
+    ),
+    UserAction(
+        "quit",
+        "quit",
+        "Quit",
+        "Leave nemo-tui (a render on the local engine goes on at the next start).",
+        keys="ctrl+q",
+        priority=True,
+        palette="Quit",
     ),
     UserAction(
         "pane_files",
@@ -231,6 +259,15 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "leave_input",
+        "leave",
+        "Leave input",
+        "Leave the input for the chat's messages, where single-letter keys work.",
+        keys="escape",
+        where="chat",
+        show=False,
+    ),
+    UserAction(
         "toggle_select",
         "toggle_select",
         "Select",
@@ -244,6 +281,22 @@ ACTIONS: tuple[UserAction, ...] = (
         "Upload",
         "Upload the selected files (or the highlighted one) to the session.",
         keys="u",
+        where="files",
+    ),
+    UserAction(
+        "refresh_files",
+        "refresh_files",
+        "Refresh",
+        "Read the folder again (new files also appear on their own within seconds).",
+        keys="r",
+        where="files",
+    ),
+    UserAction(
+        "parent_folder",
+        "parent_folder",
+        "Up",
+        "Show the folder above this one.",
+        keys="backspace",
         where="files",
     ),
     UserAction(
@@ -347,9 +400,17 @@ SLASH_COMMANDS = {action.slash: action for action in ACTIONS if action.slash}
 
 def bindings(where: Scope) -> list[BindingType]:
     """The BINDINGS of the widget (or app) where these actions apply."""
-    return [action.binding() for action in ACTIONS if action.where == where and action.keys]
+    here = [action for action in ACTIONS if action.where == where and action.keys]
+    keys: list[BindingType] = [action.binding() for action in here]
+    return keys + [action.letter_binding() for action in here if action.letter]
 
 
 def remappable_ids() -> set[str]:
     """The ids a `[keymap]` may name: every action that has keys."""
     return {action.id for action in ACTIONS if action.keys}
+
+
+def first_key(action_id: str, keymap: Mapping[str, str]) -> str:
+    """The key that runs an action everywhere, after the `[keymap]`: the one hints should name."""
+    keys = keymap.get(action_id) or ACTIONS_BY_ID[action_id].keys
+    return keys.split(",")[0].strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -46,6 +47,7 @@ from nemo_tui.core.updates import (
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
 from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
+from nemo_tui.tui.attention import desktop_notification, question_in
 from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatLog, ChatPane
 from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
@@ -83,8 +85,8 @@ class SessionCore(Protocol):
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
     async def preview(self, max_height: int) -> Path | None: ...
-    async def refresh_credits(self) -> None: ...
-    async def refresh_state(self) -> None: ...
+    async def refresh_credits(self, *, announce: bool = False) -> None: ...
+    async def refresh_state(self, *, announce: bool = False) -> None: ...
     async def new_session(self) -> None: ...
     def switch_skill(self, skill_id: str) -> None: ...
     async def aclose(self) -> None: ...
@@ -144,6 +146,7 @@ class NemoApp(App[int]):
         self._picture = picture
         self.active_pane = "chat"
         self.downloads: list[Path] = []
+        self.session_id: str | None = None
         self._arrived: deque[Update] = deque()
         self._drain_posted = False
         self._collector = QuietCollector()
@@ -253,8 +256,12 @@ class NemoApp(App[int]):
             case TurnFinished(turn_id, text, summary, cancelled):
                 await chat.log_view.finish_turn(turn_id, text, summary, cancelled)
                 chat.turn_ended()
+                if (question := question_in(text)) is not None:
+                    self.call_for_attention("The agent asks", question)
             case QuestionAsked(_, question):
                 await chat.log_view.ask(question)
+                asked = question.title or (question.items[0].prompt if question.items else "")
+                self.call_for_attention("The agent asks", asked or "a question")
             case Notice(text, level):
                 chat.log_view.add_notice(text, level)
                 if level != "info":
@@ -264,6 +271,7 @@ class NemoApp(App[int]):
             case CreditsChanged(credits):
                 self.query_one(StatusPane).show_credits(credits)
             case Connection():
+                self.session_id = update.session_id or self.session_id
                 self.query_one(SessionHeader).show_connection(update)
             case UploadProgress():
                 self.query_one(FilePane).show_progress(update)
@@ -276,9 +284,21 @@ class NemoApp(App[int]):
 
     def _render_arrived(self, path: Path) -> None:
         self.downloads.append(path)
-        self.bell()
+        self.call_for_attention("Export finished", f"Saved {path.name}")
         self.notify(f"Saved {path}", title="Export finished", timeout=10)
         self.query_one(FrameStrip).show_video(path)
+
+    def call_for_attention(self, title: str, body: str) -> None:
+        """The bell and a desktop notification (see `attention`), only while the terminal says
+        it is not focused: someone looking at the app needs neither. Terminals that do not
+        report focus leave `app_focus` true, so they are never notified."""
+        if self.app_focus:
+            return
+        self.bell()
+        if not self.is_headless and self._driver is not None:
+            # Textual has no public call to send an escape sequence; its own bell and clipboard
+            # write through the driver like this, in order with the frames it draws.
+            self._driver.write(desktop_notification(title, body))
 
     # --- workers --------------------------------------------------------------------------------
 
@@ -325,13 +345,19 @@ class NemoApp(App[int]):
     def follow_render(self, render_id: str) -> None:
         if (core := self._need_core()) is None:
             return
-        self.query_one(StatusPane).render_row(render_id)
+        self.query_one(StatusPane).render_row(render_id, self._render_name())
         self._start_worker(
             core.follow_render(render_id),
             group=f"render-{render_id}",
             description=f"render {render_id}",
             exclusive=True,
         )
+
+    def _render_name(self) -> str:
+        """ "Summer Sale · 14:05": the video's title (or "Untitled video") and the time it was
+        asked for."""
+        title = self.query_one(TimelinePane).draft.m.title or "Untitled video"
+        return f"{title} · {datetime.now().strftime('%H:%M')}"
 
     def _call(
         self,
@@ -405,11 +431,13 @@ class NemoApp(App[int]):
     def on_render_row_play(self, message: RenderRow.Play) -> None:
         self.play(message.path)
 
+    # Asked for by a key or a slash command, the answer is also said in the chat, where the
+    # person is looking (the status and timeline panes update as well).
     def action_credits(self) -> None:
-        self._call(lambda core: core.refresh_credits(), "credits", "credit refresh")
+        self._call(lambda core: core.refresh_credits(announce=True), "credits", "credit refresh")
 
     def action_state(self) -> None:
-        self._call(lambda core: core.refresh_state(), "state", "state refresh")
+        self._call(lambda core: core.refresh_state(announce=True), "state", "state refresh")
 
     def action_new_session(self) -> None:
         self._call(lambda core: core.new_session(), "session", "new session")
@@ -473,7 +501,16 @@ class NemoApp(App[int]):
 
     def action_config(self) -> None:
         lines = self._config_lines or ["No configuration was loaded."]
-        self.query_one(ChatPane).log_view.add_markdown("\n".join(f"- {line}" for line in lines))
+        # What may have changed since the start, read now rather than from the start-up snapshot.
+        live = [
+            f"skill now: {self.skill.id}",
+            f"backend: {self.backend}",
+            f"session now: {self.session_id or 'none yet'}",
+            f"renders saved this run: {len(self.downloads)}",
+        ]
+        self.query_one(ChatPane).log_view.add_markdown(
+            "\n".join(f"- {line}" for line in [*lines, *live])
+        )
 
     def action_copy_answer(self) -> None:
         answer = self.query_one(ChatPane).log_view.last_answer()
@@ -498,6 +535,8 @@ class NemoApp(App[int]):
         if not text:
             return
         chat_input.remember(text)
+        # Whatever the person scrolled back to read, what they just sent is where they look now.
+        self.query_one(ChatPane).log_view.anchor()
         try:
             command = parse_slash(text)
         except SlashError as error:

@@ -77,6 +77,16 @@ class ChatInput(Input):
         self._examples = list(examples)
         self._position = len(self.history)
 
+    def action_leave(self) -> None:
+        """Escape: focus moves to the chat's messages, so single-letter keys work again."""
+        self.screen.query_one(ChatLog).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the agent answers, Escape stops it (the app's binding) instead.
+        if action == "leave":
+            return not self.screen.query_one(ChatLog).turn_running()
+        return True
+
     def action_history(self, step: int) -> None:
         history = self.history
         if not history:

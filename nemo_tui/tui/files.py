@@ -57,6 +57,10 @@ def is_folder(path: Path) -> bool:
         return False
 
 
+# How often the shown folder is checked for new or removed files (one stat call).
+FOLDER_CHECK_SECONDS = 2.0
+
+
 @dataclass(frozen=True)
 class FileFacts:
     kind: str | None
@@ -84,7 +88,40 @@ class MediaTree(DirectoryTree):
         # Insertion order is upload order; the node is kept to repaint its mark.
         self._selected: dict[Path, TreeNode[DirEntry]] = {}
         self._facts: dict[Path, FileFacts] = {}
-        self.root.set_label(f"{path.resolve().name or path.resolve()}/")
+        # Files sent to this session, marked so a person does not send them twice.
+        self.uploaded: set[Path] = set()
+        self._folder_stamp = _stamp(path)
+        self._label_root()
+
+    def on_mount(self) -> None:
+        # New files (an export, a download) appear while the app is open.
+        self.set_interval(FOLDER_CHECK_SECONDS, self._reload_if_changed)
+
+    def _label_root(self) -> None:
+        where = Path(self.path).resolve()
+        self.root.set_label(f"{where.name or where}/")
+
+    def _reload_if_changed(self) -> None:
+        stamp = _stamp(Path(self.path))
+        if stamp != self._folder_stamp:
+            self._folder_stamp = stamp
+            self.reload()
+
+    def action_refresh_files(self) -> None:
+        self._folder_stamp = _stamp(Path(self.path))
+        self.reload()
+
+    def action_parent_folder(self) -> None:
+        """Show the folder above this one (the selection is kept: it holds full paths)."""
+        here = Path(self.path).resolve()
+        if here.parent != here:
+            self.path = here.parent
+            self._folder_stamp = _stamp(here.parent)
+            self._label_root()
+
+    def mark_uploaded(self, path: Path) -> None:
+        self.uploaded.add(path)
+        self.refresh()
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Runs in the loader's thread: stat each file once here so labels never touch the disk."""
@@ -119,7 +156,13 @@ class MediaTree(DirectoryTree):
             label.stylize(style)
             return label
         chosen = entry.path in self._selected
-        label.append("▣ " if chosen else "□ ", "bold green" if chosen else "dim")
+        if chosen:
+            label.append("▣ ", "bold green")
+        elif entry.path in self.uploaded:
+            # First on the row, so a narrow pane cannot cut it off.
+            label.append("✓ ", "green")
+        else:
+            label.append("□ ", "dim")
         label.append(display_name(entry.path), "bold" if chosen else "")
         label.append(f"  {KIND_MARK[facts.kind]} {human_size(facts.size)}", "dim")
         label.stylize(style)
@@ -175,6 +218,15 @@ class MediaTree(DirectoryTree):
         def __init__(self, paths: list[Path]) -> None:
             super().__init__()
             self.paths = paths
+
+
+def _stamp(folder: Path) -> tuple[float, int] | None:
+    """What changes when a file is added to or removed from `folder`."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_mtime, info.st_nlink)
 
 
 class MediaPreview(Static):
@@ -284,6 +336,8 @@ class FilePane(Vertical):
             row = UploadRow(update.path)
             uploads.mount(row)
         row.show(update)
+        if update.done and update.error is None:
+            self.query_one(MediaTree).mark_uploaded(update.path)
 
     def start_upload(self, paths: list[Path]) -> None:
         """Rows for a new upload; finished rows of earlier ones go, running ones stay."""

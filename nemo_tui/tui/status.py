@@ -60,11 +60,16 @@ class RenderRow(Vertical, can_focus=True):
         else:
             self.notify("This render has no file yet: wait until it is saved.")
 
-    def __init__(self, render_id: str) -> None:
+    def __init__(self, render_id: str, name: str | None = None) -> None:
         super().__init__(classes="render-row")
         self.render_id = render_id
         self.path: Path | None = None
-        self._title = Label(Text(render_id, "bold"), classes="render-title")
+        # A name a person recognises (the video's title and when it was asked for); the id, dim,
+        # stays for matching with `nemo-tui state` and the backend.
+        title = Text(name or render_id, "bold")
+        if name:
+            title.append(f"  {render_id}", "dim")
+        self._title = Label(title, classes="render-title")
         self._bar = ProgressBar(total=100, show_eta=False, show_percentage=True)
         self._detail = Label("pending", classes="render-detail")
 
@@ -138,12 +143,12 @@ class StatusPane(Vertical):
     def show_credits(self, credits: Credits) -> None:
         self.query_one("#credits", Static).update(credits_text(credits))
 
-    def render_row(self, render_id: str) -> RenderRow:
+    def render_row(self, render_id: str, name: str | None = None) -> RenderRow:
         renders = self.query_one("#renders", Vertical)
         for row in renders.query(RenderRow):
             if row.render_id == render_id:
                 return row
-        row = RenderRow(render_id)
+        row = RenderRow(render_id, name)
         renders.mount(row)
         return row
 

@@ -5,6 +5,7 @@ the one-line summary. Segments and tracks that changed in the last update are hi
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -138,6 +139,8 @@ class TimelinePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TimelineTree(id="timeline-tree")
+        # The highlighted row whole, wrapped: a narrow pane cuts rows at its edge.
+        yield Static("", id="timeline-detail")
         yield TrackBars(id="track-bars")
         yield Static("Timeline is empty: upload media and ask for an edit.", id="timeline-summary")
 
@@ -150,6 +153,12 @@ class TimelinePane(Vertical):
         self.border_subtitle = f"{seconds(max(draft.computed_duration(), draft.d))}s"
         if changed:
             self.set_timer(HIGHLIGHT_SECONDS, lambda: self._fade_highlight(draft))
+
+    @on(Tree.NodeHighlighted, "#timeline-tree")
+    def _show_whole_row(self, event: Tree.NodeHighlighted[str]) -> None:
+        detail = self.query_one("#timeline-detail", Static)
+        whole = Text(str(event.node.label)) if self.has_focus_within else Text()
+        detail.update(whole)
 
     def _fade_highlight(self, draft: Draft) -> None:
         if draft is self.draft:

@@ -62,17 +62,17 @@ def test_first_command_keyword_wins() -> None:
     [
         ("Click the Export button to save your video.", "Press e to export to save your video."),
         ("When ready, click on Export.", "When ready, press e to export."),
-        ("点击导出按钮即可", "press e to export 即可"),
-        ("请点击“导出”", "请 press e to export"),
+        ("点击导出按钮即可", "按 e 导出即可"),
+        ("请点击“导出”", "请按 e 导出"),
         ("You can open the timeline panel to check.", "You can see the timeline pane to check."),
         ("Preview it in the timeline.", "See the timeline pane."),
-        ("打开面板查看效果", "see the timeline pane 查看效果"),
-        ("可以在时间轴上预览效果", "可以 see the timeline pane 效果"),
+        ("打开面板查看效果", "在时间线窗格中查看效果"),
+        ("可以在时间轴上预览效果", "可以在时间线窗格中查看效果"),
         (
             "Drag and drop the clips to reorder them.",
             "Describe the edit in chat: move the clips to reorder them.",
         ),
-        ("拖拽片段调整顺序", "describe the edit in chat 片段调整顺序"),
+        ("拖拽片段调整顺序", "在聊天里描述修改：片段调整顺序"),
         ("Nothing GUI here.", "Nothing GUI here."),
     ],
 )
@@ -89,5 +89,12 @@ def test_key_hints_are_the_caller_s() -> None:
         "Click the Export button, then preview in the timeline.", GuiHints.for_cli()
     )
     assert cli == (
-        "Run `nemo-tui run --export`, then run `nemo-tui run --state` to see the timeline."
+        "Add `--export OUT.mp4` to `nemo-tui run`, then run `nemo-tui state` to see the timeline."
     )
+
+
+def test_a_chinese_answer_gets_its_hints_in_chinese() -> None:
+    """The engine's own closing line, translated: no English left in it (issue 13)."""
+    shown = translate_gui("可以在时间线中预览，满意后点击导出按钮。", GuiHints.for_tui("ctrl+e"))
+    assert shown == "可以在时间线窗格中查看，满意后按 ctrl+e 导出。"
+    assert not any("a" <= char.lower() <= "z" for char in shown.replace("ctrl+e", ""))

@@ -42,7 +42,8 @@ from nemo_tui.engine.agent.build import PROMO_MOTIONS
 from nemo_tui.engine.media import samples
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.media.probe import probe_media
-from nemo_tui.engine.render.ffmpeg import ffmpeg_exe, font_file, run_ffmpeg
+from nemo_tui.engine.render.ffmpeg import ffmpeg_exe, run_ffmpeg
+from nemo_tui.engine.render.fonts import default_font
 from nemo_tui.engine.render.renderer import RenderOptions, render
 
 WIDTH, HEIGHT, FPS = 1920, 1080, 30
@@ -131,7 +132,7 @@ def hand_written_args(folder: Path, out: Path, preset: str, crf: int) -> list[st
         )
         previous = f"x{index}"
     chains.append(
-        f"[{previous}]drawtext=fontfile={font_file()}:text='{TITLE}':fontsize=96"
+        f"[{previous}]drawtext=fontfile={default_font()}:text='{TITLE}':fontsize=96"
         ":fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2:box=1:boxcolor=black@0.35"
         f":boxborderw=24:enable='between(t,0,{TITLE_MS / 1000})'[v]"
     )

@@ -7,6 +7,7 @@ timeline (tracks, starts, durations in ms, volumes, texts, canvas, transitions) 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,73 @@ def test_add_title(message: str, text: str, start: int, length: int, pos: str) -
     assert plan.draft.d == 30000
     assert text in plan.text and str(length // 1000) in plan.text
     assert [c.name for c in plan.calls] == ["add_text"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "加标题'夏季促销'",
+        '加标题"夏季促销"',
+        "加标题“夏季促销”",
+        "加标题「夏季促销」",
+        "加标题『夏季促销』",
+        "加标题'夏季促销'，3秒",
+    ],
+)
+def test_a_chinese_title_in_any_quotes_is_taken_whole(message: str) -> None:
+    plan = plan_turn(message, promo(), SESSION, "zh")
+    assert [s.m.text for s in track(plan.draft, "Title").sg] == ["夏季促销"]
+    assert plan.text.startswith("已添加标题「夏季促销」")
+
+
+def test_an_apostrophe_in_english_is_not_a_quote() -> None:
+    plan = plan_turn("it's great, add a title 'Don't stop'", promo(), SESSION, "en")
+    assert [s.m.text for s in track(plan.draft, "Title").sg] == ["Don't stop"]
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ("show the shoes in motion on a track", "can't make what is in a photo move"),
+        ("make the shoes run on a track", "can't make what is in a photo move"),
+        ("把鞋子做成在跑道上跑动的视频", "没法让照片里的东西真的动起来"),
+    ],
+)
+def test_asked_for_the_subject_to_move_it_says_plainly_it_cannot(message: str, says: str) -> None:
+    draft = promo()
+    plan = plan_turn(message, draft, SESSION, "en")
+    assert says in plan.text
+    assert ("zoom" in plan.text) or ("放大" in plan.text)
+    assert plan.calls == [] and plan.draft == draft
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        (
+            "animate this image into a 5-second video of the shoes in motion on a track",
+            "what is in the photo does not move",
+        ),
+        ("让鞋子动起来", "照片里的东西本身不会动"),
+    ],
+)
+def test_an_animated_photo_is_said_to_be_camera_motion_only(message: str, says: str) -> None:
+    plan = plan_turn(message, Draft.blank(), [PHOTOS[0]], "en")
+    assert [s.m.motion for s in track(plan.draft, "Video").sg] == ["zoom_in"]
+    assert says in plan.text
+
+
+def test_a_chinese_session_answers_wholly_in_chinese() -> None:
+    """Every reply to a Chinese message, the closing line included, has no English words (the
+    GUI phrases in it are translated into Chinese by the client, see tests/api)."""
+    draft = Draft.blank()
+    for message in (PROMO_ZH, "加标题'夏季促销'", "竖屏", "背景音乐音量35%", "让鞋子动起来"):
+        plan = plan_turn(message, draft, SESSION, "zh")
+        draft = plan.draft
+        said = plan.text
+        for name in (m.name for m in SESSION):
+            said = said.replace(name, "")
+        assert re.findall(r"[A-Za-z]{2,}", said) == [], (message, plan.text)
 
 
 def test_add_text_at_a_time_defaults_to_three_seconds_and_stays_within_the_video() -> None:

@@ -1,5 +1,6 @@
 """`nemo-tui serve` as a separate process: what it committed survives a restart, and a render cut
-short by a killed engine comes back failed (never stuck 'processing') with no temp file left."""
+short by a killed engine once too often comes back failed (never stuck 'processing') with no temp
+file left."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from nemo_tui.engine.render.jobs import RESTART_MESSAGE
+from nemo_tui.engine.store import interrupted_message
 from tests.support import free_port, serve
 
 from .helpers import EngineUser, envelope_error, files_under
@@ -31,8 +32,12 @@ def test_state_survives_a_restart_and_a_killed_render_is_failed(
 ) -> None:
     photos = [media_dir / f"photo{index}.jpg" for index in range(1, 6)]
     port = free_port()
-    # The default x264 preset, so the long render below is still running when it is killed.
-    engine_env = {"NEMO_ENGINE_RENDER_PRESET": "veryfast"}
+    # The default x264 preset, so the long render below is still running when it is killed; and
+    # one interruption fails a render (it is run again by default: see test_render_requeue.py).
+    engine_env = {
+        "NEMO_ENGINE_RENDER_PRESET": "veryfast",
+        "NEMO_ENGINE_MAX_RENDER_INTERRUPTIONS": "1",
+    }
     with (
         serve(data_dir, port, **engine_env) as engine,
         httpx.Client(base_url=engine.url, trust_env=False) as http,
@@ -87,7 +92,7 @@ def test_state_survives_a_restart_and_a_killed_render_is_failed(
         user.http = http
         status = user.render_status(long_id)
         assert status["status"] == "failed"
-        assert status["error"] == RESTART_MESSAGE
+        assert status["error"] == interrupted_message(1)
         download = user.get(f"/api/render/proxy/{long_id}/download")
         assert download.status_code == 409
         assert "failed" in envelope_error(download)[1]

@@ -1,7 +1,7 @@
 """Processes killed at the worst moment, with SIGKILL, and started again: the engine in the middle
-of a render (the person is told it failed and offered to export again, nothing partial lands in
-the downloads folder) and `nemo-tui run` in the middle of a download (the next start resumes it
-with a Range request and the file is byte for byte the engine's)."""
+of a render that may not run again (the person is told it failed and offered to export again,
+nothing partial lands in the downloads folder) and `nemo-tui run` in the middle of a download
+(the next start resumes it with a Range request and the file is byte for byte the engine's)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ async def test_engine_killed_mid_render_the_job_fails_and_export_is_offered_agai
 ) -> None:
     port = free_port()
     updates: list[Update] = []
-    with serve(data_dir, port) as engine:
+    # One interruption fails the render here (by default it would run again after the restart).
+    once = {"NEMO_ENGINE_MAX_RENDER_INTERRUPTIONS": "1"}
+    with serve(data_dir, port, **once) as engine:
         # Full-size output (1080p with motion), so the render is still running when it is killed.
         controller = controller_for(engine.url, app_dirs, updates, output_height=None)
         await controller.start()
@@ -84,7 +86,7 @@ async def test_engine_killed_mid_render_the_job_fails_and_export_is_offered_agai
         # The app still knows the job: nothing is orphaned while the engine is down.
         assert controller.pending_renders == [render_id] == pending_in_memory(app_dirs)
 
-    with serve(data_dir, port):
+    with serve(data_dir, port, **once):
         updates.clear()
         assert await controller.follow_render(render_id) is None
 

@@ -14,6 +14,7 @@ from nemo_tui.config import Settings, describe
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import Update
 from nemo_tui.skills import SKILLS_BY_ID
+from nemo_tui.tui.actions import first_key
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.chat import ChatLog, UserLine
 from nemo_tui.tui.files import MediaTree
@@ -34,7 +35,7 @@ def engine_app(base_url: str, skill_id: str, folder: Path, downloads: Path) -> N
             settings,
             emit,
             backend_label="local",
-            hints=GuiHints.for_tui(),
+            hints=GuiHints.for_tui(first_key("export", {})),
             upload_hint="select files in the file pane (space) and press u",
             output_height=OUTPUT_HEIGHT,
         )

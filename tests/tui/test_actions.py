@@ -16,8 +16,10 @@ from nemo_tui.tui.slash import usage
 from .helpers import shown, wait_for_text
 from .test_panes import AppMaker
 
-# Tall enough that the whole help and the whole palette list fit on the screen.
-TALL = (200, 150)
+# Tall enough that the whole help and the whole palette list fit on the screen: F1 help lists every
+# action (questions, the player, quit, leaving the input, the file pane's refresh and parent
+# folder) and the test reads what is on screen.
+TALL = (200, 240)
 
 
 async def test_every_action_is_in_f1_help(make_app: AppMaker) -> None:

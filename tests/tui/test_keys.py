@@ -1,5 +1,6 @@
 """Keys: a `[keymap]` in config.toml moves a binding; the command palette runs the real actions;
-F1 shows the keys of the focused pane."""
+F1 shows the keys of the focused pane; the footer's actions run from every pane, the chat input
+included, and Escape leaves the input."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
+from nemo_tui.api.intents import GuiHints, translate_gui
 from nemo_tui.config import Settings, config_path
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
+from nemo_tui.tui.actions import first_key
 from nemo_tui.tui.app import NemoApp
+from nemo_tui.tui.chat import ChatInput, ChatLog
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.keymap import check_keymap
 
@@ -81,6 +85,68 @@ async def test_f1_shows_the_focused_panes_keys(make_app: AppMaker) -> None:
         await pilot.press("escape")
         await shown(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+FOOTER_ACTIONS = ("export", "credits", "state", "new_session")
+PANE_KEYS = {"files": "f2", "chat": "f3", "timeline": "f4", "status": "f5"}
+
+
+@pytest.mark.parametrize("pane", list(PANE_KEYS))
+async def test_every_footer_action_runs_from_every_pane(
+    make_app: AppMaker, pane: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat input included: its keys (ctrl+...) run before the input can take them."""
+    ran: list[str] = []
+    for name in FOOTER_ACTIONS:
+        monkeypatch.setattr(NemoApp, f"action_{name}", lambda self, name=name: ran.append(name))
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press(PANE_KEYS[pane])
+        await shown(pilot)
+        if pane == "chat":
+            await pilot.press(*"hello")
+        await pilot.press("ctrl+e", "ctrl+r", "ctrl+t", "ctrl+n")
+        await shown(pilot)
+        assert ran == list(FOOTER_ACTIONS)
+        if pane == "chat":
+            assert app.query_one(ChatInput).value == "hello"  # nothing typed or moved
+
+
+async def test_in_the_input_letters_type_and_escape_leaves_for_the_pane(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+    monkeypatch.setattr(NemoApp, "action_export", lambda self: ran.append("export"))
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press(*"see")
+        await shown(pilot)
+        assert app.query_one(ChatInput).value == "see" and ran == []
+        await pilot.press("escape")
+        await shown(pilot)
+        assert isinstance(app.focused, ChatLog)
+        await pilot.press("e")  # out of the input, the single letter exports
+        await shown(pilot)
+        assert ran == ["export"]
+
+
+async def test_quit_is_in_the_footer_and_in_f1(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        text = await shown(pilot)
+        assert "^q Quit" in text, text
+        await pilot.press("f1")
+        text = await wait_for_text(pilot, lambda text: "Keys" in text or "keys" in text)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Quit" in text and "^q" in text, text
+
+
+def test_hints_name_the_key_that_exports_from_the_chat_input() -> None:
+    hints = GuiHints.for_tui(first_key("export", {}))
+    assert translate_gui("Click the Export button.", hints) == "Press ctrl+e to export."
+    assert translate_gui("满意后点击导出按钮。", hints) == "满意后按 ctrl+e 导出。"
+    remapped = GuiHints.for_tui(first_key("export", {"export": "f6,x"}))
+    assert translate_gui("Click the Export button.", remapped) == "Press f6 to export."
 
 
 async def test_a_collector_tick_after_the_widgets_are_gone_does_not_raise(

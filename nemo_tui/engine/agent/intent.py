@@ -94,6 +94,8 @@ class Request:
     remove: list[str] = field(default_factory=list)
     volumes: dict[Role, float] = field(default_factory=dict)
     add_audio: list[Role] = field(default_factory=list)
+    # Asks for what is *in* a picture to move (shoes running, a bird flying), which no rule can do.
+    subject_motion: bool = False
 
     def asks_anything(self) -> bool:
         return any(
@@ -118,7 +120,10 @@ def _tidy(message: str) -> str:
 
 
 def _is_word_char(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+    # Latin letters and digits only: "don't" is a word, while in 加标题'夏季促销' the CJK letters
+    # touching the quotes do not stop them being quotes.
+    char = text[index] if 0 <= index < len(text) else ""
+    return char.isascii() and (char.isalnum() or char == "_")
 
 
 def _closing(text: str, start: int, opener: str) -> int:
@@ -183,6 +188,7 @@ def read_request(message: str) -> Request:
     request.build = _build_kind(whole)
     request.generate = request.build is None and _generate_asked(whole)
     request.text_overlays = request.build is not None and _has(words.TEXT_OVERLAYS, whole)
+    request.subject_motion = request.build == "animate" or _has(words.SUBJECT_MOTION, whole)
     for clause in _clauses(text):
         _read_clause(clause, quotes, request)
     return request

@@ -14,6 +14,10 @@ renders a procedural scene and calls `place_generated(plan, clip)`, which puts t
 Video track, applies the rest of the message (e.g. "vertical", a title) and says plainly that the
 scene is a stand-in coloured from the prompt.
 
+Honesty: a message asking for what is in a photo to move ("the shoes in motion on a track") is
+told plainly that only the camera can move over a photo (zoom, pan), with or without the edits
+the rest of the message asked for.
+
 Undo: the server keeps the draft history. It asks `intent.is_undo(message)` before `plan_turn` and
 answers with `undo_reply(language, restored)`.
 
@@ -123,6 +127,10 @@ def plan_turn(
             return _plan_generate(
                 message, draft, lang, request.generate_prompt, request.generate_seconds
             )
+        if request.subject_motion and not request.asks_anything():
+            # Said before any question: no answer to one would make the subject move.
+            cannot = describe(Fact("cannot_animate", changed=False), lang)
+            return TurnPlan(cannot, [], draft.model_copy(deep=True), None, lang)
         ask = ask_for(message, request, media, lang)
         if ask is not None:
             return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=ask)
@@ -136,6 +144,9 @@ def plan_turn(
         others = set(id(m) for m in Uploads.of(media).music) - {id(chosen)}
         media = [m for m in media if id(m) not in others]
     new_draft, facts = apply_request(request, draft, media, lang)
+    if request.subject_motion:
+        # Said whenever a message asks for the subject to move, so a zoom is never taken for it.
+        facts.append(Fact("camera_only", changed=False))
     text, closing = _reply(facts, lang, message)
     return TurnPlan(text, _calls(facts), new_draft, None, lang, closing)
 

@@ -83,6 +83,12 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "needs_prompt": "What should the scene show? Try: generate a 10-second video of a sunset "
         "over a city skyline.",
         "out_of_range": "{value} is out of range for {what_word}: pick {low} to {high}.",
+        "cannot_animate": "I can't make what is in a photo move (shoes running on a track, say): "
+        "this local engine has no model that animates pictures. What I can do is move the camera "
+        "over a photo: a slow zoom in or out, or a pan to the left or right. Try: zoom in on the "
+        "first photo.",
+        "camera_only": "To be plain: that is the camera moving over the photo; what is in the "
+        "photo does not move, since this local engine has no model that animates pictures.",
     },
     "zh": {
         "canvas": "画布已改为{shape_word}（{width}x{height}）。",
@@ -110,6 +116,11 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "needs_words": "{kind_word}要写什么？试试：添加{kind_word}「夏日特卖」3秒。",
         "needs_prompt": "要生成什么画面？试试：生成一个10秒的城市天际线日落视频。",
         "out_of_range": "{value}超出了{what_word}的范围，请选择{low}到{high}。",
+        "cannot_animate": "我没法让照片里的东西真的动起来（比如鞋子在跑道上跑）："
+        "本地引擎没有能让画面动起来的模型。我能做的是让镜头在照片上移动：缓慢放大、缩小，或向左、向右平移。"
+        "试试：第一张照片缓慢放大。",
+        "camera_only": "说明一下：这是镜头在照片上移动，照片里的东西本身不会动，"
+        "因为本地引擎没有能让画面动起来的模型。",
     },
 }  # fmt: skip
 

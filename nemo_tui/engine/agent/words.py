@@ -31,6 +31,12 @@ SPLIT = re.compile(
 PROMO = r"\bpromo(?:tional)?\b|\badvert|\bad video\b|\bcommercial\b|宣传|广告|推广"
 SLIDESHOW = r"\bslide ?shows?\b|幻灯|轮播|相册视频"
 ANIMATE = r"\banimat(?:e|ion)\b|\bbring\b.{0,24}\bto life\b|动起来|让.{0,8}动|动态视频"
+# What is in a photo moving by itself: the engine can only move the camera over it (zoom, pan).
+SUBJECT_MOTION = (
+    r"\bin motion\b|\b(?:running|walking|jumping|dancing|flying|spinning|bouncing|rolling)\b"
+    r"|\b(?:make|let|have|see|show)\b.{0,30}\b(?:run|walk|jump|dance|fly|spin|bounce|roll)\b"
+    r"|跑动|奔跑|跑起来|走动|走起来|跳起来|飞起来|转起来|动起来|运动起来|在跑道上"
+)
 GENERATE = r"\bgenerate\b|\btext[- ]to[- ]video\b|生成"
 NOT_GENERATE = (
     r"\b(?:don'?t|do not|without|no)\b.{0,24}\bgenerat"

@@ -1,4 +1,4 @@
-"""Running ffmpeg: where the binary and the drawtext font are, filter-graph escaping, and one async
+"""Running ffmpeg: where the binary is, filter-graph escaping, and one async
 run with progress, a bounded error tail and no orphan child when the caller gives up.
 """
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import shutil
 import subprocess
 from collections import deque
 from collections.abc import Callable
@@ -17,8 +16,6 @@ import imageio_ffmpeg
 
 from nemo_tui.engine.render.lifetime import die_with_parent
 
-DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
 # How many stderr lines an FfmpegError keeps: enough to see the cause, never the whole log.
 STDERR_TAIL_LINES = 20
 
@@ -27,7 +24,7 @@ _GRAPH_SPECIAL = "\\'[],;"
 
 
 class MissingToolError(RuntimeError):
-    """ffmpeg or a font for drawtext cannot be found on this machine."""
+    """ffmpeg, or a font for drawtext (engine.render.fonts), cannot be found on this machine."""
 
 
 class FfmpegError(RuntimeError):
@@ -48,27 +45,6 @@ def ffmpeg_exe() -> str:
         raise MissingToolError(
             "ffmpeg was not found: reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE"
         ) from exc
-
-
-@functools.cache
-def font_file() -> Path:
-    """A TrueType font for drawtext: DejaVu Sans, else whatever fontconfig calls 'sans'."""
-    if DEJAVU_SANS.is_file():
-        return DEJAVU_SANS
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        found = subprocess.run(
-            [fc_match, "-f", "%{file}", "sans"],
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        ).stdout.strip()
-        if found and Path(found).is_file():
-            return Path(found)
-    raise MissingToolError(
-        "no font found for on-screen text: install fonts-dejavu-core (or any font fontconfig knows)"
-    )
 
 
 def filter_value(value: str) -> str:

@@ -1,9 +1,11 @@
 """The render queue: jobs run at most `max_concurrent_renders` at a time, the rest wait in the order
 they came; status and progress live in the store so a poll (or a restarted engine) sees them.
 
-A job an engine left behind (killed while it was pending or processing) is failed at start-up with
-a message telling the user to export again, and every file in the renders folder that is not a
-finished render (the renderer's temp files) is removed then.
+A job an engine stop cut short (a quit, or a kill while it was processing) goes back to the queue
+and runs again at the next start, so closing the app mid-render loses nothing; one cut short
+`max_render_interruptions` times (a render that itself brings the engine down, say) is failed with
+a message telling the user to export again. Every file in the renders folder that is not a finished
+render (the renderer's temp files) is removed at start and stop.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from nemo_tui.engine.store import Store
 
 log = logging.getLogger(__name__)
 
-RESTART_MESSAGE = "interrupted by an engine restart; export again"
 # Progress is written to the database at most this often (seconds): ffmpeg reports many times a
 # second and a poll every half second is the fastest reader.
 PROGRESS_WRITE_INTERVAL = 0.25
@@ -66,8 +67,10 @@ class RenderQueue:
 
     async def start(self) -> None:
         self._settings.renders_dir.mkdir(parents=True, exist_ok=True)
-        self._recover()
+        again = self._recover()
         self._queue = asyncio.Queue()
+        for render_id in again:
+            self._queue.put_nowait(render_id)
         self._workers = [
             asyncio.create_task(self._work(), name=f"render-worker-{index}")
             for index in range(self._settings.max_concurrent_renders)
@@ -92,14 +95,20 @@ class RenderQueue:
         by_status = self._store.render_counts()
         return {"queued": by_status.get("pending", 0), "running": by_status.get("processing", 0)}
 
-    def _recover(self) -> None:
+    def _recover(self) -> list[str]:
+        """Jobs an engine stop left unfinished back in line (or failed after too many tries), and
+        partial files removed. Returns the ids to run, oldest first."""
         stop_orphans(self._settings.renders_dir)
-        for job in self._store.fail_unfinished_renders(RESTART_MESSAGE):
-            log.info("render %s was %s when the engine stopped; marked failed", job.id, job.status)
+        again, failed = self._store.requeue_unfinished_renders(
+            self._settings.max_render_interruptions
+        )
+        for render_id in failed:
+            log.info("render %s was cut short by too many engine stops; marked failed", render_id)
         finished = self._store.completed_render_outputs()
         for path in self._settings.renders_dir.iterdir():
             if path.is_file() and path not in finished:
                 path.unlink(missing_ok=True)
+        return again
 
     async def _work(self) -> None:
         assert self._queue is not None

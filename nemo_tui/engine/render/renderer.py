@@ -32,9 +32,9 @@ from nemo_tui.engine.render.ffmpeg import (
     FfmpegError,
     MissingToolError,
     filter_value,
-    font_file,
     run_ffmpeg,
 )
+from nemo_tui.engine.render.fonts import font_for
 from nemo_tui.engine.render.motion import MOTION_OVERSIZE, Cut, plan_moves
 
 # xfade's transition names; anything else a draft asks for is drawn as a plain fade.
@@ -423,7 +423,7 @@ class _GraphBuilder:
             )
             base = self.chain(
                 f"[{base}]",
-                f"drawtext=fontfile={filter_value(str(self.font))}"
+                f"drawtext=fontfile={filter_value(str(self.font(meta.text)))}"
                 f":textfile={filter_value(str(path))}:expansion=none"
                 f":fontsize={fontsize}:fontcolor={color}:text_align=center"
                 f":x=(w-text_w)/2:y={y}"
@@ -432,10 +432,10 @@ class _GraphBuilder:
             )
         return base
 
-    @property
-    def font(self) -> Path:
+    @staticmethod
+    def font(text: str) -> Path:
         try:
-            return font_file()
+            return font_for(text)
         except MissingToolError as exc:
             raise RenderError(str(exc)) from exc
 
