@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,25 @@ import pytest
 from nemo_tui.engine.http.server import RunningEngine, start_in_process
 from nemo_tui.engine.media import samples
 from nemo_tui.engine.settings import EngineSettings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A home of the test run's own, for this process and every process a test starts: no test may
+    read or write the person's config, secrets, client id or engine data (a run once left a token
+    in ~/.config/nemo-tui)."""
+    home = tmp_path_factory.mktemp("home")
+    names = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["HOME"] = str(home)
+    for name in names[1:]:
+        os.environ.pop(name, None)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
