@@ -15,8 +15,9 @@ import re
 MAX_TITLE = 60
 MAX_BODY = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# A sentence that asks: ends with a question mark, Latin or full-width.
-_QUESTION = re.compile(r"[^.!?。！？\n]*[?？]")
+# A sentence that asks ends with a question mark, Latin or full-width; sentences end at these.
+_QUESTION_MARK = re.compile(r"[?？]")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 
 def _clean(text: str, limit: int) -> str:
@@ -33,5 +34,13 @@ def desktop_notification(title: str, body: str) -> str:
 
 def question_in(answer: str) -> str | None:
     """The first question the answer asks the person, if it asks one."""
-    match = _QUESTION.search(answer)
-    return match.group().strip() if match else None
+    # Two forward scans, no backtracking: an answer of any length (a flood of 200,000 characters
+    # without a question mark) costs one pass, where a pattern of "a sentence, then ?" tried
+    # from every start was quadratic and froze the app at the end of such an answer.
+    mark = _QUESTION_MARK.search(answer)
+    if mark is None:
+        return None
+    start = 0
+    for end in _SENTENCE_END.finditer(answer, 0, mark.start()):
+        start = end.end()
+    return answer[start : mark.end()].strip()

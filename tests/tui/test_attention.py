@@ -84,3 +84,12 @@ def test_a_terminal_that_lost_focus_gets_the_question_as_a_desktop_notification(
         assert terminal.seen(ASKED, after=asked + 0.001) is None
     finally:
         terminal.close()
+
+
+@pytest.mark.timeout(30)
+def test_a_long_answer_without_a_question_is_read_in_one_pass() -> None:
+    # A 200,000-character flood with no question mark: the old "sentence, then ?" pattern tried
+    # from every start took minutes here and froze the app as the answer ended.
+    flood = "word " * 40_000
+    assert question_in(flood) is None
+    assert question_in(flood + "Which one?") == (flood + "Which one?").strip()
