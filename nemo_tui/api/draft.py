@@ -2,21 +2,26 @@
 
 The cloud's drafts carry more fields than are documented, so every model here keeps unknown keys
 (`extra="allow"`) and `Draft.to_wire()` gives them back untouched. The engine builds and renders the
-same models the client parses.
+same models the client parses. A draft in another form altogether (the cloud's "Draft Protocol V3"
+string, or an object without `t`) is a `Draft` with no tracks that holds the original as `foreign`
+and sends it back as it came; `foreign_summary` reads what it can of it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 TRACK_VIDEO = 0
 TRACK_AUDIO = 1
 TRACK_TEXT = 7
 
 TRACK_TYPE_NAMES = {TRACK_VIDEO: "video", TRACK_AUDIO: "audio", TRACK_TEXT: "text"}
+# How much of a foreign draft string is searched for its counts.
+MAX_FOREIGN_SCAN = 1_000_000
 
 CANVAS_LANDSCAPE = (1920, 1080)
 CANVAS_PORTRAIT = (1080, 1920)
@@ -91,8 +96,16 @@ class Track(DraftPart):
     sg: list[Segment] = Field(default_factory=list)
 
     @property
+    def known_type(self) -> bool:
+        return self.tt in TRACK_TYPE_NAMES
+
+    @property
     def name(self) -> str:
-        return self.m.name or TRACK_TYPE_NAMES.get(self.tt, f"track {self.id}").capitalize()
+        """The track's name; a type the client does not know is shown by number and name (the
+        cloud has more types than 0, 1 and 7), e.g. `Effects (type 3)`."""
+        if not self.known_type:
+            return f"{self.m.name or 'Track ' + self.id} (type {self.tt})"
+        return self.m.name or TRACK_TYPE_NAMES[self.tt].capitalize()
 
     def placed(self) -> list[PlacedSegment]:
         """Each segment with its start and end on the timeline, in track order.
@@ -138,6 +151,8 @@ class Draft(DraftPart):
     d: int = 0
     m: DraftMeta = Field(default_factory=DraftMeta)
     t: list[Track] = Field(default_factory=list)
+    # The draft as the server sent it when it is not in this form (SPEC 6); read-only here.
+    _foreign: str | dict[str, Any] | None = PrivateAttr(default=None)
 
     @classmethod
     def blank(
@@ -153,13 +168,29 @@ class Draft(DraftPart):
         return cls(d=0, m=DraftMeta(width=width, height=height, fps=fps), t=[])
 
     @classmethod
-    def from_wire(cls, data: dict[str, Any] | None) -> Draft:
-        """Parse a draft as the server sent it; `None` or `{}` is an empty draft."""
+    def from_wire(cls, data: Any) -> Draft:
+        """Parse a draft as the server sent it; `None`, `""` or `{}` is an empty draft, a string
+        or an object without `t` a foreign one."""
+        if isinstance(data, Draft):
+            return data
+        if (isinstance(data, str) and data.strip()) or (
+            isinstance(data, dict) and data and "t" not in data
+        ):
+            draft = cls()
+            draft._foreign = data
+            return draft
         return cls.model_validate(data or {})
 
-    def to_wire(self) -> dict[str, Any]:
+    @property
+    def foreign(self) -> str | dict[str, Any] | None:
+        """The server's draft when it is not in the SPEC 10 form, else None."""
+        return self._foreign
+
+    def to_wire(self) -> Any:
         """The JSON to send back: short keys, and exactly the fields that were given or set, unknown
-        ones included, so a cloud draft goes back to export as it came."""
+        ones included, so a cloud draft goes back to export as it came (a foreign one as is)."""
+        if self._foreign is not None:
+            return self._foreign
         return self.model_dump(by_alias=True, exclude_unset=True)
 
     def tracks_of(self, track_type: int) -> list[Track]:
@@ -170,5 +201,55 @@ class Draft(DraftPart):
         return max((track.end_ms() for track in self.t), default=0)
 
     def is_exportable(self) -> bool:
-        """SPEC 6: a draft is exportable when some track has at least one segment."""
+        """SPEC 6: a draft is exportable when some track has at least one segment. A foreign
+        draft is, unless what can be read of it says it has no clips."""
+        if self._foreign is not None:
+            return foreign_summary(self._foreign).clips != 0
         return any(track.sg for track in self.t)
+
+
+@dataclass(frozen=True)
+class ForeignSummary:
+    """What can be read of a foreign draft; None where it cannot."""
+
+    duration_ms: int | None
+    tracks: int | None
+    clips: int | None
+
+
+_XML_DURATION = re.compile(r"\bduration\s*=\s*[\"']?(\d+(?:\.\d+)?)", re.IGNORECASE)
+_XML_TRACK = re.compile(r"<track\b", re.IGNORECASE)
+_XML_CLIP = re.compile(r"<(?:clip|segment|item)\b", re.IGNORECASE)
+
+
+def foreign_summary(draft: str | dict[str, Any]) -> ForeignSummary:
+    """Duration, tracks and clips of a draft in another form, where they can be read: an
+    XML-like string is counted by its tags, an object by its track and segment lists."""
+    if isinstance(draft, str):
+        text = draft[:MAX_FOREIGN_SCAN]
+        duration = _XML_DURATION.search(text)
+        tracks = len(_XML_TRACK.findall(text))
+        return ForeignSummary(
+            duration_ms=int(float(duration.group(1))) if duration else None,
+            tracks=tracks or None,
+            clips=len(_XML_CLIP.findall(text)) or None,
+        )
+    raw_duration = draft.get("d", draft.get("duration"))
+    tracks = next(
+        (v for k, v in draft.items() if k in ("tracks", "track_list") and isinstance(v, list)),
+        None,
+    )
+    clips = None
+    if tracks is not None:
+        clips = sum(
+            len(seg)
+            for track in tracks
+            if isinstance(track, dict)
+            for key, seg in track.items()
+            if key in ("sg", "segments", "clips") and isinstance(seg, list)
+        )
+    return ForeignSummary(
+        duration_ms=int(raw_duration) if isinstance(raw_duration, int | float) else None,
+        tracks=len(tracks) if tracks is not None else None,
+        clips=clips,
+    )

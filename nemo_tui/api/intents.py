@@ -119,16 +119,22 @@ class GuiHints:
     export: str = "press e to export"
     timeline: str = "see the timeline pane"
     edit: str = "describe the edit in chat"
+    # How a failed render is tried once more (SPEC 7); the CLI prints the whole command instead.
+    retry: str = "It may be tried once more with a new id."
 
     @classmethod
-    def for_tui(cls, export_key: str = "e") -> GuiHints:
-        return cls(export=f"press {export_key} to export")
+    def for_tui(cls, export_key: str = "e", retry_key: str = "r") -> GuiHints:
+        return cls(
+            export=f"press {export_key} to export",
+            retry=f"Press {retry_key} on its row in the status pane to try once more (new id).",
+        )
 
     @classmethod
     def for_cli(cls) -> GuiHints:
         return cls(
             export="run `nemo-tui run --export`",
             timeline="run `nemo-tui run --state` to see the timeline",
+            retry="",
         )
 
 

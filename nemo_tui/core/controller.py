@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import locale
 import os
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +19,20 @@ import platformdirs
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.errors import NemoError, RenderFailed, SessionNotFound
+from nemo_tui.api.errors import (
+    NemoError,
+    RenderCancelled,
+    RenderFailed,
+    RenderStillRunning,
+    SessionNotFound,
+)
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
-from nemo_tui.core.exports import export_filename, follow_render
+from nemo_tui.core.exports import Polling, export_filename, follow_render
 from nemo_tui.core.persistence import (
+    IN_FLIGHT,
     BackendMemory,
     ChatEntry,
     ChatRole,
@@ -36,8 +44,10 @@ from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import (
     Connection,
     CreditsChanged,
+    LinkOffered,
     Notice,
     NoticeLevel,
+    RenderProgress,
     TimelineChanged,
     TurnFinished,
     TurnStarted,
@@ -89,11 +99,12 @@ class SessionController:
         self._output_height = output_height
         self._client = client or open_client(settings)
         self._client.on_token_renewed = self._token_renewed
-        self._memory_file = MemoryFile(
-            state_dir or default_state_dir(),
-            backend_key(settings.api_base, local=settings.is_local),
-        )
+        self._state_dir = state_dir or default_state_dir()
+        # Keyed by the API base until `start()` learns the backend's identity.
+        self._memory_file = MemoryFile(self._state_dir, backend_key(settings.api_base))
         self.memory: BackendMemory = self._memory_file.load()
+        # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
+        self.claim_url: str | None = None
         self.draft = Draft()
         self.skill: Skill = SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID]
 
@@ -109,7 +120,12 @@ class SessionController:
 
     @property
     def pending_renders(self) -> list[str]:
-        return [render.render_id for render in self.memory.renders]
+        return [render.render_id for render in self.memory.renders if render.in_flight]
+
+    @property
+    def renders(self) -> list[PendingRender]:
+        """This backend's renders, in flight and finished, oldest first."""
+        return list(self.memory.renders)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -119,6 +135,7 @@ class SessionController:
         flight from an earlier run, for the caller to follow."""
         self._emit(Connection("connecting", self.backend_label, detail="Connecting..."))
         try:
+            await self.identify()
             await self._client.ensure_token()
             if fresh_session or not self.memory.session_id:
                 await self._create_session()
@@ -133,6 +150,14 @@ class SessionController:
             raise
         self._emit(Connection("ready", self.backend_label, self.session_id, "ready"))
         return self.pending_renders
+
+    async def identify(self) -> None:
+        """Learn who the backend is and use its own memory file (two engines, or an engine and
+        the cloud, never share a session, a token or a render list)."""
+        key = backend_key(await self._client.identify())
+        if self._memory_file.path.stem != key:
+            self._memory_file = MemoryFile(self._state_dir, key)
+            self.memory = self._memory_file.load()
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -265,19 +290,75 @@ class SessionController:
         if not self.draft.is_exportable():
             self._notice("Nothing to export yet: add media to the timeline first.", "warning")
             return None
+        return await self._submit(session_id, self.draft)
+
+    async def _submit(self, session_id: str, draft: Draft) -> str:
         status = await self._client.submit_render(
-            session_id, self.draft, output_height=self._output_height
+            session_id, draft, output_height=self._output_height
         )
         self.memory.renders.append(PendingRender(status.id, session_id))
         self._save()
         self._notice(f"Export started ({status.id}).")
         return status.id
 
+    def find_render(self, render_id: str | None = None) -> PendingRender | None:
+        """The render with this id, or (no id) the newest one in flight."""
+        if render_id is None:
+            return next((r for r in reversed(self.memory.renders) if r.in_flight), None)
+        return next((r for r in self.memory.renders if r.render_id == render_id), None)
+
+    async def cancel_render(self, render_id: str | None = None) -> str | None:
+        """SPEC 7: ask the backend to stop a render (default: the newest in flight). Returns
+        the id cancelled, None when there was nothing to cancel."""
+        record = self.find_render(render_id)
+        target = render_id or (record.render_id if record else None)
+        if target is None:
+            self._notice("No export in flight to cancel.", "warning")
+            return None
+        status = await self._client.cancel_render(target)
+        if status.status == "cancelled":
+            self._finish_render(target, "cancelled")
+            self._emit(RenderProgress(target, "cancelled", status.progress))
+            self._notice(f"Export {target} cancelled.")
+        else:
+            self._notice(f"Export {target} is already {status.status}.", "warning")
+        return target
+
+    async def live_status(self, render_id: str) -> str | None:
+        """The backend's word on a render in flight (`processing 42%`), None when it cannot
+        be had (the backend is away, say)."""
+        try:
+            status = await self._client.render_status(render_id)
+        except NemoError:
+            return None
+        if status.status == "processing":
+            return "finalising" if status.finalising else f"processing {status.progress:.0f}%"
+        return status.status
+
+    async def retry_render(self, render_id: str) -> str | None:
+        """SPEC 7: a failed render may be tried once more, with a new id, from its session's
+        current draft. Returns the new id, None when it cannot be retried."""
+        record = self.find_render(render_id)
+        if record is None or record.status != "failed":
+            self._notice(f"Export {render_id} has not failed: nothing to retry.", "warning")
+            return None
+        if record.retried:
+            self._notice(f"Export {render_id} was already tried again once.", "warning")
+            return None
+        state = await self._client.state(record.session_id)
+        if not state.state.draft.is_exportable():
+            self._notice("Nothing to export yet: add media to the timeline first.", "warning")
+            return None
+        record.retried = True
+        self._save()
+        return await self._submit(record.session_id, state.state.draft)
+
     async def follow_render(self, render_id: str, dest: Path | None = None) -> Path | None:
         """Follow a render to its MP4 on disk (`dest`, or a name of its own in the download
-        folder). A failed render is reported, with the way to try again, and forgotten; an
-        interrupted download keeps its `.part` and its id for a resume."""
-        pending = next((r for r in self.memory.renders if r.render_id == render_id), None)
+        folder). A failed render is reported with the way to try it once more; a cancelled one
+        is noted; an interrupted download, or a render followed for too long, keeps its id (and
+        its `.part`) for the next start."""
+        pending = self.find_render(render_id)
         if dest is None and pending is not None and pending.dest:
             dest = Path(pending.dest)
         if dest is None:
@@ -286,18 +367,44 @@ class SessionController:
         if pending is not None and pending.dest != str(dest.absolute()):
             pending.dest = str(dest.absolute())
             self._save()
+        polling = Polling(
+            self.settings.render_poll_seconds,
+            self.settings.render_poll_longest_seconds,
+            self.settings.render_follow_limit,
+        )
         try:
-            path = await follow_render(
-                self._client, render_id, dest, self.settings.render_poll_seconds, self._emit
-            )
+            path = await follow_render(self._client, render_id, dest, polling, self._emit)
         except RenderFailed as error:
-            self._forget_render(render_id)
-            self._notice(f"{error} {self._hints.export.capitalize()} again.", "error")
+            retryable = pending is not None and not pending.retried
+            self._finish_render(render_id, "failed", error=str(error))
+            failed = RenderProgress(render_id, "failed", 0, error=str(error), retryable=retryable)
+            self._emit(failed)
+            advice = f" {self._hints.retry}" if retryable and self._hints.retry else ""
+            self._notice(f"{error}{advice}", "error")
             return None
-        self._forget_render(render_id)
+        except RenderCancelled as error:
+            self._finish_render(render_id, "cancelled")
+            self._notice(str(error), "warning")
+            return None
+        except RenderStillRunning as error:
+            self._notice(str(error), "warning")
+            return None
+        self._finish_render(render_id, "completed", dest=path)
         self._remember("notice", f"Saved {path}")
         self._notice(f"Saved {path}")
+        await self.offer_claim_link(pending.session_id if pending else self.session_id)
         return path
+
+    async def offer_claim_link(self, session_id: str | None) -> None:
+        """SPEC 2: an anonymous user is offered the claim link (save this project to an account)
+        after a session is created and with each delivered export. Any failure is silent."""
+        if not self._client.anonymous or session_id is None:
+            return
+        url = await self._client.claim_url(session_id)
+        if url is None:
+            return
+        self.claim_url = url
+        self._emit(LinkOffered(url, "claim"))
 
     # --- state and credits -------------------------------------------------------------------
 
@@ -338,6 +445,7 @@ class SessionController:
         )
         self._save()
         self._set_draft(Draft())
+        await self.offer_claim_link(info.session_id)
 
     async def _replace_lost_session(self) -> None:
         """SPEC 3: the backend lost the session (expired, or another backend's data). Start a
@@ -356,8 +464,17 @@ class SessionController:
         self.draft = draft
         self._emit(TimelineChanged(draft, summarize(draft), changed))
 
-    def _forget_render(self, render_id: str) -> None:
-        self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
+    def _finish_render(
+        self, render_id: str, status: str, *, error: str | None = None, dest: Path | None = None
+    ) -> None:
+        record = self.find_render(render_id)
+        if record is None or record.status not in (IN_FLIGHT, status):
+            return
+        record.status = status
+        record.finished = time.time()
+        record.error = error
+        if dest is not None:
+            record.dest = str(dest.absolute())
         self._save()
 
     def _remember(self, role: ChatRole, text: str) -> None:

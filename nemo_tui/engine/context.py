@@ -20,5 +20,7 @@ class EngineContext:
     store: Store
     renders: RenderQueue
     rng: random.Random
+    # Who this engine is to clients (`/health`): the store's own id.
+    instance_id: str
     # Turns keep running when their client goes away; holding the tasks keeps them alive.
     background: set[asyncio.Task[None]] = field(default_factory=set)

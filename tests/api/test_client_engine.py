@@ -36,8 +36,8 @@ class CountingCredentials(MemoryCredentials):
         super().__init__(**fields)
         self.tokens_stored = 0
 
-    def set_token(self, token: str | None) -> None:
-        super().set_token(token)
+    def set_token(self, token: str | None, user_id: str | None = None) -> None:
+        super().set_token(token, user_id)
         self.tokens_stored += token is not None
 
 
