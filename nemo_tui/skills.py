@@ -11,6 +11,12 @@ from dataclasses import dataclass
 
 MB = 1024 * 1024
 
+
+def megabytes(size: int) -> str:
+    """A size in a message about upload limits: 524288000 -> '500 MB', 1572864 -> '1.5 MB'."""
+    return f"{size / MB:.1f}".removesuffix(".0") + " MB"
+
+
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "avi", "webm", "mkv"})
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "aac"})

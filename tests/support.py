@@ -48,12 +48,12 @@ def controller_for(
         render_poll_interval=0.05,
         state_poll_interval=0.05,
         rate_limit_wait=0.05,
+        state_dir=app_dirs / "state",
     )
     return SessionController(
         settings,
         updates.append,
         backend_label="local",
-        state_dir=app_dirs / "state",
         output_height=output_height,
     )
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -54,7 +54,7 @@ from nemo_tui.api.models import (
     SessionInfo,
     SessionState,
     UploadResult,
-    UrlUploadRequest,
+    new_render_id,
 )
 from nemo_tui.api.render_status import normalize_render_status
 from nemo_tui.api.sse import StreamEvent, StreamFailure, parse_stream
@@ -89,7 +89,25 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 RenderProgress = Callable[[RenderStatus], None]
 
 
-class EventStream:
+class _ClosedOnExit:
+    """`async with` gives the object itself and calls its `aclose()` on the way out."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class EventStream(_ClosedOnExit):
     """The events of one chat turn. Iterate it; `aclose()`, or leaving `async with`, closes the
     HTTP stream at once (the user pressed Escape). Errors arrive as `NemoError` subclasses: a
     server error event or a dropped connection as `StreamError`, which ends the iteration."""
@@ -106,17 +124,6 @@ class EventStream:
     async def aclose(self) -> None:
         await self._events.aclose()
 
-    async def __aenter__(self) -> EventStream:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
 
 def _is_event_stream(response: httpx.Response) -> bool:
     content_type = response.headers.get("content-type", "")
@@ -128,19 +135,15 @@ def _is_download(response: httpx.Response) -> bool:
 
 
 def _is_json(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").split(";")[0].strip().endswith("json")
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().endswith("json")
 
 
 def _is_duplicate_id(error: NemoError) -> bool:
     return "duplicate" in str(error).lower()
 
 
-def new_render_id() -> str:
-    """SPEC 7: `render_<unix ms>`."""
-    return f"render_{int(time.time() * 1000)}"
-
-
-class NemoClient:
+class NemoClient(_ClosedOnExit):
     """The protocol client. One `httpx.AsyncClient`; use as `async with` or call `aclose()`.
 
     `token` is a user-supplied NEMO_TOKEN; without it an anonymous token is fetched and kept in
@@ -201,17 +204,6 @@ class NemoClient:
     def anonymous(self) -> bool:
         """True when the client runs on an anonymous token rather than the user's NEMO_TOKEN."""
         return self._transport.anonymous
-
-    async def __aenter__(self) -> NemoClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         await self._transport.aclose()
@@ -358,16 +350,6 @@ class NemoClient:
             raise await self._with_claim_link(error, session_id) from None
         return parse_answer(UploadResult, data, "upload")
 
-    async def upload_urls(self, session_id: str, urls: Sequence[str]) -> UploadResult:
-        body = UrlUploadRequest(urls=list(urls)).to_wire()
-        data = await self._transport.request(
-            "POST",
-            f"/api/upload-video/nemo_agent/me/{session_id}",
-            json_body=body,
-            timeout=UPLOAD_TIMEOUT,
-        )
-        return parse_answer(UploadResult, data, "upload")
-
     # --- renders -----------------------------------------------------------------------------
 
     async def submit_render(
@@ -503,23 +485,11 @@ class NemoClient:
             url, expected = await self._resolve_fallback(url, expected)
         dest.parent.mkdir(parents=True, exist_ok=True)
         part = dest.with_name(dest.name + ".part")
-        attempt = 1
-        while True:
-            try:
-                return await self._download_once(url, dest, part, expected, on_progress)
-            except ServerError as error:
-                if not error.transient or attempt == DOWNLOAD_TRIES:
-                    raise
-            except httpx.TransportError:
-                if attempt == DOWNLOAD_TRIES:
-                    kept = part.stat().st_size if part.exists() else 0
-                    raise ServerError(
-                        f"The download of {dest.name} kept failing; run it again to resume "
-                        f"from byte {kept}."
-                    ) from None
-            # What arrived is in the .part file: the next attempt resumes from there.
-            await self._sleep(0.5 * attempt)
-            attempt += 1
+        # One retry schedule, the transport's (SPEC 8 backoff for idempotent requests); each
+        # attempt resumes from what the .part file holds by then.
+        return await self._transport.recover(
+            lambda: self._download_once(url, dest, part, expected, on_progress), idempotent=True
+        )
 
     async def _resolve_fallback(self, route: str, expected: int | None) -> tuple[str, int | None]:
         """SPEC 7: the fallback route answers the video itself, or JSON `{"output":{"url",
@@ -557,10 +527,10 @@ class NemoClient:
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        async with self._transport.stream(
-            "GET", url, accept=_is_download, headers=headers, timeout=DOWNLOAD_TIMEOUT,
-            idempotent=True,
-        ) as response:  # fmt: skip
+        response = await self._transport.open_stream(
+            "GET", url, accept=_is_download, headers=headers, timeout=DOWNLOAD_TIMEOUT
+        )
+        try:
             if response.status_code == 416:
                 # The range starts at or past the end: the .part may already be whole.
                 total = _total_from_content_range(response.headers.get("content-range"))
@@ -590,6 +560,14 @@ class NemoClient:
                     done += len(chunk)
                     if on_progress is not None:
                         on_progress(done, total)
+        except httpx.TransportError:
+            raise ServerError(
+                f"The download of {dest.name} was cut off; run it again to resume from byte "
+                f"{part.stat().st_size if part.exists() else 0}.",
+                transient=True,
+            ) from None
+        finally:
+            await response.aclose()
         return _finish(part, dest, total)
 
 

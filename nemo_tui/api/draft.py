@@ -1,19 +1,22 @@
 """The draft JSON of SPEC section 10: tracks of segments with short keys, times in milliseconds.
 
 The cloud's drafts carry more fields than are documented, so every model here keeps unknown keys
-(`extra="allow"`) and `Draft.to_wire()` gives them back untouched. The engine builds and renders the
-same models the client parses. A draft in another form altogether (the cloud's "Draft Protocol V3"
-string, or an object without `t`) is a `Draft` with no tracks that holds the original as `foreign`
-and sends it back as it came; `foreign_summary` reads what it can of it.
+and `Draft.to_wire()` gives a parsed draft back untouched (the policy is `nemo_tui.api.wire`'s).
+The engine builds and renders the same models the client parses. A draft in another form
+altogether (the cloud's "Draft Protocol V3" string, or an object without `t`) is a `Draft` with no
+tracks that holds the original as `foreign` and sends it back as it came; `foreign_summary` reads
+what it can of it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
+
+from nemo_tui.api.wire import WireModel
 
 TRACK_VIDEO = 0
 TRACK_AUDIO = 1
@@ -34,20 +37,14 @@ TextPosition = Literal["top", "center", "bottom"]
 OverlayPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 
 
-class DraftPart(BaseModel):
-    """Base of every draft model: unknown keys survive, fields may be set by alias or name."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-
-class Transition(DraftPart):
+class Transition(WireModel):
     """How a segment blends into the next one; it overlaps the two by `d` ms."""
 
     type: str = "fade"
     d: int = 500
 
 
-class SegmentMeta(DraftPart):
+class SegmentMeta(WireModel):
     """A segment's metadata. Which keys matter depends on the track type.
 
     Video: name, src, in_ms, fit, motion, transition, volume (a clip's own sound).
@@ -71,7 +68,7 @@ class SegmentMeta(DraftPart):
     color: str | None = None
 
 
-class Segment(DraftPart):
+class Segment(WireModel):
     """One piece of a track. `st` is its start; when missing it follows the previous segment."""
 
     id: str
@@ -80,14 +77,14 @@ class Segment(DraftPart):
     m: SegmentMeta = Field(default_factory=SegmentMeta)
 
 
-class TrackMeta(DraftPart):
+class TrackMeta(WireModel):
     """A track's metadata: its display name and, for audio, its role ('bgm' or 'voice')."""
 
     name: str | None = None
     role: str | None = None
 
 
-class Track(DraftPart):
+class Track(WireModel):
     """A track: `tt` is its type (0 video, 1 audio, 7 text), `sg` its segments."""
 
     id: str
@@ -136,7 +133,7 @@ class PlacedSegment:
     end: int
 
 
-class DraftMeta(DraftPart):
+class DraftMeta(WireModel):
     """The canvas and title of a draft."""
 
     title: str | None = None
@@ -145,7 +142,7 @@ class DraftMeta(DraftPart):
     fps: int = DEFAULT_FPS
 
 
-class Draft(DraftPart):
+class Draft(WireModel):
     """A whole timeline. `d` is its duration in ms; `t` its tracks."""
 
     d: int = 0
@@ -161,17 +158,14 @@ class Draft(DraftPart):
         height: int = CANVAS_LANDSCAPE[1],
         fps: int = DEFAULT_FPS,
     ) -> Draft:
-        """An empty draft with every field set, so `to_wire()` emits the canvas and the track list.
-
-        `to_wire` leaves out fields never set: a bare `Draft()` would lose tracks appended later.
-        """
-        return cls(d=0, m=DraftMeta(width=width, height=height, fps=fps), t=[])
+        """An empty draft on a canvas of the given size."""
+        return cls(m=DraftMeta(width=width, height=height, fps=fps))
 
     @classmethod
-    def from_wire(cls, data: Any) -> Draft:
+    def from_wire(cls, data: Any) -> Self:
         """Parse a draft as the server sent it; `None`, `""` or `{}` is an empty draft, a string
         or an object without `t` a foreign one."""
-        if isinstance(data, Draft):
+        if isinstance(data, cls):
             return data
         if (isinstance(data, str) and data.strip()) or (
             isinstance(data, dict) and data and "t" not in data
@@ -179,7 +173,7 @@ class Draft(DraftPart):
             draft = cls()
             draft._foreign = data
             return draft
-        return cls.model_validate(data or {})
+        return super().from_wire(data or {})
 
     @property
     def foreign(self) -> str | dict[str, Any] | None:
@@ -187,11 +181,10 @@ class Draft(DraftPart):
         return self._foreign
 
     def to_wire(self) -> Any:
-        """The JSON to send back: short keys, and exactly the fields that were given or set, unknown
-        ones included, so a cloud draft goes back to export as it came (a foreign one as is)."""
+        """What export sends back: the wire policy's fields, or a foreign draft as it came."""
         if self._foreign is not None:
             return self._foreign
-        return self.model_dump(by_alias=True, exclude_unset=True)
+        return super().to_wire()
 
     def tracks_of(self, track_type: int) -> list[Track]:
         return [track for track in self.t if track.tt == track_type]
@@ -228,28 +221,27 @@ def foreign_summary(draft: str | dict[str, Any]) -> ForeignSummary:
     if isinstance(draft, str):
         text = draft[:MAX_FOREIGN_SCAN]
         duration = _XML_DURATION.search(text)
-        tracks = len(_XML_TRACK.findall(text))
         return ForeignSummary(
             duration_ms=int(float(duration.group(1))) if duration else None,
-            tracks=tracks or None,
+            tracks=len(_XML_TRACK.findall(text)) or None,
             clips=len(_XML_CLIP.findall(text)) or None,
         )
     raw_duration = draft.get("d", draft.get("duration"))
-    tracks = next(
+    track_list: list[Any] | None = next(
         (v for k, v in draft.items() if k in ("tracks", "track_list") and isinstance(v, list)),
         None,
     )
     clips = None
-    if tracks is not None:
+    if track_list is not None:
         clips = sum(
-            len(seg)
-            for track in tracks
+            len(segments)
+            for track in track_list
             if isinstance(track, dict)
-            for key, seg in track.items()
-            if key in ("sg", "segments", "clips") and isinstance(seg, list)
+            for key, segments in track.items()
+            if key in ("sg", "segments", "clips") and isinstance(segments, list)
         )
     return ForeignSummary(
         duration_ms=int(raw_duration) if isinstance(raw_duration, int | float) else None,
-        tracks=len(tracks) if tracks is not None else None,
+        tracks=len(track_list) if track_list is not None else None,
         clips=clips,
     )

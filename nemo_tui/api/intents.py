@@ -10,9 +10,12 @@ keywords appear, the first one in the text wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
+
+from nemo_tui.cjk import has_cjk
 
 
 class Intent(Enum):
@@ -202,7 +205,7 @@ def translate_gui(text: str, hints: GuiHints | None = None) -> str:
     hints = hints or GuiHints()
     for pattern, hint in _GUI_PHRASES:
         replacement: str = getattr(hints, hint)
-        text = pattern.sub(lambda match, r=replacement: _fit(match, r), text)
+        text = pattern.sub(functools.partial(_fit, hint=replacement), text)
     return text
 
 
@@ -221,12 +224,8 @@ def _fit(match: re.Match[str], hint: str) -> str:
     if phrase[:1].isupper():
         hint = hint[:1].upper() + hint[1:]
     # An English hint inside Chinese text reads better with a space on each side.
-    if _is_cjk(before):
+    if has_cjk(before):
         hint = " " + hint
-    if _is_cjk(after):
+    if has_cjk(after):
         hint = hint + " "
     return hint
-
-
-def _is_cjk(char: str) -> bool:
-    return bool(char) and "\u3400" <= char <= "\u9fff"

@@ -1,32 +1,17 @@
 """Wire models of SPEC sections 1-7, shared by the client (which parses them) and the engine (which
 serialises them). Every model ignores nothing it does not know: unknown keys are kept, so a newer
-server never breaks an older client.
+server never breaks an older client. What they send is `nemo_tui.api.wire`'s one policy.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from nemo_tui.api.draft import Draft
-
-
-class WireModel(BaseModel):
-    """Base of the wire models: unknown keys kept, fields settable by name or alias."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    def to_wire(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_none=True)
-
-
-class Envelope(WireModel):
-    """`{"code": 0, "message": "...", "data": {...}}`; a non-zero code is an error (SPEC 8)."""
-
-    code: int = 0
-    message: str = ""
-    data: Any = None
+from nemo_tui.api.wire import WireModel
 
 
 class AnonymousToken(WireModel):
@@ -142,6 +127,11 @@ class RenderOutputOptions(WireModel):
     height: int | None = None
 
 
+def new_render_id() -> str:
+    """SPEC 7: `render_<unix ms>`."""
+    return f"render_{int(time.time() * 1000)}"
+
+
 class RenderRequest(WireModel):
     """SPEC 7: `POST /api/render/proxy/lambda`. Note the camelCase `sessionId`."""
 
@@ -149,11 +139,6 @@ class RenderRequest(WireModel):
     session_id: str = Field(alias="sessionId")
     draft: Draft
     output: RenderOutputOptions = Field(default_factory=RenderOutputOptions)
-
-    def to_wire(self) -> dict[str, Any]:
-        wire = super().to_wire()
-        wire["draft"] = self.draft.to_wire()
-        return wire
 
 
 RenderState = Literal["pending", "processing", "completed", "failed", "cancelled"]

@@ -68,7 +68,8 @@ def _unwrap(payload: Any) -> dict[str, Any]:
         if payload.get("success") is False:
             detail = _error_text(payload) or "no details"
             raise ServerError(f"The render service reported a failure: {detail}")
-        return payload["data"]
+        data: dict[str, Any] = payload["data"]
+        return data
     return payload
 
 
@@ -93,7 +94,7 @@ def _output(body: dict[str, Any]) -> RenderOutput | None:
     output = body.get("output")
     if isinstance(output, dict) and output.get("url"):
         try:
-            return RenderOutput.model_validate(output)
+            return RenderOutput.from_wire(output)
         except ValidationError:
             raise ServerError("The render service answered with an unusable output.") from None
     url = body.get("outputUrl") or body.get("output_url") or body.get("outputFile")

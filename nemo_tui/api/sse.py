@@ -144,7 +144,7 @@ def _parse_adk(payload: dict[str, Any]) -> list[StreamEvent]:
 def _parse_adk_event(payload: dict[str, Any]) -> list[StreamEvent]:
     """Any dialect A event, through the wire model."""
     try:
-        event = AdkEvent.model_validate(payload)
+        event = AdkEvent.from_wire(payload)
     except ValidationError:
         return []
     if event.error_code or event.error_message:

@@ -22,10 +22,11 @@ EMPTY_TIMELINE = "Timeline is empty"
 NO_CHANGES = "No changes to the timeline"
 
 
-def seconds(ms: int) -> str:
-    """Milliseconds as seconds for a person: 30000 -> '30', 6400 -> '6.4'."""
-    text = f"{ms / 1000:.1f}"
-    return text.removesuffix(".0")
+def seconds(ms: float) -> str:
+    """Milliseconds as seconds for a person, in summaries, the timeline and the agent's replies:
+    30000 -> '30', 6400 -> '6.4', 250 -> '0.25' (a quarter-second fade is not '0.2')."""
+    text = f"{ms / 1000:.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 def span(start: int, end: int) -> str:

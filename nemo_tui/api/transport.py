@@ -16,7 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Required, TypedDict, TypeVar, Unpack
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -39,6 +39,7 @@ from nemo_tui.api.errors import (
 )
 from nemo_tui.api.models import AnonymousToken
 from nemo_tui.api.sse import StreamFailure
+from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def parse_answer(model: type[Model], data: Any, what: str) -> Model:
     """`data` as `model`. An answer of the wrong shape (a draft whose tracks are not a list, say)
     is the server's fault, so it is a `ServerError` like malformed JSON, never pydantic's own."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=FROM_WIRE)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the answer"
@@ -259,6 +260,16 @@ def backend_identity(base: httpx.URL, health: Any) -> str:
         if isinstance(instance, str) and _CLIENT_ID_SHAPE.fullmatch(instance):
             return f"instance {instance}"
     return f"{base.scheme}://{base.netloc.decode()}"
+
+
+class StreamOptions(TypedDict, total=False):
+    """What a streaming request says besides its method and URL; `accept` tells the stream asked
+    for from any other answer."""
+
+    accept: Required[Callable[[httpx.Response], bool]]
+    json_body: Any
+    headers: dict[str, str] | None
+    timeout: httpx.Timeout | None
 
 
 class Transport:
@@ -499,43 +510,46 @@ class Transport:
         method: str,
         path_or_url: str,
         *,
-        accept: Callable[[httpx.Response], bool],
-        json_body: Any = None,
-        headers: dict[str, str] | None = None,
-        timeout: httpx.Timeout | None = None,
         idempotent: bool = False,
+        **options: Unpack[StreamOptions],
     ) -> AsyncIterator[httpx.Response]:
         """A streaming answer once `accept(response)` says it is the stream asked for. Any other
         answer is read whole and turned into its exception (with the same recoveries as
         `request`). Leaving the block closes the HTTP stream."""
-
-        async def attempt() -> httpx.Response:
-            response = await self._send(
-                method,
-                path_or_url,
-                headers=headers,
-                json_body=json_body,
-                timeout=timeout,
-                stream=True,
-            )
-            if accept(response):
-                return response
-            try:
-                await response.aread()
-                self.check(response)
-            finally:
-                await response.aclose()
-            raise ServerError(
-                f"The server answered HTTP {response.status_code} "
-                f"({response.headers.get('content-type', 'no content type')}) "
-                "where a stream was expected."
-            )
-
-        response = await self.recover(attempt, idempotent=idempotent)
+        response = await self.recover(
+            lambda: self.open_stream(method, path_or_url, **options), idempotent=idempotent
+        )
         try:
             yield response
         finally:
             await response.aclose()
+
+    async def open_stream(
+        self, method: str, path_or_url: str, **options: Unpack[StreamOptions]
+    ) -> httpx.Response:
+        """One try at `stream`'s answer, without its recoveries (for a caller that runs its own
+        attempt inside `recover`); the caller closes the response."""
+        accept = options["accept"]
+        response = await self._send(
+            method,
+            path_or_url,
+            headers=options.get("headers"),
+            json_body=options.get("json_body"),
+            timeout=options.get("timeout"),
+            stream=True,
+        )
+        if accept(response):
+            return response
+        try:
+            await response.aread()
+            self.check(response)
+        finally:
+            await response.aclose()
+        raise ServerError(
+            f"The server answered HTTP {response.status_code} "
+            f"({response.headers.get('content-type', 'no content type')}) "
+            "where a stream was expected."
+        )
 
     async def recover(self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         """Run `attempt` with SPEC 8's recoveries. Only answers that say the request was refused

@@ -92,11 +92,6 @@ class TurnAssembler:
         """Each message's answer text, keyed by (invocation id, author), in order of appearance."""
         return [(key, m.answer.text) for key, m in self._messages.items() if m.answer.text]
 
-    @property
-    def has_text(self) -> bool:
-        """False for a silent turn, which the caller explains by diffing the session state."""
-        return any(m.answer.text.strip() for m in self._messages.values())
-
 
 class Silence(Enum):
     """What a keep-alive means for the user at this moment."""

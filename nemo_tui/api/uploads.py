@@ -11,17 +11,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from nemo_tui.api.errors import FileProblem, UploadRejected
-from nemo_tui.skills import ACCEPTED_EXTENSIONS, MB, extension_of, max_upload_bytes
+from nemo_tui.skills import ACCEPTED_EXTENSIONS, extension_of, max_upload_bytes, megabytes
 
 CHUNK_SIZE = 1024 * 1024
 FIELD_NAME = "files"
 
 # bytes done, bytes in total (None when the total is not known)
 ProgressCallback = Callable[[int, int | None], None]
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.1f}".removesuffix(".0") + " MB"
 
 
 def display_name(path: Path) -> str:
@@ -64,7 +60,7 @@ def check_file(path: Path, skill_id: str | None) -> FileProblem | None:
         return FileProblem(
             path,
             "too_large",
-            f"{name} is {_megabytes(size)}, over the {_megabytes(limit)} limit: "
+            f"{name} is {megabytes(size)}, over the {megabytes(limit)} limit: "
             "compress or trim it first.",
         )
     return None

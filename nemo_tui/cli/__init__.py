@@ -4,14 +4,15 @@
 `state` are subcommands.
 Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
 traceback. So does a bug: its traceback could carry a token (in a message or a URL), so only its
-type and first line are printed, scrubbed; `NEMO_DEBUG=1` shows the whole traceback.
+type and first line are printed, scrubbed; the `debug` setting (`NEMO_DEBUG=1`) shows the whole
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+import tomllib
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ from nemo_tui.cli.info import add_info_commands
 from nemo_tui.cli.renders import add_render_commands
 from nemo_tui.cli.run import RunFailed, add_run
 from nemo_tui.cli.serve import add_serve
-from nemo_tui.config import config_path
+from nemo_tui.config import Settings, config_path
 
 SUBCOMMANDS = ("serve", "run", "renders", "cancel", "config", "credits", "state")
 # sysexits' EX_SOFTWARE: an internal error.
@@ -76,11 +77,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"nemo-tui: {_bad_setting(error)}", file=sys.stderr)
         return 2
+    except tomllib.TOMLDecodeError as error:
+        print(f"nemo-tui: cannot read {config_path()}: {error}; fix or remove it", file=sys.stderr)
+        return 2
     except Exception as error:
-        if os.environ.get("NEMO_DEBUG"):
+        settings = _settings_if_readable()
+        if settings is not None and settings.debug:
             raise
-        print(f"nemo-tui: {_unexpected(error)}", file=sys.stderr)
+        token = settings.user_token() if settings is not None else None
+        print(f"nemo-tui: {_unexpected(error, token)}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _settings_if_readable() -> Settings | None:
+    """The settings for reporting an error, or None if they are what is broken."""
+    try:
+        return Settings()
+    except (ValidationError, tomllib.TOMLDecodeError, OSError):
+        return None
 
 
 def _bad_setting(error: ValidationError) -> str:
@@ -96,9 +110,9 @@ def _bad_setting(error: ValidationError) -> str:
     return f"bad setting {where}: {what} (check {where_from})"
 
 
-def _unexpected(error: Exception) -> str:
+def _unexpected(error: Exception, token: str | None) -> str:
     lines = str(error).strip().splitlines()
-    detail = scrub(lines[0] if lines else "", os.environ.get("NEMO_TOKEN"))[:MAX_ERROR_LENGTH]
+    detail = scrub(lines[0] if lines else "", token)[:MAX_ERROR_LENGTH]
     said = f": {detail}" if detail else ""
     return (
         f"unexpected error ({type(error).__name__}{said}); this is a bug in nemo-tui: "

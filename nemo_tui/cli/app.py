@@ -10,7 +10,7 @@ from pathlib import Path
 from nemo_tui.api.intents import GuiHints
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.cli.demo import make_demo_folder
-from nemo_tui.config import config_path, describe
+from nemo_tui.config import describe
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import Update
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
@@ -32,7 +32,7 @@ def run_app(args: argparse.Namespace) -> int:
     # Textual is imported only for the TUI, so `run`, `serve` and `config` start faster.
     from nemo_tui.tui.app import NemoApp
     from nemo_tui.tui.graphics import picture_widget
-    from nemo_tui.tui.keymap import known_binding_ids, load_keymap
+    from nemo_tui.tui.keymap import check_keymap
 
     path: Path = args.path.expanduser()
     if args.demo:
@@ -57,7 +57,7 @@ def run_app(args: argparse.Namespace) -> int:
                 upload_hint="select files in the file pane (space) and press u",
             )
 
-        keymap, problems = load_keymap(config_path(), known_binding_ids())
+        keymap, problems = check_keymap(settings.keymap)
         for problem in problems:
             print(f"nemo-tui: {problem}", file=sys.stderr)
         app = NemoApp(
@@ -67,6 +67,7 @@ def run_app(args: argparse.Namespace) -> int:
             core_factory=controller,
             keymap=keymap,
             config_lines=describe(settings).splitlines(),
-            picture=picture_widget(),  # asks the terminal, so before the app reads the keyboard
+            # Asks the terminal, so it runs before the app reads the keyboard.
+            picture=picture_widget(settings.graphics),
         )
         return app.run() or 0

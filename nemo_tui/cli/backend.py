@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nemo_tui import diagnostics
 from nemo_tui.config import Settings
@@ -50,7 +51,7 @@ def backend_flags(args: argparse.Namespace) -> list[str]:
 @contextmanager
 def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
     """Settings pointed at the chosen backend; the local engine runs until the block ends."""
-    overrides: dict[str, object] = {}
+    overrides: dict[str, Any] = {}  # Settings fields, validated by Settings itself
     if getattr(args, "skill", None):
         overrides["skill"] = args.skill
     if getattr(args, "api", None):

@@ -3,6 +3,8 @@ on the spot (nothing is downloaded), so a new person can try every skill at once
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from nemo_tui.engine.media import samples
@@ -15,10 +17,10 @@ def make_demo_folder(parent: Path) -> Path:
     instant and never overwrites anything the person changed."""
     folder = parent / DEMO_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {
+    wanted: dict[str, Callable[[Path], Path]] = {
         **{
-            f"photo{index + 1}.jpg": (
-                lambda path, index=index: samples.make_photo(path, 640, 360, index)
+            f"photo{index + 1}.jpg": functools.partial(
+                samples.make_photo, width=640, height=360, index=index
             )
             for index in range(4)
         },

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from nemo_tui.cli.backend import Backend, add_backend_options, open_backend
 from nemo_tui.config import describe
-from nemo_tui.core.controller import SessionController, default_state_dir
+from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import Notice, Update
 from nemo_tui.skills import SKILLS
 
@@ -19,7 +19,6 @@ def run_config(args: argparse.Namespace) -> int:
 
     with open_backend(args) as backend:
         print(describe(backend.settings))
-    print(f"app state:     {default_state_dir()} (sessions, chat, renders in flight)")
     print(f"local engine:  {EngineSettings().data_dir} (its database, uploads and renders)")
     print("skills:")
     for skill in SKILLS:

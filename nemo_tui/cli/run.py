@@ -170,9 +170,9 @@ async def run_headless(
     try:
         unfinished = await controller.start(fresh_session=True)
         # An export an earlier run left half-downloaded (killed, say) is fetched first.
-        for render_id in unfinished:
-            printer(Notice(f"Resuming the unfinished export {render_id}."))
-            await controller.follow_render(render_id)
+        for unfinished_id in unfinished:
+            printer(Notice(f"Resuming the unfinished export {unfinished_id}."))
+            await controller.follow_render(unfinished_id)
         if plan.files:
             await controller.upload(plan.files)
         for message in plan.messages:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import locale
-import os
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-
-import platformdirs
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
@@ -30,6 +27,7 @@ from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
+from nemo_tui.config.environment import read_variable
 from nemo_tui.core.exports import Polling, export_filename, follow_render
 from nemo_tui.core.persistence import (
     IN_FLIGHT,
@@ -61,14 +59,9 @@ DROPPED_STREAM_POLLS = 5
 SILENT_TURN_POLLS = 3
 
 
-def default_state_dir() -> Path:
-    override = os.environ.get("NEMO_STATE_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("nemo-tui")) / "state"
-
-
 def locale_language() -> str:
     """'zh' for a Chinese locale, else 'en' (SPEC 3 asks for the locale's language)."""
-    code = os.environ.get("LANG") or (locale.getlocale()[0] or "")
+    code = read_variable("LANG") or (locale.getlocale()[0] or "")
     return "zh" if code.lower().startswith("zh") else "en"
 
 
@@ -85,7 +78,6 @@ class SessionController:
         emit: Callable[[Update], None],
         *,
         backend_label: str,
-        state_dir: Path | None = None,
         hints: GuiHints | None = None,
         upload_hint: str = "choose files first",
         output_height: int | None = None,
@@ -99,9 +91,8 @@ class SessionController:
         self._output_height = output_height
         self._client = client or open_client(settings)
         self._client.on_token_renewed = self._token_renewed
-        self._state_dir = state_dir or default_state_dir()
         # Keyed by the API base until `start()` learns the backend's identity.
-        self._memory_file = MemoryFile(self._state_dir, backend_key(settings.api_base))
+        self._memory_file = MemoryFile(settings.state_dir, backend_key(settings.api_base))
         self.memory: BackendMemory = self._memory_file.load()
         # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
         self.claim_url: str | None = None
@@ -156,7 +147,7 @@ class SessionController:
         the cloud, never share a session, a token or a render list)."""
         key = backend_key(await self._client.identify())
         if self._memory_file.path.stem != key:
-            self._memory_file = MemoryFile(self._state_dir, key)
+            self._memory_file = MemoryFile(self.settings.state_dir, key)
             self.memory = self._memory_file.load()
 
     async def aclose(self) -> None:
@@ -264,7 +255,9 @@ class SessionController:
                 continue
             total = path.stat().st_size
 
-            def on_bytes(sent: int, _total: int | None, path: Path = path, total: int = total):
+            def on_bytes(
+                sent: int, _total: int | None, path: Path = path, total: int = total
+            ) -> None:
                 self._emit(UploadProgress(path, min(sent, total), total))
 
             try:

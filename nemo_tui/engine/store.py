@@ -176,7 +176,8 @@ class Store:
 
     def _one(self, sql: str, *args: Any) -> sqlite3.Row | None:
         with self._lock:
-            return self._db.execute(sql, args).fetchone()
+            row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
+            return row
 
     def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         with self._lock:

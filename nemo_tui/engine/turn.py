@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 
+from nemo_tui import cjk
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import ErrorCode
 from nemo_tui.api.models import (
@@ -36,7 +37,7 @@ from nemo_tui.api.models import (
     FunctionResponse,
     Part,
 )
-from nemo_tui.engine.agent import planner
+from nemo_tui.engine.agent import intent, planner
 from nemo_tui.engine.context import EngineContext
 from nemo_tui.engine.media.generate import generate_scene
 from nemo_tui.engine.media.uploads import store_generated
@@ -59,7 +60,7 @@ def sse_data(payload: dict[str, Any]) -> str:
 
 
 # A word of spaced text, or one CJK character (Chinese has no spaces to cut at).
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK = cjk.IDEOGRAPHS + cjk.PUNCTUATION
 _TOKEN = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
 
 
@@ -159,7 +160,7 @@ class Turn:
         session = self.session
         draft = store.latest_draft(session.session_id)
         events = _EventWriter()
-        if planner.is_undo(self.message):
+        if intent.is_undo(self.message):
             restored = store.undo_draft(session.session_id)
             await self._reply(events, planner.undo_reply(session.language, restored), [])
             return

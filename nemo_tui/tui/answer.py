@@ -31,10 +31,10 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, Protocol
+from typing import Protocol
 
-from textual.content import Content
 from textual.timer import Timer
+from textual.visual import VisualType
 from textual.widget import MountError, Widget
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock, MarkdownStream
@@ -54,20 +54,21 @@ FLUSH_CHARS = 4000
 TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
 
-# Textual's paragraph block, which its public API reaches only through this table.
+# Textual's paragraph block: `Markdown.BLOCKS` is the public way to it.
 _Paragraph = Markdown.BLOCKS["paragraph_open"]
 
 
 class StreamedParagraph(_Paragraph):  # type: ignore[misc, valid-type]
     """Textual's paragraph, without a second layout per append: its virtual size repaints (see
     `virtual_size`), and the text it is built with asks for no layout of its own before it is
-    mounted (mounting lays it out anyway; the request would come in one frame later)."""
+    mounted (mounting lays it out anyway; the request would come in one frame later).
+    `test_appending_paragraphs_lays_the_screen_out_once` fails if Textual stops going through
+    `update` to set a block's text."""
 
     virtual_size = repainting_virtual_size()
 
-    def set_content(self, content: Content) -> None:
-        self._content = content
-        self.update(content, layout=self.is_mounted)
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout and self.is_mounted)
 
 
 class AgentMarkdown(Markdown):
@@ -75,10 +76,10 @@ class AgentMarkdown(Markdown):
 
     virtual_size = repainting_virtual_size()
 
-    BLOCKS: ClassVar[dict[str, type[MarkdownBlock]]] = {
-        **Markdown.BLOCKS,
-        "paragraph_open": StreamedParagraph,
-    }
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        if block_name == "paragraph_open":
+            return StreamedParagraph
+        return super().get_block_class(block_name)
 
 
 class UndrawnText(Static):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -41,14 +41,15 @@ from nemo_tui.core.updates import (
     UploadProgress,
 )
 from nemo_tui.skills import SKILLS_BY_ID, Skill
+from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
 from nemo_tui.tui.batching import merge_text
-from nemo_tui.tui.chat import ChatInput, ChatPane
+from nemo_tui.tui.chat import ChatInput, ChatLog, ChatPane
 from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
-from nemo_tui.tui.slash import SlashCommand, SlashError, help_markdown, parse_slash
+from nemo_tui.tui.slash import SlashError, help_markdown, parse_slash
 from nemo_tui.tui.status import FrameStrip, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
@@ -63,10 +64,8 @@ PANE_FOCUS = {
 
 
 class SessionCore(Protocol):
-    """What the app needs of the session controller (`nemo_tui.core.controller`)."""
-
-    skill: Skill
-    session_id: str | None
+    """What the app needs of the session controller (`nemo_tui.core.controller`). The skill and the
+    session id reach the app as updates (`Connection`), not through here."""
 
     @property
     def history(self) -> list[ChatEntry]: ...
@@ -85,6 +84,13 @@ class SessionCore(Protocol):
 
 CoreFactory = Callable[[Callable[[Update], None]], SessionCore]
 
+if TYPE_CHECKING:
+    from nemo_tui.core.controller import SessionController
+
+    def _controller_fits(controller: SessionController) -> SessionCore:
+        """Never called: mypy fails here when the controller and `SessionCore` drift apart."""
+        return controller
+
 
 class UpdatesArrived(Message):
     """Controller updates wait in `NemoApp._arrived`; at most one of these is queued at a time."""
@@ -99,32 +105,11 @@ class NemoApp(App[int]):
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar = App.COMMANDS | {NemoCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]
+    # No ClassVar: Textual declares it `ClassVar[...] | None`, which mypy reads as an instance
+    # variable, and a ClassVar may not override one (ruff's RUF012 wants the opposite).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]  # noqa: RUF012
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="help", tooltip="Keys and commands for the focused pane."),
-        Binding(
-            "escape",
-            "stop_turn",
-            "Stop",
-            id="stop_turn",
-            tooltip="Stop the agent's running answer (the message is not sent again).",
-        ),
-        Binding("e", "export", "Export", id="export", tooltip="Render the timeline to an MP4."),
-        Binding("c", "credits", "Credits", id="credits", tooltip="Refresh the credit balance."),
-        Binding("s", "state", "State", id="state", tooltip="Fetch the session's timeline."),
-        Binding("n", "new_session", "New", id="new_session", tooltip="Start a new session."),
-        Binding("f2", "show_pane('files')", "Files", id="pane_files", tooltip="Go to the files."),
-        Binding("f3", "show_pane('chat')", "Chat", id="pane_chat", tooltip="Go to the chat."),
-        Binding(
-            "f4",
-            "show_pane('timeline')",
-            "Timeline",
-            id="pane_timeline",
-            tooltip="Go to the timeline.",
-        ),
-        Binding("f5", "show_pane('status')", "Status", id="pane_status", tooltip="Go to renders."),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,
@@ -144,7 +129,8 @@ class NemoApp(App[int]):
         self.backend = backend
         self._core_factory = core_factory
         self.core: SessionCore | None = None
-        self._keymap = keymap or {}
+        # Not `_keymap`: that name is Textual's own (App.set_keymap keeps the keymap in it).
+        self._user_keymap = keymap or {}
         self._config_lines = config_lines or []
         self._initial_theme = theme
         self._picture = picture
@@ -172,8 +158,8 @@ class NemoApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme
-        if self._keymap:
-            self.set_keymap(self._keymap)
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         self._mark_active_pane("chat")
         self.query_one(ChatInput).focus()
         if self._core_factory is not None:
@@ -186,7 +172,10 @@ class NemoApp(App[int]):
         self.set_interval(TICK_SECONDS, self._collect_when_idle)
 
     def _collect_when_idle(self) -> None:
-        self._collector.tick(busy=self.query_one(ChatPane).log_view.turn_running())
+        # The chat lives on the first screen, which a help screen may cover; and a last tick can
+        # come while the app is taking its widgets down, when there is no chat at all.
+        logs = self.screen_stack[0].query(ChatLog) if self.screen_stack else ()
+        self._collector.tick(busy=any(log.turn_running() for log in logs))
 
     def on_unmount(self) -> None:
         self._collector.stop()
@@ -400,7 +389,7 @@ class NemoApp(App[int]):
             return self.query_one(ChatPane).log_view.turn_running()
         return True
 
-    def switch_skill(self, skill_id: str) -> None:
+    def action_switch_skill(self, skill_id: str) -> None:
         skill = SKILLS_BY_ID.get(skill_id)
         if skill is None:
             self.emit(Notice(f"No skill {skill_id}: choose one with /help.", "warning"))
@@ -420,7 +409,17 @@ class NemoApp(App[int]):
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()
             if enabled and binding.show and binding.description
         ]
-        self.push_screen(HelpScreen(self._focused_pane(), keys))
+        every_action = [(self._keys_shown(action), action) for action in ACTIONS]
+        self.push_screen(HelpScreen(self._focused_pane(), keys, every_action))
+
+    def _keys_shown(self, action: UserAction) -> str:
+        """The action's keys as the footer would show them, after the keymap."""
+        keys = self._user_keymap.get(action.id, action.keys)
+        return ", ".join(
+            self.get_key_display(Binding(key.strip(), action.action))
+            for key in keys.split(",")
+            if key.strip()
+        )
 
     def _focused_pane(self) -> str:
         node: Widget | None = self.focused
@@ -434,6 +433,9 @@ class NemoApp(App[int]):
         hint = "restart without --local" if self.backend == "local" else "restart with --local"
         self.emit(Notice(f"The backend is {self.backend}; to switch, {hint}."))
 
+    def action_list_commands(self) -> None:
+        self.query_one(ChatPane).log_view.add_markdown(help_markdown())
+
     def action_config(self) -> None:
         lines = self._config_lines or ["No configuration was loaded."]
         self.query_one(ChatPane).log_view.add_markdown("\n".join(f"- {line}" for line in lines))
@@ -446,14 +448,15 @@ class NemoApp(App[int]):
         self.copy_to_clipboard(answer)
         self.notify("Copied the last answer (OSC 52: your terminal must allow clipboard writes).")
 
-    def action_screenshot(self) -> None:
-        saved = self.save_screenshot(path=str(Path.cwd()))
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's action, saving to the working directory by default and saying where."""
+        saved = self.save_screenshot(filename, path or str(Path.cwd()))
         self.notify(f"Screenshot saved to {saved}")
 
     # --- input ------------------------------------------------------------------------------------
 
     @on(Input.Submitted, "#chat-input")
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         chat_input = self.query_one(ChatInput)
         text = event.value.strip()
         chat_input.value = ""
@@ -468,26 +471,9 @@ class NemoApp(App[int]):
         if command is None:
             self.say(text)
         else:
-            self.run_slash(command)
+            await self.run_action(command.textual_action)
 
-    def run_slash(self, command: SlashCommand) -> None:
-        match command.name:
-            case "export":
-                self.action_export()
-            case "credits":
-                self.action_credits()
-            case "status":
-                self.action_state()
-            case "upload":
-                self._upload_selection()
-            case "new":
-                self.action_new_session()
-            case "skill":
-                self.switch_skill(command.argument)
-            case "help":
-                self.query_one(ChatPane).log_view.add_markdown(help_markdown())
-
-    def _upload_selection(self) -> None:
+    def action_upload_selection(self) -> None:
         paths = self.query_one(MediaTree).selected
         if not paths:
             self.emit(Notice("Nothing selected: select files in the file pane with space first."))

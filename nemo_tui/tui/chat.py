@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
@@ -25,6 +25,7 @@ from textual.widgets import Collapsible, Input, Static
 from nemo_tui.core.persistence import ChatEntry
 from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
@@ -42,24 +43,7 @@ NOTICE_MARK: dict[str, str] = {"info": "·", "warning": "!", "error": "✗"}
 class ChatInput(Input):
     """The message line: enter sends, up/down walk through what was sent before."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up",
-            "history(-1)",
-            "Previous",
-            id="history_previous",
-            tooltip="Put the previous message (or an example prompt) back in the input.",
-            show=False,
-        ),
-        Binding(
-            "down",
-            "history(1)",
-            "Next",
-            id="history_next",
-            tooltip="Walk forward through sent messages.",
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("chat")
 
     # Input sets its virtual size (its text's width) on every key: without this, a full layout
     # per key, 5-10 ms, far more while an answer streams.
@@ -146,13 +130,13 @@ class ExamplePrompts(Static):
     """What a new person sees on an empty chat: the skill, its example prompts and its tip."""
 
     def __init__(self, skill: Skill) -> None:
-        super().__init__(self._content(skill), id="examples")
+        super().__init__(self._prompts_text(skill), id="examples")
 
     def show_skill(self, skill: Skill) -> None:
-        self.update(self._content(skill))
+        self.update(self._prompts_text(skill))
 
     @staticmethod
-    def _content(skill: Skill) -> Text:
+    def _prompts_text(skill: Skill) -> Text:
         text = Text.assemble((skill.title, "bold"), (f"  ({skill.brings})\n\nTry:\n", "dim"))
         for example in skill.examples:
             text.append(f"  › {example}\n")

@@ -1,66 +1,55 @@
-"""The command palette provider: the app's real actions, searchable with ctrl+p."""
+"""The command palette provider: every app-wide action of the table that has a palette title,
+searchable with ctrl+p (one entry per choice for an action that takes an argument)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from nemo_tui.skills import SKILLS
-
-if TYPE_CHECKING:
-    from nemo_tui.tui.app import NemoApp
+from nemo_tui.tui.actions import ACTIONS
 
 
 @dataclass(frozen=True)
 class PaletteCommand:
     title: str
     help: str
-    run: Callable[[], object]
+    action: str  # the Textual action string, run in the app
+
+
+def palette_commands() -> list[PaletteCommand]:
+    commands: list[PaletteCommand] = []
+    for action in ACTIONS:
+        if not action.palette or action.where != "app":
+            continue
+        if action.choices is None:
+            commands.append(PaletteCommand(action.palette, action.tooltip, action.action))
+            continue
+        commands += [
+            PaletteCommand(f"{action.palette}: {value}", what, action.with_argument(value))
+            for value, what in action.choices()
+        ]
+    return commands
 
 
 class NemoCommands(Provider):
-    """Export, new session, skills, backend, config, copy, screenshot, and the refreshes."""
-
-    def _commands(self) -> list[PaletteCommand]:
-        app = cast("NemoApp", self.app)
-        commands = [
-            PaletteCommand(
-                "Export to MP4", "Render the timeline and download it", app.action_export
-            ),
-            PaletteCommand(
-                "New session", "Start over with an empty timeline", app.action_new_session
-            ),
-            PaletteCommand("Refresh credits", "Fetch the credit balance", app.action_credits),
-            PaletteCommand("Refresh timeline", "Fetch the session state", app.action_state),
-            PaletteCommand(
-                "Switch backend", "Cloud or the local engine (needs a restart)", app.action_backend
-            ),
-            PaletteCommand(
-                "Show config", "Where settings live and what they are", app.action_config
-            ),
-            PaletteCommand(
-                "Copy last answer", "Copy the agent's last answer (OSC 52)", app.action_copy_answer
-            ),
-            PaletteCommand("Save screenshot", "Write an SVG of the screen", app.action_screenshot),
-            PaletteCommand("Help", "Keys and slash commands", app.action_help),
-        ]
-        commands += [
-            PaletteCommand(f"Skill: {skill.id}", skill.title, partial(app.switch_skill, skill.id))
-            for skill in SKILLS
-        ]
-        return commands
+    """The app's actions, from the action table."""
 
     async def discover(self) -> Hits:
-        for command in self._commands():
-            yield DiscoveryHit(command.title, command.run, help=command.help)
+        for command in palette_commands():
+            yield DiscoveryHit(
+                command.title, partial(self.app.run_action, command.action), help=command.help
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in self._commands():
+        for command in palette_commands():
             score = matcher.match(command.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
+                yield Hit(
+                    score,
+                    matcher.highlight(command.title),
+                    partial(self.app.run_action, command.action),
+                    help=command.help,
+                )

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
@@ -31,6 +31,7 @@ from nemo_tui.api.uploads import display_name
 from nemo_tui.core.updates import UploadProgress
 from nemo_tui.frames import load_still
 from nemo_tui.skills import media_kind_of
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.halfblock import halfblock
 
 KIND_MARK = {"image": "img", "video": "vid", "audio": "aud"}
@@ -46,6 +47,14 @@ def human_size(size: int) -> str:
             return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when that cannot be known (no permission to look)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -66,29 +75,7 @@ class MediaTree(DirectoryTree):
     """A directory tree that shows media files with their kind and size, marks the selection, and
     dims (or hides, by default) files the backend would refuse."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space",
-            "toggle_select",
-            "Select",
-            id="toggle_select",
-            tooltip="Add the highlighted file to the upload selection, or take it out.",
-        ),
-        Binding(
-            "u",
-            "upload",
-            "Upload",
-            id="upload",
-            tooltip="Upload the selected files (or the highlighted one) to the session.",
-        ),
-        Binding(
-            "a",
-            "toggle_all_files",
-            "All files",
-            id="show_all_files",
-            tooltip="Show or hide files that are not photos, clips or audio.",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("files")
 
     show_all: reactive[bool] = reactive(False)
 
@@ -105,7 +92,7 @@ class MediaTree(DirectoryTree):
         for path in paths:
             if path.name.startswith("."):
                 continue
-            if self._safe_is_dir(path):
+            if is_folder(path):
                 shown.append(path)
                 continue
             kind = media_kind_of(path.name)
@@ -237,15 +224,15 @@ class UploadRow(Vertical):
         super().__init__(classes="upload-row")
         self.path = path
         # Built here, not in compose: progress that arrives before the row is mounted still lands.
-        self._name = Label(display_name(path), classes="upload-name")
+        self._name_label = Label(display_name(path), classes="upload-name")
         self._bar = ProgressBar(total=100, show_eta=False, classes="upload-bar")
 
     def compose(self) -> ComposeResult:
-        yield self._name
+        yield self._name_label
         yield self._bar
 
     def show(self, update: UploadProgress) -> None:
-        bar, name = self._bar, self._name
+        bar, name = self._bar, self._name_label
         if update.error is not None:
             self.add_class("-failed")
             bar.display = False

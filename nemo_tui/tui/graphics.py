@@ -4,17 +4,19 @@ Whether it has them is asked of the terminal, once, before the app starts (textu
 device-attributes request and a graphics probe, waiting up to 0.1 s for an answer): once Textual
 reads the keyboard, the answers would arrive as keys. The questions cost up to 0.3 s of start-up,
 so they are asked only of terminals that say in the environment they may have graphics, or when
-`NEMO_GRAPHICS=on`; `NEMO_GRAPHICS=off` never asks. Otherwise previews are half blocks, which
-work everywhere.
+the `graphics` setting is "on" (`NEMO_GRAPHICS=on`); "off" never asks. Otherwise previews are half
+blocks, which work everywhere.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 
 from textual.widget import Widget
+
+from nemo_tui.config.environment import read_variables
+from nemo_tui.config.settings import GraphicsChoice
 
 # What terminals with Sixel or kitty graphics put in the environment. TERM is the one that
 # survives ssh; the others are set by the terminal on the machine it runs on.
@@ -23,13 +25,11 @@ GRAPHICS_PROGRAMS = ("WezTerm", "iTerm.app", "ghostty", "vscode", "mintty")
 GRAPHICS_VARIABLES = ("KITTY_WINDOW_ID", "KONSOLE_VERSION", "WT_SESSION")
 
 
-def may_have_graphics(environment: Mapping[str, str]) -> bool:
-    """Whether to ask the terminal about graphics at all."""
-    choice = environment.get("NEMO_GRAPHICS", "").lower()
-    if choice in ("on", "1", "yes", "true"):
-        return True
-    if choice:
-        return False
+def may_have_graphics(choice: GraphicsChoice, environment: Mapping[str, str]) -> bool:
+    """Whether to ask the terminal about graphics at all, given the user's choice and what the
+    terminal put in the environment."""
+    if choice != "auto":
+        return choice == "on"
     return (
         environment.get("TERM", "") in GRAPHICS_TERMS
         or environment.get("TERM_PROGRAM", "") in GRAPHICS_PROGRAMS
@@ -37,10 +37,11 @@ def may_have_graphics(environment: Mapping[str, str]) -> bool:
     )
 
 
-def picture_widget() -> type[Widget] | None:
+def picture_widget(choice: GraphicsChoice) -> type[Widget] | None:
     """The textual-image widget class for this terminal's graphics, or None for half blocks."""
     terminal = sys.__stdout__
-    if not (terminal and terminal.isatty()) or not may_have_graphics(os.environ):
+    said = read_variables(("TERM", "TERM_PROGRAM", *GRAPHICS_VARIABLES))
+    if not (terminal and terminal.isatty()) or not may_have_graphics(choice, said):
         return None
     try:
         # Importing these asks the terminal what it supports.

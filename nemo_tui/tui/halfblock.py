@@ -6,11 +6,14 @@ Decoding the pictures is `nemo_tui.frames`' work; this module only draws them.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PIL import Image
 from rich.style import Style
 from rich.text import Text
 
 UPPER_HALF = "▀"
+_RGB = tuple[int, int, int]
 
 
 def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
@@ -20,15 +23,17 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
     picture.thumbnail((columns, rows * 2), Image.Resampling.BILINEAR)
     width, height = picture.size
     pixels = picture.load()
+    assert pixels is not None  # None only for an image without data; a converted one has it
     text = Text(no_wrap=True, overflow="crop")
-    styles: dict[tuple[tuple[int, int, int], tuple[int, int, int]], Style] = {}
+    styles: dict[tuple[_RGB, _RGB], Style] = {}
     for y in range(0, height, 2):
         if y:
             text.append("\n")
         for x in range(width):
-            top = pixels[x, y]
+            # An RGB image's pixels are 3-tuples; Pillow's type covers every mode.
+            top = cast(_RGB, pixels[x, y])
             # An odd last row repeats itself rather than bleeding into the background.
-            bottom = pixels[x, min(y + 1, height - 1)]
+            bottom = cast(_RGB, pixels[x, min(y + 1, height - 1)])
             key = (top, bottom)
             style = styles.get(key)
             if style is None:

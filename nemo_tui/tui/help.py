@@ -1,17 +1,18 @@
 """F1: contextual help. What the focused pane is for, the keys that work there right now (with any
-keymap overrides), and the slash commands."""
+keymap overrides), and every action of the app (`actions`) with its keys and slash command."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from nemo_tui.tui.slash import help_markdown
+from nemo_tui.tui.actions import SCOPE_NAMES, UserAction, bindings
+from nemo_tui.tui.slash import usage
 
 PANE_HELP = {
     "files": "**Files** — photos, clips and audio under the folder you opened. Space selects, "
@@ -32,15 +33,31 @@ def keys_markdown(rows: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,q", "dismiss", "Close", id="close_help", tooltip="Close the help."),
-    ]
+def actions_markdown(rows: list[tuple[str, UserAction]]) -> str:
+    """A table of every action: (the keys as shown, the action)."""
+    lines = ["| key | action (id) | where | command | |", "|---|---|---|---|---|"]
+    for keys, action in rows:
+        key = f"`{keys}`" if keys else ""
+        command = f"`{usage(action)}`" if action.slash else ""
+        where = SCOPE_NAMES[action.where]
+        name = f"{action.description} (`{action.id}`)"
+        lines.append(f"| {key} | {name} | {where} | {command} | {action.tooltip} |")
+    return "\n".join(lines)
 
-    def __init__(self, pane: str, keys: list[tuple[str, str, str]]) -> None:
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
+
+    def __init__(
+        self,
+        pane: str,
+        keys: list[tuple[str, str, str]],
+        every_action: list[tuple[str, UserAction]],
+    ) -> None:
         super().__init__()
         self._pane = pane
         self._keys = keys
+        self._every_action = every_action
 
     def compose(self) -> ComposeResult:
         text = "\n\n".join(
@@ -48,8 +65,10 @@ class HelpScreen(ModalScreen[None]):
                 PANE_HELP.get(self._pane, ""),
                 "**Keys here**",
                 keys_markdown(self._keys),
-                help_markdown(),
-                'Remap any key in `config.toml` under `[keymap]`, e.g. `export = "ctrl+e"`.',
+                "**Every action** (ctrl+p finds the app-wide ones by name)",
+                actions_markdown(self._every_action),
+                "Remap any key in `config.toml` under `[keymap]` by the action's id, e.g. "
+                '`export = "ctrl+e"`.',
             ]
         )
         with VerticalScroll(id="help-body"):

@@ -1,33 +1,30 @@
-"""Slash commands typed in the chat input: what they are, how they parse, and the /help text.
+"""Slash commands typed in the chat input: how they parse, and the /help text.
 
 Anything that does not start with `/` is chat and goes to the controller, which routes intents
 ("export", "credits", ...) itself; slash commands are the explicit, typo-proof way to the same
-actions.
+actions. Which commands exist is the action table's `slash` column (`actions`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nemo_tui.skills import SKILLS
-
-COMMANDS: dict[str, str] = {
-    "export": "render the timeline to an MP4 and download it",
-    "credits": "refresh the credit balance",
-    "status": "fetch the session state and show its timeline",
-    "upload": "upload the files selected in the file pane",
-    "new": "start a new session (the old one stays on the backend)",
-    "skill": "switch the skill profile: /skill ID",
-    "help": "show this list",
-}
+from nemo_tui.tui.actions import SLASH_COMMANDS, UserAction
 
 
 @dataclass(frozen=True)
 class SlashCommand:
-    """A parsed command: `name` is one of COMMANDS, `argument` the rest of the line."""
+    """A parsed command: the action it runs and, for one that takes it, its argument."""
 
-    name: str
+    action: UserAction
     argument: str = ""
+
+    @property
+    def textual_action(self) -> str:
+        """The Textual action string to run in the app."""
+        if self.action.argument:
+            return self.action.with_argument(self.argument)
+        return self.action.action
 
 
 class SlashError(ValueError):
@@ -42,21 +39,32 @@ def parse_slash(line: str) -> SlashCommand | None:
         return None
     name, _, argument = stripped[1:].partition(" ")
     name = name.lower()
-    if name not in COMMANDS:
+    action = SLASH_COMMANDS.get(name)
+    if action is None:
         raise SlashError(f"Unknown command /{name}: type /help for the list.")
     argument = argument.strip()
-    if name == "skill" and not argument:
-        raise SlashError(f"/skill needs a skill id: one of {', '.join(skill_ids())}.")
-    return SlashCommand(name, argument)
+    if action.argument and not argument:
+        raise SlashError(f"/{name} needs an {action.argument}: {_choices(action)}.")
+    return SlashCommand(action, argument)
 
 
-def skill_ids() -> list[str]:
-    return [skill.id for skill in SKILLS]
+def _choices(action: UserAction) -> str:
+    if action.choices is None:
+        return f"/{action.slash} {action.argument}"
+    return "one of " + ", ".join(value for value, _ in action.choices())
+
+
+def usage(action: UserAction) -> str:
+    """`/skill ID`, `/export`."""
+    return f"/{action.slash} {action.argument}".rstrip()
 
 
 def help_markdown() -> str:
     """The /help answer, as Markdown for the chat."""
     lines = ["**Commands**", ""]
-    lines += [f"- `/{name}` — {purpose}" for name, purpose in COMMANDS.items()]
-    lines += ["", "**Skills**: " + ", ".join(f"`{skill_id}`" for skill_id in skill_ids())]
+    lines += [f"- `{usage(action)}` — {action.tooltip}" for action in SLASH_COMMANDS.values()]
+    for action in SLASH_COMMANDS.values():
+        if action.choices is not None:
+            values = ", ".join(f"`{value}`" for value, _ in action.choices())
+            lines += ["", f"**{action.description} {action.argument}**: {values}"]
     return "\n".join(lines)

@@ -27,6 +27,9 @@ from nemo_tui.api.sse import KeepAlive, TextDelta, ToolCall, ToolResult
 from nemo_tui.api.transport import MemoryCredentials
 from nemo_tui.api.turns import TurnAssembler
 from nemo_tui.engine.http.server import RunningEngine
+from tests.support import faults
+
+from .conftest import Sleeps
 
 
 class CountingCredentials(MemoryCredentials):
@@ -318,6 +321,32 @@ async def test_interrupted_download_resumes_with_range_and_is_byte_identical(
         == len(original) - kept
     )
     assert not part.exists()
+
+
+@pytest.mark.parametrize(("failures", "arrives"), [(2, True), (3, False)])
+async def test_a_failing_download_is_tried_three_times_on_one_schedule(
+    make_engine, media_dir: Path, tmp_path: Path, sleeps: Sleeps, failures: int, arrives: bool
+) -> None:
+    """The fault switch fails the first `failures` GETs of the file: three attempts in all, with the
+    transport's backoff between them (once, the download looped three times around a transport
+    that itself tried three times: nine GETs on two schedules)."""
+    engine = make_engine(
+        faults=faults({"path": "/api/media/*", "method": "GET", "times": failures, "error": 500})
+    )
+    photo = media_dir / "photo1.jpg"
+    dest = tmp_path / "photo.jpg"
+    async with connect(engine, MemoryCredentials(), sleep=sleeps) as client:
+        session = await client.create_session("en")
+        url = (await client.upload(session.session_id, [photo])).files[0].cdn_url
+        if arrives:
+            await client.download(url, dest)
+        else:
+            with pytest.raises(ServerError, match="injected fault"):
+                await client.download(url, dest)
+    assert sleeps.calls == [0.01, 0.02]
+    assert dest.exists() == arrives
+    if arrives:
+        assert dest.read_bytes() == photo.read_bytes()
 
 
 async def test_fallback_download_route_when_the_status_has_no_url(

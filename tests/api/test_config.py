@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
+import platformdirs
 import pytest
+from pydantic import ValidationError
 
 from nemo_tui import atomic, config
 from nemo_tui.config import SecretsFile, Settings, describe, mask_token
+from nemo_tui.loopback import is_loopback_host, is_loopback_url
 
 TOKEN = "nmv_usr_0123456789abcdefXY"
+STATE_DIR = Path(platformdirs.user_data_dir("nemo-tui")) / "state"
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +109,22 @@ def test_tokens_are_kept_per_backend_identity_not_per_address(config_home: Path)
     assert SecretsFile(path, "https://mega-api-prod.nemovideo.ai").get_token() is None
 
 
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True), ("127.0.0.2", True), ("127.255.255.254", True), ("localhost", True),
+        ("::1", True), ("[::1]", True), ("0.0.0.0", False), ("10.0.0.1", False),
+        ("127.0.0.1.nip.io", False), ("example.com", False), ("", False),
+    ],
+)  # fmt: skip
+def test_loopback_is_all_of_127_slash_8_and_localhost(host: str, loopback: bool) -> None:
+    """One check for the client (a loopback API base is the local engine) and the engine (which
+    fetches URL uploads only from this machine)."""
+    assert is_loopback_host(host) is loopback
+    in_url = f"[{host}]" if host == "::1" else host  # an IPv6 address is bracketed in a URL
+    assert is_loopback_url(f"http://{in_url}:8765/x") is loopback
+
+
 def test_mask_token_shows_at_most_the_last_two_characters() -> None:
     assert mask_token(TOKEN) == "nmv_…XY"
     assert mask_token("some-other-token") == "set"
@@ -121,3 +142,80 @@ def test_describe_lists_the_files_and_never_the_token(
     assert "NEMO_TOKEN:    nmv_…XY" in text
     assert "nmv_…99" in text
     assert TOKEN not in text and "abcdefghij" not in text
+
+
+@pytest.mark.parametrize(
+    ("field", "default", "toml_line", "in_toml", "env_text", "in_env"),
+    [
+        ("state_dir", STATE_DIR, 'state_dir = "/t/state"', Path("/t/state"), "/e", Path("/e")),
+        ("graphics", "auto", 'graphics = "on"', "on", "off", "off"),
+        ("debug", False, "debug = true", True, "0", False),
+        (
+            "keymap",
+            {},
+            '[keymap]\nexport = "e"',
+            {"export": "e"},
+            '{"export": "x"}',
+            {"export": "x"},
+        ),
+    ],
+)
+def test_environment_beats_config_file_beats_default(
+    config_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    field: str,
+    default: object,
+    toml_line: str,
+    in_toml: object,
+    env_text: str,
+    in_env: object,
+) -> None:
+    assert getattr(Settings(), field) == default
+    config_home.mkdir()
+    (config_home / "config.toml").write_text(toml_line + "\n", encoding="utf-8")
+    assert getattr(Settings(), field) == in_toml
+    monkeypatch.setenv(f"NEMO_{field.upper()}", env_text)
+    assert getattr(Settings(), field) == in_env
+
+
+@pytest.mark.parametrize(
+    ("word", "choice"),
+    [("1", "on"), ("Yes", "on"), ("false", "off"), ("", "auto"), ("auto", "auto")],
+)
+def test_graphics_takes_the_usual_words_for_on_and_off(
+    monkeypatch: pytest.MonkeyPatch, word: str, choice: str
+) -> None:
+    monkeypatch.setenv("NEMO_GRAPHICS", word)
+    assert Settings().graphics == choice
+
+
+def test_a_graphics_choice_outside_auto_on_off_is_a_bad_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEMO_GRAPHICS", "sixel")
+    with pytest.raises(ValidationError, match="graphics"):
+        Settings()
+
+
+def test_describe_shows_the_new_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEMO_KEYMAP", '{"export": "ctrl+e"}')
+    text = describe(Settings(state_dir=tmp_path / "state", graphics="off", debug=True))
+    assert f"app state:     {tmp_path / 'state'}" in text
+    assert "graphics:      off" in text
+    assert "keymap:        export = ctrl+e" in text
+    assert "debug:         on" in text
+
+
+def test_only_the_config_package_reads_the_environment() -> None:
+    """`Settings` is the app's one source of settings: a module that reads `os.environ` itself
+    would give a setting that `nemo-tui config` does not show and config.toml cannot set."""
+    package = Path(config.__file__).parent.parent
+    allowed = {package / "config" / "environment.py"}
+    readers = [
+        path.relative_to(package)
+        for path in package.rglob("*.py")
+        if path not in allowed
+        and not path.is_relative_to(package / "engine")  # EngineSettings is the engine's own
+        and re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
+    ]
+    assert readers == []

@@ -18,6 +18,10 @@ Run on demand: `.venv/bin/python tests/bench/ui_bench.py [--chunks 20000] [--mes
     Goal: RSS <= 250 MB.
 (d) `nemo-tui FOLDER --api URL` on a pseudo-terminal: seconds from spawning the process until the
     terminal is sent the header. Goal: <= 1 s.
+
+`--without virtual-size` (Textual's own layout-per-change `virtual_size` on our widgets) and
+`--without collector` (Python's own full collections) run (a)-(c) without one of the app's two
+workarounds, to show whether it still pays; (d) runs the installed app as it is.
 """
 
 from __future__ import annotations
@@ -45,15 +49,17 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
+from textual.widget import Widget
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.intents import GuiHints
 from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted, Update
 from nemo_tui.skills import SKILLS_BY_ID
-from nemo_tui.tui.answer import AgentMarkdown
+from nemo_tui.tui.answer import AgentMarkdown, StreamedParagraph
 from nemo_tui.tui.app import NemoApp
-from nemo_tui.tui.chat import ChatLog
+from nemo_tui.tui.chat import ChatInput, ChatLog
+from nemo_tui.tui.collector import QuietCollector
 
 # The pseudo-terminal is shared with the tests; run as a script, this file sees only its own
 # folder, so the repository root goes on the path first.
@@ -112,6 +118,21 @@ def sse_server(chunks: int, pace: float | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+WORKAROUNDS = ("virtual-size", "collector")
+
+
+def without(workarounds: list[str]) -> None:
+    """Take these workarounds out of the app in this process (before any app is built)."""
+    if "virtual-size" in workarounds:
+        # Back to Widget's own descriptor, which lays the screen out on every change.
+        for widget in (ChatInput, ChatLog, AgentMarkdown, StreamedParagraph):
+            delattr(widget, "virtual_size")
+            widget._reactives["virtual_size"] = Widget.virtual_size
+    if "collector" in workarounds:
+        for method in ("start", "stop", "tick", "typed"):
+            setattr(QuietCollector, method, lambda *args, **kwargs: False)
 
 
 def bench_app(folder: Path) -> NemoApp:
@@ -174,10 +195,11 @@ STREAM_CHILD = """
 import asyncio, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
-from ui_bench import bench_app, stream_turn
+from ui_bench import bench_app, stream_turn, without
 from nemo_tui.core.updates import TurnFinished, TurnStarted
 
 url, folder, mark = sys.argv[1:4]
+without(sys.argv[5:])
 app = bench_app(Path(folder))
 
 async def turn():
@@ -193,7 +215,7 @@ app.run()
 
 
 def app_consumer(
-    base_url: str, chunks: int, folder: Path, *, typing: bool
+    base_url: str, chunks: int, folder: Path, *, typing: bool, workarounds_off: list[str]
 ) -> tuple[float, list[float]]:
     """The answer streamed into the app on a 120x40 pseudo-terminal: seconds from the stream's
     start until the terminal is sent its last words, and, when `typing`, the latency of a key
@@ -201,7 +223,7 @@ def app_consumer(
     with tempfile.TemporaryDirectory() as scratch:
         mark = Path(scratch) / "started"
         argv = [sys.executable, "-c", STREAM_CHILD, base_url, str(folder), str(mark)]
-        terminal = Terminal([*argv, str(Path(__file__).parent)], os.environ)
+        terminal = Terminal([*argv, str(Path(__file__).parent), *workarounds_off], os.environ)
         try:
             while not mark.exists() or not mark.read_text():
                 time.sleep(0.005)
@@ -294,7 +316,11 @@ def main() -> None:
         "--core-chunks", type=int, default=2_000, help="chunks for the core turn's own timing"
     )
     parser.add_argument("--runs", type=int, default=3, help="(a) is the best of this many runs")
+    parser.add_argument(
+        "--without", action="append", default=[], choices=WORKAROUNDS, help="a workaround to drop"
+    )
     args = parser.parse_args()
+    without(args.without)
 
     from nemo_tui.engine.http.server import start_in_process
     from nemo_tui.engine.settings import EngineSettings
@@ -306,13 +332,19 @@ def main() -> None:
             plains = [asyncio.run(plain_consumer(base_url)) for _ in range(args.runs)]
             plain, characters = min(plains)
             shown = min(
-                app_consumer(base_url, args.chunks, folder, typing=False)[0]
+                app_consumer(
+                    base_url, args.chunks, folder, typing=False, workarounds_off=args.without
+                )[0]
                 for _ in range(args.runs)
             )
-            shown_typing, latencies = app_consumer(base_url, args.chunks, folder, typing=True)
+            shown_typing, latencies = app_consumer(
+                base_url, args.chunks, folder, typing=True, workarounds_off=args.without
+            )
         paced_chunks = int(args.pace * 4)
         with sse_server(paced_chunks, args.pace) as base_url:
-            _, paced_latencies = app_consumer(base_url, paced_chunks, folder, typing=True)
+            _, paced_latencies = app_consumer(
+                base_url, paced_chunks, folder, typing=True, workarounds_off=args.without
+            )
         core_turns = {}
         for chunks in (args.core_chunks, 2 * args.core_chunks):
             with sse_server(chunks) as base_url:

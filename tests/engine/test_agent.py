@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO, Draft, Track
+from nemo_tui.engine.agent.intent import is_undo
 from nemo_tui.engine.agent.planner import (
     GenerateRequest,
     TurnPlan,
     detect_language,
-    is_undo,
     place_generated,
     plan_turn,
     undo_reply,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -144,6 +145,23 @@ def test_render_of_another_user_is_not_found(
         assert response.status_code == 404
         assert render_id in envelope_error(response)[1]
     user.wait_render(render_id)
+
+
+def test_a_taken_or_unsafe_render_id_is_replaced_by_a_fresh_one(
+    user: EngineUser, photo_ids: tuple[str, list[str]]
+) -> None:
+    """SPEC 7: when the answer's id differs from the one sent, the server's wins."""
+    session_id, ids = photo_ids
+    body = {"sessionId": session_id, "draft": slideshow(ids, 0.5), "output": {"height": 180}}
+    answered = [
+        data_of(user.post("/api/render/proxy/lambda", json={**body, "id": wanted}))["id"]
+        for wanted in ("render_7", "render_7", "../../etc/passwd")
+    ]
+    assert answered[0] == "render_7"
+    assert len(set(answered)) == 3
+    assert all(re.fullmatch(r"render_\d{13}", fresh) for fresh in answered[1:])
+    for render_id in answered:
+        assert user.wait_render(render_id)["status"] == "completed"
 
 
 def test_render_failure_is_reported_with_a_reason(

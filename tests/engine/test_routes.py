@@ -145,6 +145,30 @@ def test_session_with_bad_json_is_422(user: EngineUser) -> None:
     assert "not valid JSON" in envelope_error(response)[1]
 
 
+def test_body_that_is_not_utf8_is_422_in_the_envelope(user: EngineUser) -> None:
+    """json.loads raises UnicodeDecodeError (a ValueError without `.msg`) here: it was a 500."""
+    response = user.post(
+        "/api/tasks/me/with-session/nemo_agent",
+        content=b'{"skill": "\xff\xfe"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    code, message = envelope_error(response)
+    assert code == 422
+    assert message == "the request body is not valid JSON: it is not UTF-8 text"
+
+
+def test_body_nested_past_any_sense_is_422(user: EngineUser) -> None:
+    """json.loads raises RecursionError (not a ValueError) on deep nesting: it was a 500."""
+    response = user.post(
+        "/api/tasks/me/with-session/nemo_agent",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "not valid JSON" in envelope_error(response)[1]
+
+
 def test_unsupported_upload_is_4001(user: EngineUser) -> None:
     session_id = user.new_session()
     response = user.post(

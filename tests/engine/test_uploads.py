@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import socket
@@ -97,7 +98,7 @@ def test_upload_over_the_skill_limit_stops_reading_and_keeps_nothing(
         assert response.status_code == 413
         code, message = envelope_error(response)
         assert code == 4002
-        assert "big.jpg" in message and "200.0 MB" in message
+        assert "big.jpg" in message and "200 MB" in message
     # The engine stopped reading at 200 MB: the client could not push the remaining 60 MB
     # (socket buffers hold a few MB at most).
     assert 200 * MB < sent[0] < 220 * MB
@@ -143,26 +144,37 @@ def test_an_empty_file_is_4001(user: EngineUser, data_dir: Path) -> None:
     assert files_under(data_dir / "media") == []
 
 
-@pytest.fixture
-def loopback_file_server(media_dir: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(media_dir))
+@contextlib.contextmanager
+def file_server(folder: Path, host: str) -> Iterator[str]:
+    """`folder` served over HTTP on `host`; yields the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
+@pytest.fixture
+def loopback_file_server(media_dir: Path) -> Iterator[str]:
+    with file_server(media_dir, "127.0.0.1") as base:
+        yield base
+
+
+# All of 127.0.0.0/8 is this machine (a second local service often listens on 127.0.0.2).
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2"])
 def test_url_upload_fetches_from_loopback(
-    user: EngineUser, loopback_file_server: str, media_dir: Path, data_dir: Path
+    user: EngineUser, media_dir: Path, data_dir: Path, host: str
 ) -> None:
     session_id = user.new_session()
-    answer = user.post(
-        upload_path(session_id),
-        json={"urls": [f"{loopback_file_server}/photo3.jpg"], "source_type": "url"},
-    )
+    with file_server(media_dir, host) as base:
+        answer = user.post(
+            upload_path(session_id), json={"urls": [f"{base}/photo3.jpg"], "source_type": "url"}
+        )
     (photo,) = data_of(answer)["files"]
     assert (photo["filename"], photo["file_type"], photo["width"]) == ("photo3.jpg", "image", 480)
     (stored,) = files_under(data_dir / "media")
@@ -184,8 +196,8 @@ def test_url_upload_of_a_missing_file_names_the_status(
 
 
 def test_url_upload_off_loopback_is_refused_before_connecting(user: EngineUser) -> None:
-    # A listener on every local address: 127.0.0.2 reaches it, but is not a host the engine
-    # fetches from, so any connection the engine tried would show up here.
+    # A listener on every local address: 0.0.0.0 reaches it on Linux, but it is not a loopback
+    # address the engine fetches from, so any connection the engine tried would show up here.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("0.0.0.0", 0))
     listener.listen(8)
@@ -193,7 +205,7 @@ def test_url_upload_off_loopback_is_refused_before_connecting(user: EngineUser) 
     port = listener.getsockname()[1]
     session_id = user.new_session()
     try:
-        for url in (f"http://127.0.0.2:{port}/clip.mp4", "https://example.com/clip.mp4"):
+        for url in (f"http://0.0.0.0:{port}/clip.mp4", "https://example.com/clip.mp4"):
             answer = user.post(upload_path(session_id), json={"urls": [url], "source_type": "url"})
             code, message = envelope_error(answer)
             assert code == 4001

@@ -50,3 +50,35 @@ def test_a_long_overdue_collection_runs_even_while_typing() -> None:
     finally:
         quiet.stop()
     assert gc.get_threshold() == before
+
+
+def test_canary_cpython_leaves_full_collections_to_us() -> None:
+    """What `collector` relies on, checked on this CPython: with the third threshold out of
+    reach, allocation alone runs young and middle collections but never a full one, and every
+    middle collection adds one to `gc.get_count()[2]`, the debt `tick` reads. CPython's
+    incremental collector (3.14) ignores the third threshold: if this fails, the policy must be
+    rethought (or dropped), not the test."""
+    started: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    quiet = QuietCollector()
+    quiet.start()
+    gc.callbacks.append(seen)
+    try:
+        gc.collect(1)  # a clean slate: nothing owed, young generations empty
+        cycles = []
+        for index in range(300_000):
+            cycle: list[object] = [index]
+            cycle.append(cycle)  # garbage only a collection can free
+            if index % 1000 == 0:
+                cycles.append(cycle)
+        owed = gc.get_count()[2]
+    finally:
+        gc.callbacks.remove(seen)
+        quiet.stop()
+    assert 2 not in started, "CPython ran full collections on its own: see nemo_tui.tui.collector"
+    assert started.count(1) >= collector.OWED_AFTER, started
+    assert owed == started.count(1), (owed, started.count(1))

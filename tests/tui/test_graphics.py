@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual_image.widget import HalfcellImage
 
+from nemo_tui.config.settings import GraphicsChoice
 from nemo_tui.frames import load_still
 from nemo_tui.tui.graphics import may_have_graphics
 from tests.terminal import ASK_ATTRIBUTES, SIXEL_TERMINAL, Terminal
@@ -68,20 +69,20 @@ def test_without_graphics_nothing_is_asked_and_previews_are_half_blocks(
 
 
 @pytest.mark.parametrize(
-    ("environment", "asks"),
+    ("choice", "environment", "asks"),
     [
-        ({"TERM": "xterm-256color"}, False),
-        ({"TERM": "xterm-kitty"}, True),  # what survives ssh
-        ({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, True),
-        ({"TERM": "xterm-256color", "WT_SESSION": "x"}, True),
-        ({"TERM": "xterm-kitty", "NEMO_GRAPHICS": "off"}, False),
-        ({"TERM": "linux", "NEMO_GRAPHICS": "on"}, True),
+        ("auto", {"TERM": "xterm-256color"}, False),
+        ("auto", {"TERM": "xterm-kitty"}, True),  # what survives ssh
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, True),
+        ("auto", {"TERM": "xterm-256color", "WT_SESSION": "x"}, True),
+        ("off", {"TERM": "xterm-kitty"}, False),
+        ("on", {"TERM": "linux"}, True),
     ],
 )
 def test_only_terminals_that_may_have_graphics_are_asked(
-    environment: dict[str, str], asks: bool
+    choice: GraphicsChoice, environment: dict[str, str], asks: bool
 ) -> None:
-    assert may_have_graphics(environment) is asks
+    assert may_have_graphics(choice, environment) is asks
 
 
 async def test_the_picture_widget_shows_stills_and_hides_for_audio(

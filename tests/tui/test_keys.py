@@ -4,25 +4,28 @@ F1 shows the keys of the focused pane."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
+import pytest
+
+from nemo_tui.config import Settings, config_path
 from nemo_tui.core.updates import AgentText, TurnFinished, TurnStarted
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.help import HelpScreen
-from nemo_tui.tui.keymap import known_binding_ids, load_keymap
+from nemo_tui.tui.keymap import check_keymap
 
 from .helpers import shown, wait_for_text
 
 AppMaker = Callable[..., NemoApp]
 
 
-def test_keymap_is_read_and_its_mistakes_are_named(tmp_path: Path) -> None:
-    config = tmp_path / "config.toml"
-    config.write_text('[keymap]\nexport = "x"\nexprot = "y"\nupload = 3\n', encoding="utf-8")
-    keymap, problems = load_keymap(config, known_binding_ids())
+@pytest.mark.usefixtures("app_dirs")
+def test_keymap_is_read_and_its_mistakes_are_named() -> None:
+    config_path().parent.mkdir(parents=True)
+    config_path().write_text('[keymap]\nexport = "x"\nexprot = "y"\nupload = 3\n', encoding="utf-8")
+    keymap, problems = check_keymap(Settings().keymap)
     assert keymap == {"export": "x"}
     assert len(problems) == 2
-    assert "exprot is not a binding id" in problems[0]
+    assert "exprot is not an action id" in problems[0]
     assert "upload needs keys as a string" in problems[1]
 
 
@@ -78,3 +81,17 @@ async def test_f1_shows_the_focused_panes_keys(make_app: AppMaker) -> None:
         await pilot.press("escape")
         await shown(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_collector_tick_after_the_widgets_are_gone_does_not_raise(
+    make_app: AppMaker,
+) -> None:
+    """The idle collector's timer can fire while the app takes its widgets down (seen in a full
+    run: NoMatches for the chat pane, and a crashed app). A tick then must be a quiet no-op."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await wait_for_text(pilot, lambda text: "Keys here" in text)
+        app._collect_when_idle()  # under the help screen, the chat is still found
+        assert app.is_running
+    app._collect_when_idle()  # the widgets are gone

@@ -31,7 +31,7 @@ from nemo_tui.tui import timeline as timeline_module
 from nemo_tui.tui.answer import AgentMarkdown
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.chat import ChatInput, ChatLog, HiddenAbove
-from nemo_tui.tui.files import MediaTree
+from nemo_tui.tui.files import MediaTree, UploadRow
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
 
@@ -180,6 +180,10 @@ async def test_upload_rows_show_progress_and_refusals(make_app: AppMaker, shoot:
         app.emit(UploadProgress(photo, 1000, 1000, done=True))
         text = await shown(pilot)
         assert "✓ photo1.jpg uploaded" in text, text
+        # A row's `name` is Textual's own (DOMNode.name: none was given); keeping the row's label
+        # in `_name` once made it the Label widget.
+        rows = list(app.query(UploadRow))
+        assert len(rows) == 2 and [row.name for row in rows] == [None, None]
 
 
 async def test_file_tree_lists_media_and_selects_with_space(

@@ -86,6 +86,8 @@ async def test_skill_workflow_through_the_ui(
             rows = list(app.query(UploadRow))
             assert [row.path.name for row in rows] == list(workflow.files)
             assert all(row.has_class("-done") for row in rows), [row.classes for row in rows]
+            # The row's label once took Textual's own `_name` slot, so `row.name` was a Label.
+            assert [row.name for row in rows] == [None] * len(rows)
 
         request = SKILLS_BY_ID[workflow.skill].typical_request
         await send(pilot, app, request)

@@ -85,7 +85,7 @@ class Request:
         )  # fmt: skip
 
 
-def is_undo_message(message: str) -> bool:
+def is_undo(message: str) -> bool:
     """True for "undo", "revert", "go back", 撤销 and the like (quoted words do not count)."""
     return bool(words.UNDO.search(_QUOTE.sub(" ", message).lower()))
 

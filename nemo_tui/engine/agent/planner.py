@@ -14,8 +14,8 @@ renders a procedural scene and calls `place_generated(plan, clip)`, which puts t
 Video track, applies the rest of the message (e.g. "vertical", a title) and says plainly that the
 scene is a stand-in coloured from the prompt.
 
-Undo: the server keeps the draft history. It asks `is_undo(message)` before `plan_turn` and answers
-with `undo_reply(language, restored)`.
+Undo: the server keeps the draft history. It asks `intent.is_undo(message)` before `plan_turn` and
+answers with `undo_reply(language, restored)`.
 
 The modules behind it: `intent` reads the message, `build` cuts a new timeline from the
 uploads, `rules` applies edits, `timeline` does the timeline arithmetic and
@@ -24,13 +24,13 @@ uploads, `rules` applies edits, `timeline` does the timeline arithmetic and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from nemo_tui.api.draft import TRACK_VIDEO, Draft
-from nemo_tui.engine.agent.intent import is_undo_message, read_request
+from nemo_tui.cjk import has_cjk
+from nemo_tui.engine.agent.intent import read_request
 from nemo_tui.engine.agent.rules import apply_request, finish
 from nemo_tui.engine.agent.text import Fact, closing, describe, help_text, undo_text
 from nemo_tui.engine.agent.timeline import Ids, main_video, media_segment, new_track
@@ -38,7 +38,6 @@ from nemo_tui.engine.media.info import MediaInfo
 
 DEFAULT_GENERATE_SECONDS = 5.0
 GENERATE_LIMITS = (1.0, 60.0)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # The tool each fact is reported as; anything not listed is a timeline edit.
 _TOOLS = {
@@ -83,7 +82,7 @@ class TurnPlan:
 
 def detect_language(text: str) -> str:
     """'zh' when the text has CJK characters, else 'en'."""
-    return "zh" if _CJK.search(text) else "en"
+    return "zh" if has_cjk(text) else "en"
 
 
 def reply_language(message: str, session_language: str) -> str:
@@ -91,10 +90,6 @@ def reply_language(message: str, session_language: str) -> str:
     if detect_language(message) == "zh":
         return "zh"
     return "zh" if session_language.lower().startswith("zh") else "en"
-
-
-def is_undo(message: str) -> bool:
-    return is_undo_message(message)
 
 
 def undo_reply(language: str, restored: bool) -> str:

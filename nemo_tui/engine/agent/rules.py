@@ -118,11 +118,9 @@ def apply_request(
 
 
 def finish(draft: Draft) -> Draft:
-    """The draft with `d` recomputed, read back from its own JSON so that every field the agent set
-    is one `to_wire()` emits (pydantic emits only fields marked as set, and an edit inside a
-    default-made nested model is not marked)."""
+    """The draft with `d` recomputed from its tracks."""
     draft.d = draft.computed_duration()
-    return Draft.from_wire(draft.model_dump(by_alias=True, exclude_none=True))
+    return draft
 
 
 def _left_after_build(request: Request) -> Request:

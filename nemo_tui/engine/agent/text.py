@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from nemo_tui.api.summary import seconds
+
 Values = Mapping[str, Any]
 
 
@@ -138,11 +140,6 @@ _RANGE_NAMES = {
         "volume": "音量", "generate": "生成画面的时长", "photo": "照片序号",
     },
 }  # fmt: skip
-
-
-def seconds(ms: int | float) -> str:
-    """Milliseconds as a short number of seconds: 30000 -> '30', 6400 -> '6.4'."""
-    return f"{round(ms / 1000, 2):g}"
 
 
 def describe(fact: Fact, language: str) -> str:

@@ -120,7 +120,7 @@ def lay_out(segments: list[Segment]) -> int:
 
 def fill(
     segments: list[Segment], end_ms: int, weights: Sequence[float], caps: Sequence[int | None]
-):
+) -> int:
     """Set the durations so the laid-out segments end at `end_ms` (or as close as the caps allow),
     shortening transitions that would be longer than half a segment; returns the end reached."""
     if not segments:

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from nemo_tui import __version__
@@ -127,10 +127,7 @@ async def session_state(request: Request) -> Response:
         task_name=session.task_name,
         state=body,
     )
-    wire = state.to_wire()
-    # The draft goes out as the draft module writes it (only the fields it holds).
-    wire["state"]["draft"] = draft.to_wire()
-    return JSONResponse({"code": 0, "message": "ok", "data": wire})
+    return ok(state.to_wire())
 
 
 ROUTES = [

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from nemo_tui.api.errors import ErrorCode
+from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.engine.context import EngineContext
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.store import SessionRow, StoredMedia
@@ -20,7 +21,8 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def engine_of(request: Request) -> EngineContext:
-    return request.app.state.engine
+    engine: EngineContext = request.app.state.engine  # set once by the app factory
+    return engine
 
 
 def ok(data: Any) -> JSONResponse:
@@ -87,8 +89,13 @@ async def read_json(request: Request) -> Any:
     body = await request.body()
     try:
         return json.loads(body or b"{}")
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ApiError(422, f"the request body is not valid JSON ({exc.msg})") from exc
+    except UnicodeDecodeError as exc:
+        # json.loads decodes bytes itself, and a bad byte is not a JSONDecodeError (no .msg).
+        raise ApiError(422, "the request body is not valid JSON: it is not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise ApiError(422, "the request body is not valid JSON: it is nested too deeply") from exc
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
@@ -98,7 +105,7 @@ async def read_model(request: Request, model: type[Model]) -> Model:
 
 def parse_model(data: Any, model: type[Model]) -> Model:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=FROM_WIRE)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"

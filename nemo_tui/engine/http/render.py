@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from nemo_tui.api.errors import ErrorCode
-from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus
+from nemo_tui.api.models import RenderOutput, RenderRequest, RenderStatus, new_render_id
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.http.common import (
     engine_of,
@@ -60,8 +59,10 @@ async def submit_render(request: Request) -> Response:
             f"output.height {height} is out of range ({MIN_OUTPUT_HEIGHT}-{MAX_OUTPUT_HEIGHT})",
         )
     render_id = body.id
-    if not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
-        render_id = f"render_{int(time.time() * 1000)}_{time.monotonic_ns() % 100000:05d}"
+    # A taken id gets a fresh one (the client then follows the id we answer, SPEC 7); a fresh one
+    # can be taken only within the same millisecond, so this loop ends within one.
+    while not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
+        render_id = new_render_id()
     options = {
         "height": height,
         "preset": engine.settings.render_preset,

@@ -68,12 +68,12 @@ def _mentions(prompt: str, words: tuple[str, ...]) -> bool:
 def scene_colors(prompt: str) -> list[str]:
     """Four `#rrggbb` colours, top of the sky to the bottom, for a prompt. Prompts that match no
     theme get colours derived from a hash of the prompt: the same prompt, the same scene."""
-    for words, colors in THEMES:
+    for words, theme in THEMES:
         if _mentions(prompt, words):
-            return list(colors)
+            return list(theme)
     digest = hashlib.sha256(prompt.strip().lower().encode("utf-8")).digest()
     base_hue = digest[0] / 255
-    colors = []
+    colors: list[str] = []
     for step in range(4):
         hue = (base_hue + step * (0.06 + digest[1] / 255 * 0.1)) % 1.0
         lightness = 0.25 + step * 0.12

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from pathlib import Path
 
 import av
@@ -15,37 +15,14 @@ class ProbeError(ValueError):
     """The file is not media PyAV can read (e.g. a `.jpg` that is not an image)."""
 
 
-@dataclass(frozen=True)
-class ProbeResult:
-    kind: str
-    duration: float
-    width: int | None
-    height: int | None
-    fps: float | None
-    has_audio: bool
-
-
 def probe_media(media_id: str, path: Path, filename: str) -> MediaInfo:
-    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable)."""
-    found = probe(path, filename)
-    return MediaInfo(
-        id=media_id,
-        name=filename,
-        path=path,
-        kind=found.kind,
-        duration=found.duration,
-        width=found.width,
-        height=found.height,
-        fps=found.fps,
-        has_audio=found.has_audio,
-        size=path.stat().st_size,
-    )
-
-
-def probe(path: Path, filename: str) -> ProbeResult:
-    """Read kind, duration, size and frame rate. The kind comes from the streams found, checked
-    against the extension: a `.jpg` must hold a picture, a `.mp3` must hold sound."""
+    """Probe a stored file and describe it as the engine's store does (ProbeError if unreadable).
+    The kind comes from the streams found, checked against the extension: a `.jpg` must hold a
+    picture, a `.mp3` must hold sound."""
     expected = media_kind_of(filename)
+    stored = functools.partial(
+        MediaInfo, id=media_id, name=filename, path=path, size=path.stat().st_size
+    )
     try:
         with av.open(str(path)) as container:
             video = next(iter(container.streams.video), None)
@@ -59,7 +36,7 @@ def probe(path: Path, filename: str) -> ProbeResult:
                 frame = next(container.decode(video), None)
                 if frame is None or not frame.width or not frame.height:
                     raise ProbeError(f"{filename} has no picture PyAV can decode")
-                return ProbeResult(
+                return stored(
                     kind="image" if is_still else "video",
                     duration=0.0 if is_still else duration,
                     width=frame.width,
@@ -68,7 +45,10 @@ def probe(path: Path, filename: str) -> ProbeResult:
                     has_audio=audio is not None and not is_still,
                 )
             if audio is not None and expected in ("audio", "video"):
-                return ProbeResult("audio", duration, None, None, None, True)
+                return stored(
+                    kind="audio", duration=duration, width=None, height=None, fps=None,
+                    has_audio=True,
+                )  # fmt: skip
     except (av.FFmpegError, OSError, ValueError) as exc:
         reason = exc.__class__.__name__
         raise ProbeError(f"{filename} is not a readable media file ({reason})") from exc

@@ -23,16 +23,12 @@ from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.media.probe import ProbeError, probe_media
 from nemo_tui.engine.store import Store, StoredMedia
-from nemo_tui.skills import ACCEPTED_EXTENSIONS, MB, extension_of, media_kind_of
+from nemo_tui.loopback import is_loopback_host
+from nemo_tui.skills import ACCEPTED_EXTENSIONS, extension_of, media_kind_of, megabytes
 
 UPLOAD_FIELD = "files"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ACCEPTED_LIST = " ".join(sorted(ACCEPTED_EXTENSIONS))
 URL_FETCH_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.1f} MB"
 
 
 def unsupported(filename: str) -> ApiError:
@@ -63,8 +59,8 @@ class IncomingFile:
         if self.size > self.limit:
             raise ApiError(
                 ErrorCode.FILE_TOO_LARGE,
-                f"{self.filename} is too large: {_megabytes(self.size)} received so far, over the "
-                f"{_megabytes(self.limit)} limit; compress or trim it and upload again",
+                f"{self.filename} is too large: {megabytes(self.size)} received so far, over the "
+                f"{megabytes(self.limit)} limit; compress or trim it and upload again",
             )
         self._digest.update(data)
         assert self._file is not None
@@ -231,7 +227,7 @@ def check_loopback_urls(urls: list[str]) -> None:
         raise ApiError(ErrorCode.UNSUPPORTED_FILE, "no URLs given: send {'urls': [...]}")
     for url in urls:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.hostname not in LOOPBACK_HOSTS:
+        if parts.scheme not in ("http", "https") or not is_loopback_host(parts.hostname or ""):
             raise ApiError(
                 ErrorCode.UNSUPPORTED_FILE,
                 "URL uploads need the cloud; this engine only fetches files served on loopback "

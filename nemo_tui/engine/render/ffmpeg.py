@@ -40,7 +40,8 @@ class FfmpegError(RuntimeError):
 def ffmpeg_exe() -> str:
     """The ffmpeg binary shipped with imageio-ffmpeg (or the one it was told to use)."""
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()  # the package is untyped
+        return exe
     except RuntimeError as exc:
         raise MissingToolError(
             "ffmpeg was not found: reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE"

@@ -1,0 +1,21 @@
+"""The API client as the settings configure it, keeping its anonymous token in `secrets.json`."""
+
+from __future__ import annotations
+
+from nemo_tui.api.client import NemoClient
+from nemo_tui.config.secrets import SecretsFile
+from nemo_tui.config.settings import Settings
+
+
+def open_client(settings: Settings, secrets: SecretsFile | None = None) -> NemoClient:
+    """A client configured from `settings`, keeping its anonymous token in the secrets file."""
+    return NemoClient(
+        settings.api_base,
+        token=settings.user_token(),
+        credentials=secrets or SecretsFile.for_settings(settings),
+        skill=settings.skill,
+        skill_version=settings.attribution_version,
+        skill_platform=settings.skill_platform,
+        rate_limit_wait=settings.rate_limit_wait,
+        web_url=settings.web_url,
+    )

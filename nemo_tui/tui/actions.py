@@ -1,0 +1,261 @@
+"""Every user action, declared once: its id, keys, words, and the ways to reach it.
+
+The bindings of each widget (and so the footer), the F1 help, the `/help` list, the slash commands
+and the command palette are all made from `ACTIONS`; the `[keymap]` setting remaps a binding by
+the action's id. Adding an action is one entry here (and its `action_*` method where it applies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding, BindingType
+
+from nemo_tui.skills import SKILLS
+
+# Where an action applies: anywhere in the app, or only while one widget has focus.
+Scope = Literal["app", "chat", "files", "help"]
+SCOPE_NAMES: dict[Scope, str] = {
+    "app": "anywhere",
+    "chat": "chat input",
+    "files": "file pane",
+    "help": "this help",
+}
+
+
+def skill_choices() -> list[tuple[str, str]]:
+    return [(skill.id, skill.title) for skill in SKILLS]
+
+
+@dataclass(frozen=True)
+class UserAction:
+    """One thing a person can do.
+
+    `action` is the Textual action it runs, in the namespace of `where` (the app, or the focused
+    widget). `description` names it in the footer and the help, `tooltip` says what it does (the
+    footer's tooltip, the help, the palette). An action with an `argument` ("ID") takes it after
+    its slash command, and the palette lists one entry per `choices()` pair (value, what it is).
+    """
+
+    id: str
+    action: str
+    description: str
+    tooltip: str
+    keys: str = ""
+    where: Scope = "app"
+    slash: str = ""
+    palette: str = ""
+    show: bool = True
+    argument: str = ""
+    choices: Callable[[], Sequence[tuple[str, str]]] | None = None
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.keys,
+            self.action,
+            self.description,
+            show=self.show,
+            id=self.id,
+            tooltip=self.tooltip,
+        )
+
+    def with_argument(self, argument: str) -> str:
+        """The Textual action string that runs this action on `argument`."""
+        return f"{self.action}({argument!r})"
+
+
+ACTIONS: tuple[UserAction, ...] = (
+    UserAction(
+        "help",
+        "help",
+        "Help",
+        "Keys and commands for the focused pane.",
+        keys="f1",
+        palette="Help",
+    ),
+    UserAction(
+        "stop_turn",
+        "stop_turn",
+        "Stop",
+        "Stop the agent's running answer (the message is not sent again).",
+        keys="escape",
+        palette="Stop the answer",
+    ),
+    UserAction(
+        "export",
+        "export",
+        "Export",
+        "Render the timeline to an MP4 and download it.",
+        keys="e",
+        slash="export",
+        palette="Export to MP4",
+    ),
+    UserAction(
+        "credits",
+        "credits",
+        "Credits",
+        "Refresh the credit balance.",
+        keys="c",
+        slash="credits",
+        palette="Refresh credits",
+    ),
+    UserAction(
+        "state",
+        "state",
+        "State",
+        "Fetch the session state and show its timeline.",
+        keys="s",
+        slash="status",
+        palette="Refresh timeline",
+    ),
+    UserAction(
+        "new_session",
+        "new_session",
+        "New",
+        "Start a new session (the old one stays on the backend).",
+        keys="n",
+        slash="new",
+        palette="New session",
+    ),
+    UserAction(
+        "pane_files",
+        "show_pane('files')",
+        "Files",
+        "Go to the files.",
+        keys="f2",
+        palette="Go to files",
+    ),
+    UserAction(
+        "pane_chat", "show_pane('chat')", "Chat", "Go to the chat.", keys="f3", palette="Go to chat"
+    ),
+    UserAction(
+        "pane_timeline",
+        "show_pane('timeline')",
+        "Timeline",
+        "Go to the timeline.",
+        keys="f4",
+        palette="Go to timeline",
+    ),
+    UserAction(
+        "pane_status",
+        "show_pane('status')",
+        "Status",
+        "Go to renders.",
+        keys="f5",
+        palette="Go to status",
+    ),
+    UserAction(
+        "upload_selection",
+        "upload_selection",
+        "Upload selection",
+        "Upload the files selected in the file pane.",
+        slash="upload",
+        palette="Upload selected files",
+    ),
+    UserAction(
+        "skill",
+        "switch_skill",
+        "Skill",
+        "Switch the skill profile.",
+        slash="skill",
+        palette="Skill",
+        argument="ID",
+        choices=skill_choices,
+    ),
+    UserAction(
+        "commands",
+        "list_commands",
+        "Commands",
+        "List the slash commands in the chat.",
+        slash="help",
+        palette="List slash commands",
+    ),
+    UserAction(
+        "backend",
+        "backend",
+        "Backend",
+        "Cloud or the local engine (needs a restart).",
+        palette="Switch backend",
+    ),
+    UserAction(
+        "config",
+        "config",
+        "Config",
+        "Where settings live and what they are.",
+        palette="Show config",
+    ),
+    UserAction(
+        "copy_answer",
+        "copy_answer",
+        "Copy answer",
+        "Copy the agent's last answer (OSC 52).",
+        palette="Copy last answer",
+    ),
+    UserAction(
+        "screenshot",
+        "screenshot",
+        "Screenshot",
+        "Write an SVG of the screen.",
+        palette="Save screenshot",
+    ),
+    UserAction(
+        "history_previous",
+        "history(-1)",
+        "Previous",
+        "Put the previous message (or an example prompt) back in the input.",
+        keys="up",
+        where="chat",
+        show=False,
+    ),
+    UserAction(
+        "history_next",
+        "history(1)",
+        "Next",
+        "Walk forward through sent messages.",
+        keys="down",
+        where="chat",
+        show=False,
+    ),
+    UserAction(
+        "toggle_select",
+        "toggle_select",
+        "Select",
+        "Add the highlighted file to the upload selection, or take it out.",
+        keys="space",
+        where="files",
+    ),
+    UserAction(
+        "upload",
+        "upload",
+        "Upload",
+        "Upload the selected files (or the highlighted one) to the session.",
+        keys="u",
+        where="files",
+    ),
+    UserAction(
+        "show_all_files",
+        "toggle_all_files",
+        "All files",
+        "Show or hide files that are not photos, clips or audio.",
+        keys="a",
+        where="files",
+    ),
+    UserAction(
+        "close_help", "dismiss", "Close", "Close the help.", keys="escape,f1,q", where="help"
+    ),
+)
+
+ACTIONS_BY_ID = {action.id: action for action in ACTIONS}
+SLASH_COMMANDS = {action.slash: action for action in ACTIONS if action.slash}
+
+
+def bindings(where: Scope) -> list[BindingType]:
+    """The BINDINGS of the widget (or app) where these actions apply."""
+    return [action.binding() for action in ACTIONS if action.where == where and action.keys]
+
+
+def remappable_ids() -> set[str]:
+    """The ids a `[keymap]` may name: every action that has keys."""
+    return {action.id for action in ACTIONS if action.keys}
