@@ -103,8 +103,13 @@ def free_port() -> int:
 
 
 def engine_env(**extra: str) -> dict[str, str]:
-    """The environment of an engine process: fast, reproducible, every edit answered in text."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
+    """The environment of an engine process: fast, reproducible, every edit answered in text.
+    The test's own client id file (conftest) is kept, so no process touches the user's."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("NEMO_") or key == "NEMO_CLIENT_ID_FILE"
+    }
     env.update(
         NEMO_ENGINE_SEED="7",
         NEMO_ENGINE_SILENT_SHARE="0",
