@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
 
 from nemo_tui.api.wire import WireModel
 
@@ -182,9 +182,12 @@ class Draft(WireModel):
 
     def to_wire(self) -> Any:
         """What export sends back: the wire policy's fields, or a foreign draft as it came."""
-        if self._foreign is not None:
-            return self._foreign
-        return super().to_wire()
+        return self._foreign if self._foreign is not None else super().to_wire()
+
+    @model_serializer(mode="wrap")
+    def _as_sent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Inside a request (the render request's `draft`) a foreign draft goes out as it came too.
+        return self._foreign if self._foreign is not None else handler(self)
 
     def tracks_of(self, track_type: int) -> list[Track]:
         return [track for track in self.t if track.tt == track_type]
