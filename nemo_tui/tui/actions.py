@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from nemo_tui.skills import SKILLS
 
 # Where an action applies: anywhere in the app, or only while one widget has focus.
-Scope = Literal["app", "chat", "files", "help"]
+Scope = Literal["app", "chat", "files", "renders", "help"]
 SCOPE_NAMES: dict[Scope, str] = {
     "app": "anywhere",
     "chat": "chat input",
     "files": "file pane",
+    "renders": "a render row (status pane)",
     "help": "this help",
 }
 
@@ -192,6 +193,44 @@ ACTIONS: tuple[UserAction, ...] = (
         "Copy answer",
         "Copy the agent's last answer (OSC 52).",
         palette="Copy last answer",
+    ),
+    UserAction(
+        "cancel_export",
+        "cancel_export",
+        "Cancel export",
+        "Stop the highlighted export, or the newest one in flight.",
+        slash="cancel",
+        palette="Cancel export",
+    ),
+    UserAction(
+        "copy_link",
+        "copy_link",
+        "Copy link",
+        "Copy the link that saves this project to an account (OSC 52).",
+        palette="Copy link",
+    ),
+    UserAction(
+        "open_link",
+        "open_link",
+        "Open in browser",
+        "Open the link that saves this project to an account in a browser.",
+        palette="Open in browser",
+    ),
+    UserAction(
+        "cancel_render",
+        "cancel_render",
+        "Cancel",
+        "Stop this export: the backend ends the render.",
+        keys="x",
+        where="renders",
+    ),
+    UserAction(
+        "retry_render",
+        "retry_render",
+        "Retry",
+        "Try this failed export once more, with a new id.",
+        keys="r",
+        where="renders",
     ),
     UserAction(
         "screenshot",

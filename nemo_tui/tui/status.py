@@ -1,14 +1,17 @@
 """The status pane: the credit balance, one row per render job (progress bar, ETA, status, then the
-downloaded file's path), and a strip of frames from the last finished MP4.
+downloaded file's path), and a strip of frames from the last finished MP4. A render row takes focus
+and has its own keys: cancel the export, retry a failed one (the app runs them).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
@@ -16,6 +19,7 @@ from textual.worker import get_current_worker
 from nemo_tui.api.models import Credits
 from nemo_tui.core.updates import DownloadProgress, RenderProgress
 from nemo_tui.frames import decode_frames
+from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.chat import format_elapsed
 from nemo_tui.tui.files import human_size
 from nemo_tui.tui.halfblock import halfblock, side_by_side
@@ -37,13 +41,17 @@ def credits_text(credits: Credits | None) -> Text:
     )
 
 
-class RenderRow(Vertical):
+class RenderRow(Vertical, can_focus=True):
     """One render job. Children are built up front so updates that arrive before mount land."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("renders")
 
     def __init__(self, render_id: str) -> None:
         super().__init__(classes="render-row")
         self.render_id = render_id
         self.path: Path | None = None
+        self.status = "pending"
+        self.retryable = False
         self._title = Label(Text(render_id, "bold"), classes="render-title")
         self._bar = ProgressBar(total=100, show_eta=False, show_percentage=True)
         self._detail = Label("pending", classes="render-detail")
@@ -53,13 +61,27 @@ class RenderRow(Vertical):
         yield self._bar
         yield self._detail
 
+    async def action_cancel_render(self) -> None:
+        await self.app.run_action(f"cancel_export({self.render_id!r})")
+
+    async def action_retry_render(self) -> None:
+        await self.app.run_action(f"retry_export({self.render_id!r})")
+
     def show_render(self, update: RenderProgress) -> None:
+        self.status = update.status
+        self.retryable = update.retryable
         self._bar.update(progress=update.progress)
-        if update.status == "failed":
+        if update.status in ("failed", "cancelled"):
             self.add_class("-failed")
-            self._detail.update(Text(f"failed: {update.error or 'no reason given'}", "red"))
+            reason = f"failed: {update.error or 'no reason given'}"
+            if update.status == "cancelled":
+                reason = "cancelled"
+            elif update.retryable:
+                reason += " · r: try once more"
+            self._detail.update(Text(reason, "red" if update.status == "failed" else "yellow"))
             return
-        detail = update.status
+        self.remove_class("-failed")
+        detail = "finalising" if update.finalising else update.status
         if update.eta is not None and update.status != "completed":
             left = format_elapsed(update.eta) if update.eta >= 1 else "a moment"
             detail += f" · about {left} left"
@@ -132,3 +154,8 @@ class StatusPane(Vertical):
 
     def show_download(self, update: DownloadProgress) -> None:
         self.render_row(update.render_id).show_download(update)
+
+    def focused_render(self) -> str | None:
+        """The id of the render row that has focus, if one has."""
+        focused = self.app.focused
+        return focused.render_id if isinstance(focused, RenderRow) else None
