@@ -52,7 +52,7 @@ from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.slash import SlashError, help_markdown, parse_slash
-from nemo_tui.tui.status import FrameStrip, StatusPane
+from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
 PANES = ("files", "chat", "timeline", "status")
@@ -207,6 +207,9 @@ class NemoApp(App[int]):
         self._mark_active_pane(name)
         self.query_one(Tabs).active = f"tab-{name}"
         target = self.query_one(PANE_FOCUS[name])
+        if name == "status" and (rows := self.query(RenderRow)):
+            # The newest render row, whose keys cancel or retry it.
+            target = rows.last()
         if target.focusable:
             target.focus()
         else:
