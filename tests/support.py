@@ -201,3 +201,11 @@ def frame_at(path: Path, seconds: float) -> Image.Image:
             if frame.time is not None and frame.time >= seconds - 1e-6:
                 return frame.to_image()
     raise AssertionError(f"{path.name} has no frame at {seconds} s")
+
+
+def backend_memory(state_dir: Path) -> dict[str, Any]:
+    """What the app remembers of the one backend a test used (`core.persistence`: one JSON file
+    per backend identity, named after it)."""
+    (path,) = state_dir.glob("*.json")
+    memory: dict[str, Any] = json.loads(path.read_text())
+    return memory

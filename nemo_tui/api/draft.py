@@ -167,9 +167,11 @@ class Draft(WireModel):
         or an object without `t` a foreign one."""
         if isinstance(data, cls):
             return data
-        if (isinstance(data, str) and data.strip()) or (
-            isinstance(data, dict) and data and "t" not in data
-        ):
+        is_object_without_t = isinstance(data, dict) and bool(data) and "t" not in data
+        if is_object_without_t:
+            # Its known keys must still make sense (`{"d": "long"}` is malformed, not foreign).
+            super().from_wire(data)
+        if is_object_without_t or (isinstance(data, str) and data.strip()):
             draft = cls()
             draft._foreign = data
             return draft

@@ -6,7 +6,6 @@ with a Range request and the file is byte for byte the engine's)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import signal
 import subprocess
@@ -18,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from nemo_tui.api.errors import ServerError
+from nemo_tui.core.persistence import PendingRender
 from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
 from nemo_tui.engine.http.server import RunningEngine
 from tests.support import (
+    backend_memory,
     controller_for,
     engine_env,
     engine_store,
@@ -52,8 +53,9 @@ async def async_wait_for(condition: Callable[[], bool], what: str, seconds: floa
 
 def pending_in_memory(app_dirs: Path) -> list[str]:
     """The render ids the app has persisted as still in flight."""
-    memory = json.loads((app_dirs / "state" / "local.json").read_text())
-    return [render["render_id"] for render in memory["renders"]]
+    memory = backend_memory(app_dirs / "state")
+    renders = memory["renders"]
+    return [r["render_id"] for r in renders if r.get("status", "in flight") == "in flight"]
 
 
 async def test_engine_killed_mid_render_the_job_fails_and_export_is_offered_again(
@@ -212,20 +214,21 @@ async def test_a_render_the_backend_no_longer_knows_is_forgotten_not_retried_for
     tmp_path: Path,
 ) -> None:
     updates: list[Update] = []
-    first = controller_for(start_engine().base_url, app_dirs, updates)
+    engine = start_engine()
+    first = controller_for(engine.base_url, app_dirs, updates)
     await first.start()
-    await first.upload(photos[:1])
-    await first.say(SLIDESHOW)
-    render_id = await first.submit_export()
+    # A job id the engine never had (its data was replaced since, say).
+    render_id = "render_1700000000000"
+    assert first.session_id is not None
+    first.memory.renders.append(PendingRender(render_id, first.session_id))
+    first._memory_file.save(first.memory)
     await first.aclose()
 
-    # The engine's data is gone (a new data folder): the job id means nothing there.
-    fresh = start_engine(data_dir=tmp_path / "fresh-engine")
-    again = controller_for(fresh.base_url, app_dirs, updates)
+    again = controller_for(engine.base_url, app_dirs, updates)
     assert await again.start() == [render_id]
     updates.clear()
     assert await again.follow_render(render_id) is None
     [error] = [n.text for n in of_type(updates, Notice) if n.level == "error"]
-    assert error == f"The render {render_id} is unknown to the server. Press e to export again."
+    assert error.startswith(f"The render {render_id} is unknown to the server.")
     assert again.pending_renders == [] == pending_in_memory(app_dirs)
     await again.aclose()
