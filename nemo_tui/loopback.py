@@ -1,5 +1,6 @@
 """Whether a host or URL is this machine: the engine warns when it listens elsewhere, and the
-client treats a loopback API base as the local engine (fast polls, one shared token)."""
+client polls a loopback API base faster (the only thing it does differently there: tokens and
+memory follow the backend's identity, every protocol behaviour follows the answers)."""
 
 from __future__ import annotations
 

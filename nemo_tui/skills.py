@@ -1,4 +1,5 @@
-"""The five skill profiles of SPEC section 9: attribution id, upload limit, example prompts, tips.
+"""The skill profiles of SPEC section 9: the official `nemo-video` skill (the default) and the five
+seed skills, each with its attribution id and version, upload limit, example prompts and tips.
 
 A leaf module with no imports from the rest of the package, so the client, the core, the TUI and the
 engine (which takes its upload limit from the request's `X-Skill-Source`) all read the same table.
@@ -36,9 +37,25 @@ class Skill:
     max_upload_bytes: int
     examples: tuple[str, ...]
     tip: str
+    # What `X-Skill-Version` says unless configured (SPEC 1).
+    version: str = "1.0.0"
 
 
 SKILLS: tuple[Skill, ...] = (
+    Skill(
+        id="nemo-video",
+        title="NemoVideo editing agent",
+        brings="anything: photos, clips, audio, or just an idea",
+        typical_request="turn these into a 30-second video with music",
+        max_upload_bytes=500 * MB,
+        examples=(
+            "turn these into a 30-second video with music",
+            "add a title 'Summer Sale' for 3 seconds",
+            "make it vertical 9:16",
+        ),
+        tip="Say what the video is for and how long it should be; the agent does the rest.",
+        version="1.9",
+    ),
     Skill(
         id="create-a-video-using-ai",
         title="Create a video using AI",

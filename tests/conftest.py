@@ -46,6 +46,15 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def client_id_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared client id file (SPEC 2) in a tmp folder: no test touches the user's own."""
+    path = tmp_path / "nemovideo" / "client_id"
+    monkeypatch.setenv("NEMO_CLIENT_ID_FILE", str(path))
+    monkeypatch.delenv("NEMO_CLIENT_ID", raising=False)
+    return path
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     """A fresh engine data directory per test."""

@@ -103,8 +103,13 @@ def free_port() -> int:
 
 
 def engine_env(**extra: str) -> dict[str, str]:
-    """The environment of an engine process: fast, reproducible, every edit answered in text."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
+    """The environment of an engine process: fast, reproducible, every edit answered in text.
+    The test's own client id file (conftest) is kept, so no process touches the user's."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("NEMO_") or key == "NEMO_CLIENT_ID_FILE"
+    }
     env.update(
         NEMO_ENGINE_SEED="7",
         NEMO_ENGINE_SILENT_SHARE="0",
@@ -196,3 +201,11 @@ def frame_at(path: Path, seconds: float) -> Image.Image:
             if frame.time is not None and frame.time >= seconds - 1e-6:
                 return frame.to_image()
     raise AssertionError(f"{path.name} has no frame at {seconds} s")
+
+
+def backend_memory(state_dir: Path) -> dict[str, Any]:
+    """What the app remembers of the one backend a test used (`core.persistence`: one JSON file
+    per backend identity, named after it)."""
+    (path,) = state_dir.glob("*.json")
+    memory: dict[str, Any] = json.loads(path.read_text())
+    return memory

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -30,9 +31,15 @@ from nemo_tui.api.draft import Draft
 from nemo_tui.api.errors import (
     BadRequest,
     DownloadIncomplete,
+    ExportBlocked,
     FileProblem,
+    NemoError,
     NoCredits,
+    NotAllowed,
+    RateLimited,
+    RenderCancelled,
     RenderFailed,
+    RenderStillRunning,
     ServerError,
     StreamError,
     UploadRejected,
@@ -61,6 +68,7 @@ from nemo_tui.api.transport import (
     Sleep,
     Transport,
     parse_answer,
+    unwrap,
 )
 from nemo_tui.api.uploads import MultipartBody, ProgressCallback, check_files
 from nemo_tui.skills import DEFAULT_SKILL_ID
@@ -70,7 +78,14 @@ SSE_TIMEOUT = httpx.Timeout(connect=10.0, read=900.0, write=60.0, pool=10.0)
 # The server probes uploaded media before it answers.
 UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
 DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
-CLAIM_URL = "https://nemovideo.com/workspace/claim?ct={claim_token}"
+DOWNLOAD_TRIES = 3
+WEB_URL = "https://nemovideo.com"
+# SPEC 7: following a render is given up after 15 minutes; the id is kept for a later start.
+FOLLOW_LIMIT_SECONDS = 15 * 60
+# How much longer each poll waits than the one before, up to the longest interval.
+POLL_BACKOFF = 1.5
+# The fallback download route may answer JSON pointing at the file; a few KB at most.
+MAX_POINTER_BYTES = 64 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 RenderProgress = Callable[[RenderStatus], None]
@@ -121,6 +136,15 @@ def _is_download(response: httpx.Response) -> bool:
     return response.status_code in (200, 206, 416)
 
 
+def _is_json(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().endswith("json")
+
+
+def _is_duplicate_id(error: NemoError) -> bool:
+    return "duplicate" in str(error).lower()
+
+
 class NemoClient(_ClosedOnExit):
     """The protocol client. One `httpx.AsyncClient`; use as `async with` or call `aclose()`.
 
@@ -140,11 +164,15 @@ class NemoClient(_ClosedOnExit):
         skill_platform: str = "unknown",
         rate_limit_wait: float = 30.0,
         retry_backoff: float = 0.5,
+        web_url: str = WEB_URL,
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
         http_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.skill = skill
+        self.web_url = web_url.rstrip("/")
         self._sleep = sleep
+        self._clock = clock
         self._transport = Transport(
             api_base,
             token=token or None,
@@ -190,6 +218,18 @@ class NemoClient(_ClosedOnExit):
         """Fetch an anonymous token now if none is stored (otherwise the first call does)."""
         await self._transport.ensure_token()
 
+    async def identify(self) -> str:
+        """Who the backend is (its `/health` instance id, else its origin): the key its token
+        and the app's memory of it are kept under."""
+        return await self._transport.identify()
+
+    def register_url(self) -> str | None:
+        """SPEC 2: the registration link of an anonymous user, when their id is known."""
+        user_id = self._transport.user_id
+        if not user_id:
+            return None
+        return str(httpx.URL(f"{self.web_url}/register", params={"bind": user_id}))
+
     async def health(self) -> dict[str, Any]:
         """The server's health answer (the engine reports its version and render counts)."""
         data = await self._transport.request("GET", "/health", idempotent=True)
@@ -223,18 +263,25 @@ class NemoClient(_ClosedOnExit):
         data = await self._transport.request("POST", "/api/auth/claim-token", json_body=body)
         claim = parse_answer(ClaimToken, data, "claim link")
         if not claim.claim_url:
-            claim.claim_url = CLAIM_URL.format(claim_token=claim.claim_token)
+            # Only `ct` works, and the user's token never goes into a URL (SPEC 2).
+            url = httpx.URL(f"{self.web_url}/workspace/claim", params={"ct": claim.claim_token})
+            claim.claim_url = str(url)
         return claim
 
-    async def _with_claim_link(self, error: NoCredits, session_id: str) -> NoCredits:
-        """The same error with the claim link, when the user is anonymous and one can be had."""
-        if not error.anonymous:
-            return error
+    async def claim_url(self, session_id: str) -> str | None:
+        """The claim link of a session, or None when it cannot be had (any failure)."""
         try:
             claim = await self.claim_token(self._tasks.get(session_id), session_id)
-        except ServerError:
+        except NemoError:
+            return None
+        return claim.claim_url
+
+    async def _with_claim_link(self, error: NoCredits, session_id: str) -> NoCredits:
+        """The same error with the claim and registration links, when the user is anonymous."""
+        if not error.anonymous:
             return error
-        return NoCredits(anonymous=True, claim_url=claim.claim_url)
+        claim_url = await self.claim_url(session_id)
+        return NoCredits(anonymous=True, claim_url=claim_url, register_url=self.register_url())
 
     # --- chat --------------------------------------------------------------------------------
 
@@ -328,19 +375,46 @@ class NemoClient(_ClosedOnExit):
         quality: str = "high",
     ) -> RenderStatus:
         """Start an export (free of credits). The answer's id is the one to poll: the server
-        may replace a client id it cannot use. `quality="preview"` is for the local engine only."""
+        may replace a client id it cannot use. A "duplicate id" refusal gets a new id, once. A
+        402 or 403 (an anonymous token may not export) comes with the claim link.
+        `quality="preview"` is for the local engine only."""
         request = RenderRequest(
             id=render_id or new_render_id(),
             session_id=session_id,
             draft=draft,
             output=RenderOutputOptions(height=output_height, quality=quality),
         )
-        data = await self._transport.request(
+        try:
+            try:
+                data = await self._submit(request)
+            except (BadRequest, ServerError) as error:
+                if not _is_duplicate_id(error):
+                    raise
+                request.id = f"{new_render_id()}_{os.urandom(3).hex()}"
+                data = await self._submit(request)
+        except ExportBlocked:
+            raise ExportBlocked(await self.claim_url(session_id)) from None
+        except NotAllowed as error:
+            raise NotAllowed(error.detail, await self.claim_url(session_id)) from None
+        if not isinstance(data, dict) or not any(
+            key in data or key in (data.get("data") or {}) for key in ("status", "id")
+        ):
+            return RenderStatus(id=request.id, status="pending")
+        if "status" not in data and "status" not in (data.get("data") or {}):
+            data = {**data, "status": "pending"}
+        return normalize_render_status(data, render_id=request.id)
+
+    async def _submit(self, request: RenderRequest) -> Any:
+        return await self._transport.request(
             "POST", "/api/render/proxy/lambda", json_body=request.to_wire()
         )
-        if not isinstance(data, dict) or "status" not in data:
-            return RenderStatus(id=request.id, status="pending")
-        return normalize_render_status(data, render_id=request.id)
+
+    async def cancel_render(self, render_id: str) -> RenderStatus:
+        """SPEC 7: ask the server to stop a render; its answer (or `cancelled`) comes back."""
+        data = await self._transport.request("POST", f"/api/render/proxy/lambda/{render_id}/cancel")
+        if isinstance(data, dict) and ("status" in data or "status" in (data.get("data") or {})):
+            return normalize_render_status(data, render_id=render_id)
+        return RenderStatus(id=render_id, status="cancelled")
 
     def scrub(self, text: str) -> str:
         """`text` with this client's token (and anything shaped like one) masked: for whatever
@@ -369,18 +443,44 @@ class NemoClient(_ClosedOnExit):
         render_id: str,
         poll_interval: float = 30.0,
         on_progress: RenderProgress | None = None,
+        *,
+        longest_interval: float | None = None,
+        give_up_after: float = FOLLOW_LIMIT_SECONDS,
     ) -> RenderStatus:
-        """Poll until the render completes (returned) or fails (`RenderFailed`)."""
+        """Poll until the render completes (returned), fails (`RenderFailed`) or is cancelled
+        (`RenderCancelled`). Each wait is `POLL_BACKOFF` times the last, from `poll_interval` up
+        to `longest_interval`. A poll that fails in passing (no answer, 408, 429, 5xx) is
+        repeated for the same id after a longer wait: the render is never submitted again.
+        After `give_up_after` seconds `RenderStillRunning` is raised; the job may still finish."""
+        longest = max(longest_interval or poll_interval, poll_interval)
+        interval = poll_interval
+        deadline = self._clock() + give_up_after
         while True:
-            status = await self.render_status(render_id)
-            if on_progress is not None:
-                on_progress(status)
-            if status.status == "completed":
-                return status
-            if status.status == "failed":
-                reason = status.error or "no reason given"
-                raise RenderFailed(f"The render {render_id} failed: {reason}.")
-            await self._sleep(poll_interval)
+            try:
+                status = await self.render_status(render_id)
+            except (ServerError, RateLimited, BadRequest) as error:
+                if not _poll_failure_is_transient(error):
+                    raise
+                status = None
+            if status is not None:
+                if on_progress is not None:
+                    on_progress(status)
+                if status.status == "completed":
+                    return status
+                if status.status == "failed":
+                    reason = status.error or "no reason given"
+                    raise RenderFailed(f"The render {render_id} failed: {reason}.")
+                if status.status == "cancelled":
+                    raise RenderCancelled(f"The render {render_id} was cancelled.")
+            if self._clock() >= deadline:
+                minutes = give_up_after / 60
+                raise RenderStillRunning(
+                    f"Stopped following the render {render_id} after {minutes:g} minutes; it is "
+                    "kept and followed again at the next start."
+                )
+            wait = interval if status is not None else min(interval * 2, max(longest, interval))
+            await self._sleep(wait)
+            interval = min(interval * POLL_BACKOFF, longest)
 
     def download_url(self, target: RenderStatus | str) -> str:
         """Where a render's file is: its output URL, else the fallback route of SPEC 7."""
@@ -388,7 +488,11 @@ class NemoClient(_ClosedOnExit):
             return target
         if target.output is not None and target.output.url:
             return target.output.url
-        return f"/api/render/proxy/{quote(target.id, safe='')}/download"
+        return self.fallback_download_route(target.id)
+
+    @staticmethod
+    def fallback_download_route(render_id: str) -> str:
+        return f"/api/render/proxy/{quote(render_id, safe='')}/download"
 
     async def download(
         self,
@@ -403,6 +507,8 @@ class NemoClient(_ClosedOnExit):
         expected = (
             target.output.size if isinstance(target, RenderStatus) and target.output else None
         )
+        if isinstance(target, RenderStatus) and url == self.fallback_download_route(target.id):
+            url, expected = await self._resolve_fallback(url, expected)
         dest.parent.mkdir(parents=True, exist_ok=True)
         part = dest.with_name(dest.name + ".part")
         # One retry schedule, the transport's (SPEC 8 backoff for idempotent requests); each
@@ -410,6 +516,29 @@ class NemoClient(_ClosedOnExit):
         return await self._transport.recover(
             lambda: self._download_once(url, dest, part, expected, on_progress), idempotent=True
         )
+
+    async def _resolve_fallback(self, route: str, expected: int | None) -> tuple[str, int | None]:
+        """SPEC 7: the fallback route answers the video itself, or JSON `{"output":{"url",
+        "size"}}` pointing at it. Which one is told by the content type: a JSON answer gives the
+        URL to download (its body is read here, bounded); a video is downloaded from the route."""
+        async with self._transport.stream(
+            "GET", route, accept=_is_download, headers={"Accept-Encoding": "identity"},
+            timeout=DOWNLOAD_TIMEOUT, idempotent=True,
+        ) as response:  # fmt: skip
+            if not _is_json(response):
+                return route, expected
+            body = b""
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_POINTER_BYTES:
+                    raise ServerError("The download route answered with an oversized JSON body.")
+        data = unwrap(200, body, anonymous=self.anonymous)
+        output = data.get("output") if isinstance(data, dict) else None
+        url = output.get("url") if isinstance(output, dict) else None
+        if not isinstance(url, str) or not url:
+            raise ServerError("The download route answered JSON without an output URL.")
+        size = output.get("size") if isinstance(output, dict) else None
+        return url, size if isinstance(size, int) and size >= 0 else expected
 
     async def _download_once(
         self,
@@ -479,6 +608,15 @@ class NemoClient(_ClosedOnExit):
         finally:
             await response.aclose()
         return _finish(part, dest, total)
+
+
+def _poll_failure_is_transient(error: NemoError) -> bool:
+    """SPEC 7: no answer, 408, 429 and 5xx mean "poll the same id again later"."""
+    if isinstance(error, RateLimited):
+        return True
+    if isinstance(error, BadRequest):
+        return error.status == 408
+    return isinstance(error, ServerError) and error.transient
 
 
 def _parse_content_range(value: str | None) -> tuple[int, int | None]:

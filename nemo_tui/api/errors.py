@@ -19,9 +19,19 @@ class ErrorCode(IntEnum):
     NO_CREDITS = 2001
     UNSUPPORTED_FILE = 4001
     FILE_TOO_LARGE = 4002
+    # Other gateways' words for a bad or expired token (SPEC 8: handled as 1001).
+    BAD_TOKEN_OTHER = 1010
+    BAD_TOKEN_EXPIRED = 1011
     MISSING_CLIENT_ID = 400
     EXPORT_BLOCKED = 402
+    NOT_ALLOWED = 403
     RATE_LIMITED = 429
+    UNPROCESSABLE = 422
+
+
+BAD_TOKEN_CODES = frozenset(
+    {ErrorCode.BAD_TOKEN, ErrorCode.BAD_TOKEN_OTHER, ErrorCode.BAD_TOKEN_EXPIRED}
+)
 
 
 # The HTTP status the engine answers each code with.
@@ -47,6 +57,8 @@ class NemoError(Exception):
     """Base of every error the client raises. `str()` is one line a person can act on."""
 
     code: int | None = None
+    # The server's `X-Trace-Id` for this failure, for the diagnostics log (support asks for it).
+    trace_id: str | None = None
 
     def __init__(self, message: str) -> None:
         # Newlines would break a one-line status bar; servers sometimes send multi-line messages.
@@ -78,10 +90,17 @@ class NoCredits(NemoError):
 
     code = ErrorCode.NO_CREDITS
 
-    def __init__(self, anonymous: bool, claim_url: str | None = None) -> None:
+    def __init__(
+        self, anonymous: bool, claim_url: str | None = None, register_url: str | None = None
+    ) -> None:
         self.anonymous = anonymous
         self.claim_url = claim_url
-        if anonymous and claim_url:
+        self.register_url = register_url
+        if anonymous and register_url:
+            advice = f"register to get more: {register_url}"
+            if claim_url:
+                advice += f" (this project comes along through {claim_url})"
+        elif anonymous and claim_url:
             advice = f"register to get more: {claim_url}"
         elif anonymous:
             advice = "register a free account to get more"
@@ -107,11 +126,33 @@ class ExportBlocked(NemoError):
 
     code = ErrorCode.EXPORT_BLOCKED
 
-    def __init__(self) -> None:
-        super().__init__(
-            "Export is blocked on this plan (not a credits issue): "
-            "register or upgrade your plan to unlock export."
+    def __init__(self, claim_url: str | None = None) -> None:
+        self.claim_url = claim_url
+        where = (
+            f"save this project to a free account to unlock export: {claim_url}"
+            if claim_url
+            else "register or upgrade your plan to unlock export"
         )
+        super().__init__(f"Export is blocked on this plan (not a credits issue): {where}.")
+
+
+class NotAllowed(NemoError):
+    """HTTP 403: the plan or the token's scope does not allow this (an anonymous token has no
+    `render` scope, say). Not retried; saving the project to an account (the claim link) unlocks
+    it."""
+
+    code = ErrorCode.NOT_ALLOWED
+
+    def __init__(self, detail: str = "", claim_url: str | None = None) -> None:
+        self.detail = detail
+        self.claim_url = claim_url
+        said = f" ({detail})" if detail else ""
+        where = (
+            f"save this project to a free account to unlock it: {claim_url}"
+            if claim_url
+            else "register or upgrade your plan to unlock it"
+        )
+        super().__init__(f"Your plan or access does not allow this{said}: {where}.")
 
 
 class RateLimited(NemoError):
@@ -161,7 +202,16 @@ class SseLineTooLong(StreamError):
 
 
 class RenderFailed(NemoError):
-    """The render job ended with status `failed`."""
+    """The render job ended with status `failed` (or the server no longer knows it)."""
+
+
+class RenderCancelled(NemoError):
+    """The render job was cancelled (here or elsewhere) before it finished."""
+
+
+class RenderStillRunning(NemoError):
+    """Following a render was given up (SPEC 7: after 15 minutes); the job may still finish, and
+    its id is kept so a later start picks it up."""
 
 
 class DownloadIncomplete(NemoError):

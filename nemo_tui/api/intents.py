@@ -126,10 +126,16 @@ class GuiHints:
     export_zh: str = "按 e 导出"
     timeline_zh: str = "在时间线窗格中查看"
     edit_zh: str = "在聊天里描述修改"
+    # How a failed render is tried once more (SPEC 7); the CLI prints the whole command instead.
+    retry: str = "It may be tried once more with a new id."
 
     @classmethod
-    def for_tui(cls, export_key: str = "e") -> GuiHints:
-        return cls(export=f"press {export_key} to export", export_zh=f"按 {export_key} 导出")
+    def for_tui(cls, export_key: str = "e", retry_key: str = "r") -> GuiHints:
+        return cls(
+            export=f"press {export_key} to export",
+            export_zh=f"按 {export_key} 导出",
+            retry=f"Press {retry_key} on its row in the status pane to try once more (new id).",
+        )
 
     @classmethod
     def for_cli(cls) -> GuiHints:
@@ -138,6 +144,7 @@ class GuiHints:
             timeline="run `nemo-tui state` to see the timeline",
             export_zh="给 `nemo-tui run` 加上 `--export OUT.mp4`",
             timeline_zh="运行 `nemo-tui state` 查看时间线",
+            retry="",
         )
 
     def words(self, hint: str, chinese: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from nemo_tui.api.draft import Draft
 from nemo_tui.api.wire import WireModel
@@ -72,11 +72,23 @@ class UrlUploadRequest(WireModel):
 
 
 class Credits(WireModel):
-    """SPEC 6: the credit balance."""
+    """SPEC 6: the credit balance. Another gateway answers `total_granted` / `total_consumed`
+    without `total`; then the total is what is available plus what running jobs hold."""
 
     available: int
     frozen: int = 0
     total: int = 0
+    total_granted: int | None = None
+    total_consumed: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _total_from_parts(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "total" not in data and "available" in data:
+            available, frozen = data.get("available"), data.get("frozen", 0)
+            if isinstance(available, int) and isinstance(frozen, int):
+                return {**data, "total": available + frozen}
+        return data
 
 
 class SessionStateBody(WireModel):
@@ -86,6 +98,15 @@ class SessionStateBody(WireModel):
     video_infos: list[dict[str, Any]] = Field(default_factory=list)
     generated_media: list[dict[str, Any]] = Field(default_factory=list)
     canvas_config: dict[str, Any] = Field(default_factory=dict)
+    # The cloud's analyses of uploaded clips (SPEC 6): kept as they came.
+    video_analyses: list[Any] = Field(default_factory=list)
+
+    @field_validator("draft", mode="before")
+    @classmethod
+    def _any_draft(cls, value: Any) -> Any:
+        # A draft in another form (a "Draft Protocol V3" string, an object without `t`) is kept
+        # whole for export, never a validation error (SPEC 6).
+        return Draft.from_wire(value)
 
 
 class SessionState(WireModel):
@@ -121,7 +142,9 @@ class RenderRequest(WireModel):
     output: RenderOutputOptions = Field(default_factory=RenderOutputOptions)
 
 
-RenderState = Literal["pending", "processing", "completed", "failed"]
+RenderState = Literal["pending", "processing", "completed", "failed", "cancelled"]
+# Past this percentage the cloud is joining its chunks: say "finalising", not a stuck bar (SPEC 7).
+FINALISING_PERCENT = 95.0
 
 
 class RenderOutput(WireModel):
@@ -131,13 +154,24 @@ class RenderOutput(WireModel):
 
 
 class RenderStatus(WireModel):
-    """SPEC 7 shape 1, the one the engine emits and every other shape is normalised into."""
+    """SPEC 7 shape 1, the one the engine emits and every other shape is normalised into.
+    `progress` is 0-100; `created_at` / `completed_at` are epoch milliseconds when given."""
 
     id: str
     status: RenderState
     progress: float = 0
     output: RenderOutput | None = None
     error: str | None = None
+    created_at: int | None = Field(default=None, alias="createdAt")
+    completed_at: int | None = Field(default=None, alias="completedAt")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed", "cancelled")
+
+    @property
+    def finalising(self) -> bool:
+        return self.status == "processing" and self.progress > FINALISING_PERCENT
 
 
 # --- ADK events (SPEC 4.1): camelCase keys, nulls omitted -------------------------------------

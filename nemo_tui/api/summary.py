@@ -8,7 +8,15 @@ joins them into the `Updated: ...` line shown after a turn that ended without te
 
 from __future__ import annotations
 
-from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, PlacedSegment, Segment, Track
+from nemo_tui.api.draft import (
+    TRACK_AUDIO,
+    TRACK_TEXT,
+    Draft,
+    PlacedSegment,
+    Segment,
+    Track,
+    foreign_summary,
+)
 
 EMPTY_TIMELINE = "Timeline is empty"
 NO_CHANGES = "No changes to the timeline"
@@ -62,8 +70,25 @@ def describe_track(track: Track) -> str:
     return f"{track.name}: {_track_label(track)} {_track_extent(track)}"
 
 
+def describe_foreign(draft: Draft) -> str:
+    """The read-only line for a draft in another form: what can be read of it (SPEC 6)."""
+    assert draft.foreign is not None
+    found = foreign_summary(draft.foreign)
+    parts = []
+    if found.duration_ms is not None:
+        parts.append(f"{seconds(found.duration_ms)}s")
+    if found.tracks is not None:
+        parts.append(f"{found.tracks} track{'s' if found.tracks != 1 else ''}")
+    if found.clips is not None:
+        parts.append(f"{found.clips} clip{'s' if found.clips != 1 else ''}")
+    read = ", ".join(parts) or "its contents cannot be read here"
+    return f"Timeline in the cloud's newer form ({read}); read-only here, exported as it is"
+
+
 def summarize(draft: Draft) -> str:
     """The whole timeline in one line, in the SPEC 10 format."""
+    if draft.foreign is not None:
+        return describe_foreign(draft)
     if not draft.is_exportable():
         return EMPTY_TIMELINE
     count = len(draft.t)

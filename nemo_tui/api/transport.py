@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from nemo_tui.api.bounded_json import JsonRefused, loads_bounded
 from nemo_tui.api.bounded_read import read_capped
 from nemo_tui.api.errors import (
+    BAD_TOKEN_CODES,
     AuthError,
     BadRequest,
     ErrorCode,
@@ -31,6 +32,7 @@ from nemo_tui.api.errors import (
     FileTooLarge,
     NemoError,
     NoCredits,
+    NotAllowed,
     RateLimited,
     ServerError,
     SessionNotFound,
@@ -43,16 +45,23 @@ from nemo_tui.api.wire import FROM_WIRE
 from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
 
 log = logging.getLogger(__name__)
+# Errors with the server's trace id, for support; off unless `nemo_tui.diagnostics` turns it on.
+diagnostics = logging.getLogger("nemo_tui.diagnostics")
 
 CLOUD_API_BASE = "https://mega-api-prod.nemovideo.ai"
 TOKEN_ROUTE = "/api/auth/anonymous-token"
+HEALTH_ROUTE = "/health"
+# Asking who the backend is must not hold up a start against a backend that does not answer it.
+HEALTH_TIMEOUT = httpx.Timeout(5.0)
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 GET_TRIES = 3
 # The largest JSON answer read (after decompression): a session state with a big draft is well
 # under a megabyte, so this only stops hostile or broken servers.
 MAX_ANSWER_BYTES = 16 * 1024 * 1024
+# How much of a server's error text reaches a message (it is one line on screen).
+MAX_DETAIL = 300
 # Error codes an error event mid-stream may carry that mean more than "the turn failed".
-_STREAM_CODES = frozenset({ErrorCode.BAD_TOKEN, ErrorCode.SESSION_NOT_FOUND, ErrorCode.NO_CREDITS})
+_STREAM_CODES = BAD_TOKEN_CODES | {ErrorCode.SESSION_NOT_FOUND, ErrorCode.NO_CREDITS}
 _CLIENT_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 _TOKEN_SHAPE = re.compile(r"nmv_[A-Za-z0-9_\-]{4,}")
 
@@ -62,27 +71,41 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class CredentialStore(Protocol):
-    """Where the anonymous token and the client id are kept between runs (`nemo_tui.config`
-    keeps them in a 0600 file; tests use `MemoryCredentials`)."""
+    """Where the anonymous token (with its user id) and the client id are kept between runs
+    (`nemo_tui.config` keeps them in 0600 files; tests use `MemoryCredentials`).
 
+    Tokens are kept per backend identity: `use_backend` says which backend the token calls mean
+    from then on, so two engines, or an engine and the cloud, never overwrite each other's."""
+
+    def use_backend(self, identity: str) -> None: ...
     def get_token(self) -> str | None: ...
-    def set_token(self, token: str | None) -> None: ...
+    def set_token(self, token: str | None, user_id: str | None = None) -> None: ...
+    def get_user_id(self) -> str | None: ...
     def get_client_id(self) -> str | None: ...
     def set_client_id(self, client_id: str) -> None: ...
 
 
 @dataclass
 class MemoryCredentials:
-    """A `CredentialStore` that forgets everything when the process ends."""
+    """A `CredentialStore` for one backend that forgets everything when the process ends."""
 
     token: str | None = None
     client_id: str | None = None
+    user_id: str | None = None
+    backend: str | None = None
+
+    def use_backend(self, identity: str) -> None:
+        self.backend = identity
 
     def get_token(self) -> str | None:
         return self.token
 
-    def set_token(self, token: str | None) -> None:
+    def set_token(self, token: str | None, user_id: str | None = None) -> None:
         self.token = token
+        self.user_id = user_id
+
+    def get_user_id(self) -> str | None:
+        return self.user_id
 
     def get_client_id(self) -> str | None:
         return self.client_id
@@ -142,16 +165,13 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
         raw_code = payload.get("code")
         if isinstance(raw_code, int) and not isinstance(raw_code, bool) and raw_code != 0:
             code = raw_code
-        raw_detail = payload.get("message") or payload.get("detail") or payload.get("error")
-        if isinstance(raw_detail, dict):
-            raw_detail = raw_detail.get("message", "")
-        detail = scrub(" ".join(str(raw_detail or "").split()), token)
+        detail = scrub(" ".join(_detail_text(payload).split()), token)[:MAX_DETAIL]
     if code is None:
         code = _code_for_status(status, detail)
     said = f": {detail}" if detail else ""
+    if code in BAD_TOKEN_CODES:
+        return AuthError(f"The token was rejected{said}.")
     match code:
-        case ErrorCode.BAD_TOKEN:
-            return AuthError(f"The token was rejected{said}.")
         case ErrorCode.SESSION_NOT_FOUND:
             return SessionNotFound(f"The session was not found{said}; a new one is needed.")
         case ErrorCode.NO_CREDITS:
@@ -163,6 +183,11 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
             return FileTooLarge(f"A file is too large{said}. Compress or trim it and try again.")
         case ErrorCode.EXPORT_BLOCKED:
             return ExportBlocked()
+        case ErrorCode.NOT_ALLOWED:
+            return NotAllowed(detail)
+        case ErrorCode.UNPROCESSABLE:
+            # The backend's own words say what it cannot do (a clip over 15 s, say).
+            return BadRequest(f"The backend cannot do that: {detail or 'no reason given'}.", 422)
         case ErrorCode.RATE_LIMITED:
             return RateLimited(f"The server is limiting requests{said}; try again later.")
     if status >= 500:
@@ -174,12 +199,34 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
     return ServerError(f"The server answered with error code {code}{said}.")
 
 
+def _detail_text(payload: dict[str, Any]) -> str:
+    """The human part of an error body: `message`, FastAPI's `detail` (a string, or a list of
+    `{"msg"}` items), or `error` (a string or `{"message"}`)."""
+    for key in ("message", "detail", "error"):
+        value = payload.get(key)
+        if isinstance(value, dict):
+            value = value.get("message") or value.get("msg")
+        elif isinstance(value, list):
+            value = "; ".join(
+                str(item.get("msg", "")) if isinstance(item, dict) else str(item)
+                for item in value[:5]
+            )
+        if value:
+            return str(value)
+    return ""
+
+
 def _code_for_status(status: int, detail: str) -> int | None:
     if status == 401:
         return ErrorCode.BAD_TOKEN
     if status == 404 and "session" in detail.lower():
         return ErrorCode.SESSION_NOT_FOUND
-    if status in (ErrorCode.EXPORT_BLOCKED, ErrorCode.RATE_LIMITED):
+    if status in (
+        ErrorCode.EXPORT_BLOCKED,
+        ErrorCode.NOT_ALLOWED,
+        ErrorCode.UNPROCESSABLE,
+        ErrorCode.RATE_LIMITED,
+    ):
         return status
     return None
 
@@ -228,6 +275,17 @@ def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
 
+def backend_identity(base: httpx.URL, health: Any) -> str:
+    """Who a backend is, for keeping its token and its memory apart from others': the
+    `instance_id` its `/health` reports (a local engine keeps one per data folder, whatever port
+    it listens on), else its origin."""
+    if isinstance(health, dict):
+        instance = health.get("instance_id")
+        if isinstance(instance, str) and _CLIENT_ID_SHAPE.fullmatch(instance):
+            return f"instance {instance}"
+    return f"{base.scheme}://{base.netloc.decode()}"
+
+
 class StreamOptions(TypedDict, total=False):
     """What a streaming request says besides its method and URL; `accept` tells the stream asked
     for from any other answer."""
@@ -267,6 +325,8 @@ class Transport:
         # Called after an expired anonymous token was replaced, so the app can say so in a line.
         self.on_token_renewed: Callable[[], None] | None = None
         self._token_lock = asyncio.Lock()
+        # Set by `identify()`, before any token is read or stored.
+        self.identity: str | None = None
         self.http = httpx.AsyncClient(
             base_url=self.base,
             headers=attribution.headers(),
@@ -287,12 +347,36 @@ class Transport:
 
     # --- the token ---------------------------------------------------------------------------
 
+    async def identify(self) -> str:
+        """Ask `/health` who this backend is (once; no token sent) and key the stored token by
+        the answer. A backend without the route, or that cannot say, is known by its origin."""
+        if self.identity is not None:
+            return self.identity
+        health: Any = None
+        try:
+            response, body = await self._exchange(
+                "GET", HEALTH_ROUTE, authorize=False, timeout=HEALTH_TIMEOUT
+            )
+            if response.status_code == 200:
+                health = unwrap(200, body, anonymous=self.anonymous)
+        except NemoError:
+            health = None
+        self.identity = backend_identity(self.base, health)
+        self._credentials.use_backend(self.identity)
+        return self.identity
+
     async def ensure_token(self) -> str:
+        await self.identify()
         token = self.token
         if token:
             return token
         async with self._token_lock:
             return self.token or await self._acquire_anonymous_token()
+
+    @property
+    def user_id(self) -> str | None:
+        """The anonymous user's id (for the registration link), when known."""
+        return None if self.user_token else self._credentials.get_user_id()
 
     async def _renew_token(self, rejected: str | None) -> None:
         async with self._token_lock:
@@ -316,7 +400,9 @@ class Transport:
             headers = {"X-Client-Id": client_id}
             if self._access_key:
                 headers["X-Access-Key"] = self._access_key
-            response, body = await self._exchange("POST", TOKEN_ROUTE, headers=headers)
+            response, body = await self._exchange(
+                "POST", TOKEN_ROUTE, headers=headers, authorize=False
+            )
             if response.status_code == 400 and not new_id_tried:
                 new_id_tried = True
                 client_id = str(uuid.uuid4())
@@ -326,11 +412,11 @@ class Transport:
                 waited = True
                 await self._sleep(self._rate_limit_wait)
                 continue
-            data = unwrap(response.status_code, body, anonymous=True)
-            token = parse_answer(AnonymousToken, data, "anonymous token").token
-            self._credentials.set_token(token)
+            data = self.check(response, body)
+            answer = parse_answer(AnonymousToken, data, "anonymous token")
+            self._credentials.set_token(answer.token, answer.user_id)
             log.info("acquired an anonymous token")
-            return token
+            return answer.token
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -354,13 +440,11 @@ class Transport:
         json_body: Any = None,
         content: Any = None,
         timeout: httpx.Timeout | None = None,
+        authorize: bool = True,
     ) -> httpx.Response:
         """Send a request and return the answer with its body still unread (see `read_capped`)."""
         url = self.url(path_or_url)
-        if url.path.endswith(TOKEN_ROUTE):
-            request_headers = dict(headers or {})
-        else:
-            request_headers = self._headers(url, headers)
+        request_headers = self._headers(url, headers) if authorize else dict(headers or {})
         request = self.http.build_request(
             method,
             url,
@@ -412,9 +496,24 @@ class Transport:
             )
         return StreamError(scrub(failure.message, self.token))
 
-    def check(self, status: int, body: bytes) -> Any:
-        """Unwrap an answer's status and body."""
-        return unwrap(status, body, anonymous=self.anonymous, token=self.token)
+    def check(self, response: httpx.Response, body: bytes) -> Any:
+        """Unwrap an answer's status and body. A failure is written to the diagnostics log with
+        the server's `X-Trace-Id`, and carries it."""
+        try:
+            return unwrap(response.status_code, body, anonymous=self.anonymous, token=self.token)
+        except NemoError as error:
+            trace_id = _trace_id(response)
+            error.trace_id = trace_id
+            diagnostics.warning(
+                "%s %s -> HTTP %s %s: %s%s",
+                response.request.method,
+                response.request.url.path,
+                response.status_code,
+                type(error).__name__,
+                error,
+                f" [X-Trace-Id {trace_id}]" if trace_id else "",
+            )
+            raise
 
     def scrub(self, text: str) -> str:
         """`text` with this client's token (and anything shaped like a token) masked."""
@@ -447,7 +546,7 @@ class Transport:
                 content=content_factory() if content_factory else None,
                 timeout=timeout,
             )
-            return self.check(response.status_code, body)
+            return self.check(response, body)
 
         return await self.recover(attempt, idempotent=idempotent)
 
@@ -487,7 +586,7 @@ class Transport:
         if accept(response):
             return response
         try:
-            self.check(response.status_code, await read_capped(response, MAX_ANSWER_BYTES))
+            self.check(response, await read_capped(response, MAX_ANSWER_BYTES))
         finally:
             await response.aclose()
         raise ServerError(
@@ -526,6 +625,13 @@ class Transport:
                 if not (exc.transient and idempotent) or tries >= GET_TRIES:
                     raise
                 await self._sleep(self._backoff * 2 ** (tries - 1))
+
+
+def _trace_id(response: httpx.Response) -> str | None:
+    # Bounded and printable: it is the server's text going into a log line.
+    value = response.headers.get("x-trace-id", "")
+    cleaned = "".join(char for char in value[:128] if char.isprintable())
+    return cleaned or None
 
 
 def _reason(exc: httpx.TransportError) -> str:

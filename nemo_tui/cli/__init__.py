@@ -1,7 +1,7 @@
 """The `nemo-tui` command: argument parsing and wiring, one module per command.
 
-`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `play`, `config`, `credits` and `state` are
-subcommands.
+`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `play`, `renders`, `cancel`, `config`, `credits`
+and `state` are subcommands.
 Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
 traceback. So does a bug: its traceback could carry a token (in a message or a URL), so only its
 type and first line are printed, scrubbed; the `debug` setting (`NEMO_DEBUG=1`) shows the whole
@@ -24,11 +24,12 @@ from nemo_tui.api.transport import scrub
 from nemo_tui.cli.app import add_app_options, run_app
 from nemo_tui.cli.info import add_info_commands
 from nemo_tui.cli.play import add_play
+from nemo_tui.cli.renders import add_render_commands
 from nemo_tui.cli.run import RunFailed, add_run
 from nemo_tui.cli.serve import add_serve
 from nemo_tui.config import Settings, config_path
 
-SUBCOMMANDS = ("serve", "run", "play", "config", "credits", "state")
+SUBCOMMANDS = ("serve", "run", "play", "renders", "cancel", "config", "credits", "state")
 # sysexits' EX_SOFTWARE: an internal error.
 EXIT_BUG = 70
 MAX_ERROR_LENGTH = 300
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve(commands)
     add_run(commands)
     add_play(commands)
+    add_render_commands(commands)
     add_info_commands(commands)
     return parser
 

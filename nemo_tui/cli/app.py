@@ -11,7 +11,7 @@ from nemo_tui.api.intents import GuiHints
 from nemo_tui.cli.backend import add_backend_options, open_backend
 from nemo_tui.cli.demo import make_demo_folder
 from nemo_tui.config import describe
-from nemo_tui.core.controller import SessionController, with_remembered_skill
+from nemo_tui.core.controller import SessionController
 from nemo_tui.core.updates import Update
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
@@ -48,7 +48,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     made: list[SessionController] = []
     with open_backend(args) as backend:
-        settings = with_remembered_skill(backend.settings)
+        settings = backend.settings
         keymap, problems = check_keymap(settings.keymap)
         for problem in problems:
             print(f"nemo-tui: {problem}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Which backend a command talks to: the cloud (default), another URL (`--api`), or the local engine
-started in this process (`--local`) on a free loopback port with its data in the user data dir."""
+started in this process (`--local`) on a free loopback port with its data in the user data dir.
+`--log FILE` turns the diagnostics log on for any of them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from nemo_tui import diagnostics
 from nemo_tui.config import Settings
 
 
@@ -25,6 +28,24 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument("--api", metavar="URL", help="the API base URL (default: the cloud)")
     parser.add_argument("--skill", metavar="ID", help="the skill profile to use (see `config`)")
+    parser.add_argument(
+        "--log",
+        type=Path,
+        metavar="FILE",
+        help="write errors with the server's trace ids to FILE (for support)",
+    )
+
+
+def backend_flags(args: argparse.Namespace) -> list[str]:
+    """The options that chose this backend, to repeat in a command printed for the user."""
+    flags: list[str] = []
+    if getattr(args, "local", False):
+        flags.append("--local")
+    elif getattr(args, "api", None):
+        flags += ["--api", args.api]
+    if getattr(args, "skill", None):
+        flags += ["--skill", args.skill]
+    return flags
 
 
 @contextmanager
@@ -35,8 +56,11 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
         overrides["skill"] = args.skill
     if getattr(args, "api", None):
         overrides["api_base"] = args.api
+    if getattr(args, "log", None):
+        overrides["log_file"] = args.log
     if not getattr(args, "local", False):
         settings = Settings(**overrides)
+        _start_diagnostics(settings)
         yield Backend(settings, "local" if settings.is_local else "cloud")
         return
     # Imported here: only --local pays for the engine's start-up (uvicorn, PyAV, SQLite).
@@ -44,4 +68,11 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
     from nemo_tui.engine.settings import EngineSettings
 
     with start_in_process(EngineSettings()) as engine:
-        yield Backend(Settings(api_base=engine.base_url, **overrides), "local")
+        settings = Settings(api_base=engine.base_url, **overrides)
+        _start_diagnostics(settings)
+        yield Backend(settings, "local")
+
+
+def _start_diagnostics(settings: Settings) -> None:
+    if settings.log_file is not None:
+        diagnostics.enable(settings.log_file)

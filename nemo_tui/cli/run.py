@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import shutil
 import sys
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from nemo_tui.api.intents import GuiHints
 from nemo_tui.api.questions import SKIPPED, Question, QuestionItem, match_answer
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.uploads import display_name
-from nemo_tui.cli.backend import add_backend_options, open_backend
+from nemo_tui.cli.backend import add_backend_options, backend_flags, open_backend
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
 from nemo_tui.core.turn import SENTENCE_END
@@ -31,6 +32,7 @@ from nemo_tui.core.updates import (
     Activity,
     AgentText,
     DownloadProgress,
+    LinkOffered,
     Notice,
     RenderProgress,
     StillWorking,
@@ -51,6 +53,14 @@ class RunFailed(Exception):
 MAX_QUESTION_ROUNDS = 5
 
 
+class RenderRetryable(RunFailed):
+    """A render failed and may be tried once more with a new id (`render_id`)."""
+
+    def __init__(self, message: str, render_id: str) -> None:
+        super().__init__(message)
+        self.render_id = render_id
+
+
 @dataclass
 class RunPlan:
     files: list[Path] = field(default_factory=list)
@@ -58,6 +68,8 @@ class RunPlan:
     export_to: Path | None = None
     output_height: int | None = None
     answers: list[str] = field(default_factory=list)
+    # A failed render to submit once more with a new id (`--retry`).
+    retry: str | None = None
 
 
 class Answerer:
@@ -198,6 +210,10 @@ class ConsolePrinter:
             case Notice(text=text, level=level):
                 prefix = "" if level == "info" else f"{level}: "
                 self._status(prefix + text)
+            case LinkOffered(url=url, kind="claim"):
+                self._status(f"Keep this project: save it to a free account at {url}")
+            case LinkOffered(url=url):
+                self._status(f"Register a free account: {url}")
             case UploadProgress(path=path, sent=sent, total=total, done=done, error=error):
                 if error:
                     self.failed_uploads.append(display_name(path))
@@ -205,10 +221,11 @@ class ConsolePrinter:
                     self._status(f"uploaded {display_name(path)}")
                 else:
                     self._bar(f"upload {display_name(path)}", sent, total)
-            case RenderProgress(status=status, progress=progress, eta=eta):
+            case RenderProgress(status=status, progress=progress, eta=eta, finalising=finalising):
                 left = f" {eta:.0f}s left" if eta is not None else ""
-                self._bar(f"render {status}{left}", progress, 100, plain_every=10)
-                if status in ("completed", "failed"):
+                label = "finalising" if finalising else status
+                self._bar(f"render {label}{left}", progress, 100, plain_every=10)
+                if status in ("completed", "failed", "cancelled"):
                     self._end_bar()
             case DownloadProgress(received=received, total=total, done=done):
                 if done:
@@ -291,7 +308,12 @@ async def run_headless(
                     break
                 await controller.answer(await answerer(controller.pending_question))
         result = None
-        if plan.export_to is not None:
+        if plan.retry is not None:
+            render_id = await controller.retry_render(plan.retry)
+            if render_id is None:
+                raise RunFailed(f"the render {plan.retry} cannot be retried (see above)")
+            result = await _follow(controller, render_id, plan.export_to)
+        elif plan.export_to is not None:
             result = await _export(controller, plan.export_to)
     except NemoError as error:
         raise RunFailed(str(error)) from None
@@ -307,10 +329,32 @@ async def _export(controller: SessionController, dest: Path) -> Path:
     render_id = await controller.submit_export()
     if render_id is None:
         raise RunFailed("nothing to export: the timeline is empty")
+    return await _follow(controller, render_id, dest)
+
+
+async def _follow(controller: SessionController, render_id: str, dest: Path | None) -> Path:
     path = await controller.follow_render(render_id, dest)
-    if path is None:
+    if path is not None:
+        return path
+    record = controller.find_render(render_id)
+    status = record.status if record else "failed"
+    if status == "failed" and record is not None and not record.retried:
+        raise RenderRetryable(f"the render {render_id} failed", render_id)
+    if status == "failed":
         raise RunFailed(f"the render {render_id} failed")
-    return path
+    if status == "cancelled":
+        raise RunFailed(f"the render {render_id} was cancelled")
+    raise RunFailed(f"the render {render_id} is still running; run again to fetch it")
+
+
+def retry_command(args: argparse.Namespace, render_id: str) -> str:
+    """The command that submits a failed render once more, with a new id (SPEC 7)."""
+    words = ["nemo-tui", "run", *backend_flags(args), "--retry", render_id]
+    if args.export is not None:
+        words += ["--export", str(args.export)]
+    if args.height is not None:
+        words += ["--height", str(args.height)]
+    return shlex.join(words)
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -320,12 +364,19 @@ def run_run(args: argparse.Namespace) -> int:
         export_to=args.export,
         output_height=args.height,
         answers=list(args.answer),
+        retry=args.retry,
     )
     printer = ConsolePrinter()
     answerer = Answerer(plan.answers, interactive=sys.stdin.isatty(), err=printer.err)
-    with open_backend(args) as backend:
-        # "Saved PATH" is the controller's notice, printed once by the printer.
-        asyncio.run(run_headless(backend.settings, plan, printer, backend.label, answerer))
+    try:
+        with open_backend(args) as backend:
+            # "Saved PATH" is the controller's notice, printed once by the printer.
+            asyncio.run(run_headless(backend.settings, plan, printer, backend.label, answerer))
+    except RenderRetryable as failure:
+        raise RunFailed(
+            f"{failure}; to try it once more with a new id, run: "
+            f"{retry_command(args, failure.render_id)}"
+        ) from None
     return 0
 
 
@@ -358,5 +409,10 @@ def add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser.add_argument("--export", type=Path, metavar="OUT.mp4", help="render and save here")
     parser.add_argument(
         "--height", type=int, metavar="N", help="render with this short side (e.g. 360)"
+    )
+    parser.add_argument(
+        "--retry",
+        metavar="RENDER_ID",
+        help="submit a failed render once more, with a new id, and save it to --export",
     )
     parser.set_defaults(handler=run_run)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nemo_tui.api.client import NemoClient
-from nemo_tui.config.secrets import SecretsFile, secrets_path
+from nemo_tui.config.secrets import SecretsFile
 from nemo_tui.config.settings import Settings
 
 
@@ -13,9 +13,10 @@ def open_client(settings: Settings, secrets: SecretsFile | None = None) -> NemoC
         settings.api_base,
         token=settings.user_token(),
         access_key=settings.access_key.get_secret_value() if settings.access_key else None,
-        credentials=secrets or SecretsFile(secrets_path(), settings.api_base),
+        credentials=secrets or SecretsFile.for_settings(settings),
         skill=settings.skill,
-        skill_version=settings.skill_version,
+        skill_version=settings.attribution_version,
         skill_platform=settings.skill_platform,
         rate_limit_wait=settings.rate_limit_wait,
+        web_url=settings.web_url,
     )

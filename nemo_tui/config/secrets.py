@@ -1,5 +1,6 @@
-"""`secrets.json`: the install's client id and an anonymous token per API base, kept apart from
-the settings in mode 0600 and replaced atomically, so a crash mid-write leaves the old file whole.
+"""`secrets.json`: an anonymous token (and its user id) per backend identity, kept apart from the
+settings in mode 0600 and replaced atomically, so a crash mid-write leaves the old file whole; and
+the client id shared with the official NemoVideo skill (SPEC 2).
 """
 
 from __future__ import annotations
@@ -8,12 +9,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from nemo_tui.api.transport import backend_identity
 from nemo_tui.atomic import write_atomically
-from nemo_tui.config.settings import config_dir
-from nemo_tui.loopback import is_loopback_url
+from nemo_tui.config.settings import Settings, config_dir, shared_client_id_file
 
 SECRETS_FILE = "secrets.json"
-LOCAL_ENGINE_KEY = "local engine"
+# A client id file holds one uuid; anything longer is not one.
+MAX_CLIENT_ID_LENGTH = 200
 
 
 def secrets_path() -> Path:
@@ -21,15 +25,38 @@ def secrets_path() -> Path:
 
 
 class SecretsFile:
-    """A `CredentialStore` on `secrets.json`: one client id for the install, and one anonymous
-    token per API base (the cloud's token means nothing to a local engine, and the reverse)."""
+    """A `CredentialStore` on `secrets.json`: one anonymous token (and its user id) per backend
+    identity, so the cloud's token and each engine's never overwrite each other (a token is only
+    good where it was issued). The client id is the official skill's, shared on this machine:
+    `client_id` when given (`NEMO_CLIENT_ID`), else `client_id_file`, read when present and
+    created 0600 when not."""
 
-    def __init__(self, path: Path, api_base: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        api_base: str,
+        *,
+        client_id: str | None = None,
+        client_id_file: Path | None = None,
+    ) -> None:
         self.path = path
         self.api_base = api_base.rstrip("/")
-        # Every loopback engine shares one token: the in-process engine gets a new port each run
-        # but keeps its data, and a fresh token per run would hit the one-token-per-client rule.
-        self._key = LOCAL_ENGINE_KEY if is_loopback_url(api_base) else self.api_base
+        self._client_id = client_id or None
+        self.client_id_file = client_id_file or shared_client_id_file()
+        # Until the backend says who it is (`use_backend`), its token is kept under its origin.
+        self._key = backend_identity(httpx.URL(self.api_base), None)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> SecretsFile:
+        return cls(
+            secrets_path(),
+            settings.api_base,
+            client_id=settings.client_id,
+            client_id_file=settings.client_id_file.expanduser(),
+        )
+
+    def use_backend(self, identity: str) -> None:
+        self._key = identity
 
     def __repr__(self) -> str:
         return f"SecretsFile({str(self.path)!r}, {self.api_base!r})"
@@ -48,27 +75,41 @@ class SecretsFile:
         text = json.dumps(data, indent=2, sort_keys=True) + "\n"
         write_atomically(self.path, text.encode("utf-8"), mode=0o600)
 
-    def get_token(self) -> str | None:
-        tokens = self._load().get("tokens", {})
-        token = tokens.get(self._key) if isinstance(tokens, dict) else None
-        return token if isinstance(token, str) and token else None
+    def _get(self, table: str) -> str | None:
+        values = self._load().get(table, {})
+        value = values.get(self._key) if isinstance(values, dict) else None
+        return value if isinstance(value, str) and value else None
 
-    def set_token(self, token: str | None) -> None:
+    def get_token(self) -> str | None:
+        return self._get("tokens")
+
+    def get_user_id(self) -> str | None:
+        return self._get("users")
+
+    def set_token(self, token: str | None, user_id: str | None = None) -> None:
         data = self._load()
-        tokens = data.get("tokens")
-        tokens = tokens if isinstance(tokens, dict) else {}
-        if token:
-            tokens[self._key] = token
-        else:
-            tokens.pop(self._key, None)
-        data["tokens"] = tokens
+        for table, value in (("tokens", token), ("users", user_id if token else None)):
+            values = data.get(table)
+            values = values if isinstance(values, dict) else {}
+            if value:
+                values[self._key] = value
+            else:
+                values.pop(self._key, None)
+            data[table] = values
         self._save(data)
 
     def get_client_id(self) -> str | None:
-        client_id = self._load().get("client_id")
-        return client_id if isinstance(client_id, str) and client_id else None
+        if self._client_id:
+            return self._client_id
+        try:
+            text = self.client_id_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text[:MAX_CLIENT_ID_LENGTH] or None
 
     def set_client_id(self, client_id: str) -> None:
-        data = self._load()
-        data["client_id"] = client_id
-        self._save(data)
+        """Keep a new client id: in the shared file (created 0600), unless one was given."""
+        if self._client_id:
+            self._client_id = client_id
+            return
+        write_atomically(self.client_id_file, (client_id + "\n").encode(), mode=0o600)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,13 +21,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from nemo_tui.api.client import FOLLOW_LIMIT_SECONDS, WEB_URL
 from nemo_tui.api.transport import CLOUD_API_BASE
 from nemo_tui.config.environment import read_variable
 from nemo_tui.loopback import is_loopback_url
-from nemo_tui.skills import DEFAULT_SKILL_ID
+from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
 APP_NAME = "nemo-tui"
 CONFIG_FILE = "config.toml"
+# SPEC 7: the cloud is polled every 10-30 s, backing off; a loopback engine every half second.
+CLOUD_RENDER_POLL_SECONDS = (10.0, 30.0)
 CLOUD_POLL_SECONDS = 30.0
 LOCAL_RENDER_POLL_SECONDS = 0.5
 LOCAL_STATE_POLL_SECONDS = 1.0
@@ -64,23 +67,46 @@ def default_state_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "state"
 
 
+def shared_client_id_file() -> Path:
+    """The official NemoVideo skill's client id file (SPEC 2), under the user's home."""
+    return Path.home() / ".config" / "nemovideo" / "client_id"
+
+
 class Settings(BaseSettings):
     """What the app is configured to do. Poll intervals left unset follow the backend: the cloud
-    is polled every 30 s, a loopback engine much faster."""
+    is polled every 10 s backing off to 30 s (renders) or every 30 s (state), a loopback engine
+    much faster: the only thing the client does differently on loopback, and tests shorten it.
 
-    model_config = SettingsConfigDict(env_prefix="NEMO_", env_ignore_empty=True, extra="ignore")
+    The API base is `NEMO_API_BASE`, else the official tools' `NEMO_API_URL`. `skill_version`
+    unset is the skill's own (1.9 for `nemo-video`, 1.0.0 for the seed skills)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEMO_", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
 
     token: SecretStr | None = None
     # The key of an engine that listens beyond loopback (`nemo-tui serve --access-key`).
     access_key: SecretStr | None = None
-    api_base: str = CLOUD_API_BASE
+    api_base: str = Field(
+        default=CLOUD_API_BASE, validation_alias=AliasChoices("NEMO_API_BASE", "NEMO_API_URL")
+    )
+    # The base of the claim and registration links (SPEC 2).
+    web_url: str = WEB_URL
+    # The client id shared with the official skill: this, else the file (SPEC 2).
+    client_id: str | None = None
+    client_id_file: Path = Field(default_factory=shared_client_id_file)
     skill: str = DEFAULT_SKILL_ID
-    skill_version: str = "1.0.0"
+    skill_version: str | None = None
     skill_platform: str = "unknown"
     download_dir: Path = Path("nemo-exports")
     render_poll_interval: float | None = Field(default=None, gt=0)
+    render_poll_longest: float | None = Field(default=None, gt=0)
+    render_follow_limit: float = Field(default=FOLLOW_LIMIT_SECONDS, gt=0)
     state_poll_interval: float | None = Field(default=None, gt=0)
     rate_limit_wait: float = Field(default=30.0, ge=0)
+    # The diagnostics log (errors with the server's X-Trace-Id, `nemo_tui.diagnostics`); off
+    # when unset; `--log FILE` sets it for one command.
+    log_file: Path | None = None
     # Sessions, chat history and renders in flight, per backend (`core.persistence`).
     state_dir: Path = Field(default_factory=default_state_dir)
     # Previews in the terminal's own graphics (Sixel, kitty): "auto" asks only terminals that say
@@ -119,9 +145,25 @@ class Settings(BaseSettings):
 
     @property
     def render_poll_seconds(self) -> float:
+        """The first wait between render polls."""
         if self.render_poll_interval is not None:
             return self.render_poll_interval
-        return LOCAL_RENDER_POLL_SECONDS if self.is_local else CLOUD_POLL_SECONDS
+        return LOCAL_RENDER_POLL_SECONDS if self.is_local else CLOUD_RENDER_POLL_SECONDS[0]
+
+    @property
+    def render_poll_longest_seconds(self) -> float:
+        """The longest wait between render polls, backed off to."""
+        if self.render_poll_longest is not None:
+            return max(self.render_poll_longest, self.render_poll_seconds)
+        if self.render_poll_interval is not None or self.is_local:
+            return self.render_poll_seconds
+        return CLOUD_RENDER_POLL_SECONDS[1]
+
+    @property
+    def attribution_version(self) -> str:
+        """What `X-Skill-Version` says: the setting, else the skill's own version."""
+        skill = SKILLS_BY_ID.get(self.skill)
+        return self.skill_version or (skill.version if skill else "1.0.0")
 
     @property
     def state_poll_seconds(self) -> float:

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import locale
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.errors import NemoError, RenderFailed, ServerError, SessionNotFound
+from nemo_tui.api.errors import (
+    NemoError,
+    RenderCancelled,
+    RenderFailed,
+    RenderStillRunning,
+    ServerError,
+    SessionNotFound,
+)
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.questions import Question, answer_message
 from nemo_tui.api.safe_text import terminal_safe
@@ -23,8 +31,9 @@ from nemo_tui.api.summary import describe_diff, diff, summarize
 from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
 from nemo_tui.config.environment import read_variable
-from nemo_tui.core.exports import export_filename, follow_render, inside
+from nemo_tui.core.exports import Polling, export_filename, follow_render, inside
 from nemo_tui.core.persistence import (
+    IN_FLIGHT,
     BackendMemory,
     ChatEntry,
     ChatRole,
@@ -36,9 +45,11 @@ from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import (
     Connection,
     CreditsChanged,
+    LinkOffered,
     Notice,
     NoticeLevel,
     QuestionAsked,
+    RenderProgress,
     TimelineChanged,
     TurnFinished,
     TurnStarted,
@@ -62,18 +73,6 @@ def locale_language() -> str:
     """'zh' for a Chinese locale, else 'en' (SPEC 3 asks for the locale's language)."""
     code = read_variable("LANG") or (locale.getlocale()[0] or "")
     return "zh" if code.lower().startswith("zh") else "en"
-
-
-def with_remembered_skill(settings: Settings) -> Settings:
-    """The settings with the skill last chosen on this backend, unless one was set (config file,
-    environment, `--skill`): a choice made in the app outlives the run."""
-    if "skill" in settings.model_fields_set:
-        return settings
-    key = backend_key(settings.api_base, local=settings.is_local)
-    remembered = MemoryFile(settings.state_dir, key).load().skill
-    if remembered not in SKILLS_BY_ID:
-        return settings
-    return settings.model_copy(update={"skill": remembered})
 
 
 class SessionController:
@@ -102,11 +101,11 @@ class SessionController:
         self._client = client or open_client(settings)
         self._sink = emit
         self._client.on_token_renewed = self._token_renewed
-        self._memory_file = MemoryFile(
-            settings.state_dir,
-            backend_key(settings.api_base, local=settings.is_local),
-        )
+        # Keyed by the API base until `start()` learns the backend's identity.
+        self._memory_file = MemoryFile(settings.state_dir, backend_key(settings.api_base))
         self.memory: BackendMemory = self._memory_file.load()
+        # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
+        self.claim_url: str | None = None
         self.draft = Draft()
         self.skill: Skill = SKILLS_BY_ID.get(settings.skill) or SKILLS_BY_ID[DEFAULT_SKILL_ID]
         # The agent's question waiting for the person's choice (SPEC 4.4), if any.
@@ -124,7 +123,12 @@ class SessionController:
 
     @property
     def pending_renders(self) -> list[str]:
-        return [render.render_id for render in self.memory.renders]
+        return [render.render_id for render in self.memory.renders if render.in_flight]
+
+    @property
+    def renders(self) -> list[PendingRender]:
+        """This backend's renders, in flight and finished, oldest first."""
+        return list(self.memory.renders)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -134,6 +138,7 @@ class SessionController:
         flight from an earlier run, for the caller to follow."""
         self._emit(Connection("connecting", self.backend_label, detail="Connecting..."))
         try:
+            await self.identify()
             await self._client.ensure_token()
             if fresh_session or not self.memory.session_id:
                 await self._create_session()
@@ -146,8 +151,27 @@ class SessionController:
         except NemoError as error:
             self._emit(Connection("offline", self.backend_label, detail=str(error)))
             raise
-        self._emit(Connection("ready", self.backend_label, self.session_id, "ready"))
+        self._emit(Connection("ready", self.backend_label, self.session_id, "ready", self.skill.id))
         return self.pending_renders
+
+    async def identify(self) -> None:
+        """Learn who the backend is and use its own memory file (two engines, or an engine and
+        the cloud, never share a session, a token or a render list)."""
+        key = backend_key(await self._client.identify())
+        if self._memory_file.path.stem != key:
+            self._memory_file = MemoryFile(self.settings.state_dir, key)
+            self.memory = self._memory_file.load()
+        self._use_remembered_skill()
+
+    def _use_remembered_skill(self) -> None:
+        """The skill last chosen on this backend, unless the person set one (config file,
+        environment, `--skill`): a choice made in the app outlives the run."""
+        remembered = self.memory.skill
+        if "skill" in self.settings.model_fields_set or remembered not in SKILLS_BY_ID:
+            return
+        self.skill = SKILLS_BY_ID[remembered]
+        self.settings = self.settings.model_copy(update={"skill": remembered})
+        self._client.skill = remembered
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -307,19 +331,82 @@ class SessionController:
         if not self.draft.is_exportable():
             self._notice("Nothing to export yet: add media to the timeline first.", "warning")
             return None
+        return await self._submit(session_id, self.draft)
+
+    async def _submit(self, session_id: str, draft: Draft) -> str:
         status = await self._client.submit_render(
-            session_id, self.draft, output_height=self._output_height
+            session_id, draft, output_height=self._output_height
         )
         self.memory.renders.append(PendingRender(self._stored_id(status.id), session_id))
         self._save()
         self._notice(f"Export started ({status.id}).")
         return status.id
 
+    def find_render(self, render_id: str | None = None) -> PendingRender | None:
+        """The render with this id, or (no id) the newest one in flight."""
+        if render_id is None:
+            return next((r for r in reversed(self.memory.renders) if r.in_flight), None)
+        return next((r for r in self.memory.renders if r.render_id == render_id), None)
+
+    async def cancel_render(self, render_id: str | None = None) -> str | None:
+        """SPEC 7: ask the backend to stop a render (default: the newest in flight). Returns
+        the id cancelled, None when there was nothing to cancel."""
+        record = self.find_render(render_id)
+        target = render_id or (record.render_id if record else None)
+        if target is None:
+            self._notice("No export in flight to cancel.", "warning")
+            return None
+        status = await self._client.cancel_render(target)
+        if status.status == "cancelled":
+            self._finish_render(target, "cancelled")
+            self._emit(RenderProgress(target, "cancelled", status.progress))
+            self._notice(f"Export {target} cancelled.")
+        else:
+            self._notice(f"Export {target} is already {status.status}.", "warning")
+        return target
+
+    async def live_status(self, render_id: str) -> str | None:
+        """The backend's word on a render in flight (`processing 42%`), None when it cannot
+        be had (the backend is away, say)."""
+        try:
+            status = await self._client.render_status(render_id)
+        except NemoError:
+            return None
+        if status.status == "processing":
+            return "finalising" if status.finalising else f"processing {status.progress:.0f}%"
+        return status.status
+
+    async def retry_render(self, render_id: str) -> str | None:
+        """SPEC 7: a failed render may be tried once more, with a new id, from its session's
+        current draft. Returns the new id, None when it cannot be retried."""
+        record = self.find_render(render_id)
+        if record is None or record.status != "failed":
+            self._notice(f"Export {render_id} has not failed: nothing to retry.", "warning")
+            return None
+        if record.retried:
+            self._notice(f"Export {render_id} was already tried again once.", "warning")
+            return None
+        state = await self._client.state(record.session_id)
+        if not state.state.draft.is_exportable():
+            self._notice("Nothing to export yet: add media to the timeline first.", "warning")
+            return None
+        record.retried = True
+        self._save()
+        return await self._submit(record.session_id, state.state.draft)
+
+    def _polling(self) -> Polling:
+        return Polling(
+            self.settings.render_poll_seconds,
+            self.settings.render_poll_longest_seconds,
+            self.settings.render_follow_limit,
+        )
+
     async def follow_render(self, render_id: str, dest: Path | None = None) -> Path | None:
         """Follow a render to its MP4 on disk (`dest`, or a name of its own in the download
-        folder). A failed render is reported, with the way to try again, and forgotten; an
-        interrupted download keeps its `.part` and its id for a resume."""
-        pending = next((r for r in self.memory.renders if r.render_id == render_id), None)
+        folder). A failed render is reported with the way to try it once more; a cancelled one
+        is noted; an interrupted download, or a render followed for too long, keeps its id (and
+        its `.part`) for the next start."""
+        pending = self.find_render(render_id)
         if dest is None and pending is not None and pending.dest:
             dest = Path(pending.dest)
         if dest is None:
@@ -329,16 +416,26 @@ class SessionController:
             pending.dest = str(dest.absolute())
             self._save()
         try:
-            path = await follow_render(
-                self._client, render_id, dest, self.settings.render_poll_seconds, self._emit
-            )
+            path = await follow_render(self._client, render_id, dest, self._polling(), self._emit)
         except RenderFailed as error:
-            self._forget_render(render_id)
-            self._notice(f"{error} {self._hints.export.capitalize()} again.", "error")
+            retryable = pending is not None and not pending.retried
+            self._finish_render(render_id, "failed", error=str(error))
+            failed = RenderProgress(render_id, "failed", 0, error=str(error), retryable=retryable)
+            self._emit(failed)
+            advice = f" {self._hints.retry}" if retryable and self._hints.retry else ""
+            self._notice(f"{error}{advice}", "error")
             return None
-        self._forget_render(render_id)
+        except RenderCancelled as error:
+            self._finish_render(render_id, "cancelled")
+            self._notice(str(error), "warning")
+            return None
+        except RenderStillRunning as error:
+            self._notice(str(error), "warning")
+            return None
+        self._finish_render(render_id, "completed", dest=path)
         self._remember("notice", f"Saved {path}")
         self._notice(f"Saved {path}")
+        await self.offer_claim_link(pending.session_id if pending else self.session_id)
         return path
 
     async def preview(self, max_height: int = PREVIEW_HEIGHT) -> Path | None:
@@ -368,12 +465,23 @@ class SessionController:
                 self._client,
                 status.id,
                 folder / f"{status.id}.mp4",
-                self.settings.render_poll_seconds,
+                self._polling(),
                 self._emit,
             )
         except RenderFailed as error:
             self._notice(f"The preview failed: {error}", "error")
             return None
+
+    async def offer_claim_link(self, session_id: str | None) -> None:
+        """SPEC 2: an anonymous user is offered the claim link (save this project to an account)
+        after a session is created and with each delivered export. Any failure is silent."""
+        if not self._client.anonymous or session_id is None:
+            return
+        url = await self._client.claim_url(session_id)
+        if url is None:
+            return
+        self.claim_url = url
+        self._emit(LinkOffered(url, "claim"))
 
     # --- state and credits -------------------------------------------------------------------
 
@@ -414,6 +522,7 @@ class SessionController:
         )
         self._save()
         self._set_draft(Draft())
+        await self.offer_claim_link(info.session_id)
 
     async def _replace_lost_session(self) -> None:
         """SPEC 3: the backend lost the session (expired, or another backend's data). Start a
@@ -432,8 +541,17 @@ class SessionController:
         self.draft = draft
         self._emit(TimelineChanged(draft, summarize(draft), changed))
 
-    def _forget_render(self, render_id: str) -> None:
-        self.memory.renders = [r for r in self.memory.renders if r.render_id != render_id]
+    def _finish_render(
+        self, render_id: str, status: str, *, error: str | None = None, dest: Path | None = None
+    ) -> None:
+        record = self.find_render(render_id)
+        if record is None or record.status not in (IN_FLIGHT, status):
+            return
+        record.status = status
+        record.finished = time.time()
+        record.error = error
+        if dest is not None:
+            record.dest = str(dest.absolute())
         self._save()
 
     def _emit(self, update: Update) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from nemo_tui.api.client import NemoClient
@@ -56,14 +57,25 @@ def inside(folder: Path, name: str) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Polling:
+    """How a render is followed: the first wait, the longest it backs off to, and when following
+    is given up (SPEC 7: the cloud every 10-30 s, for 15 minutes)."""
+
+    first: float
+    longest: float
+    give_up_after: float
+
+
 async def follow_render(
     client: NemoClient,
     render_id: str,
     dest: Path,
-    poll_interval: float,
+    polling: Polling,
     emit: Callable[[Update], None],
 ) -> Path:
-    """Poll until the job completes (RenderFailed when it fails), then download it to `dest`."""
+    """Poll until the job completes, then download it to `dest`. Raises RenderFailed,
+    RenderCancelled, or RenderStillRunning when following is given up."""
     estimator = EtaEstimator()
 
     def on_status(status: RenderStatus) -> None:
@@ -74,10 +86,17 @@ async def follow_render(
                 status.progress,
                 eta=estimator.eta(status.progress) if status.status == "processing" else None,
                 error=status.error,
+                finalising=status.finalising,
             )
         )
 
-    finished = await client.wait_for_render(render_id, poll_interval, on_status)
+    finished = await client.wait_for_render(
+        render_id,
+        polling.first,
+        on_status,
+        longest_interval=polling.longest,
+        give_up_after=polling.give_up_after,
+    )
 
     def on_bytes(received: int, total: int | None) -> None:
         emit(DownloadProgress(render_id, received, total, dest))

@@ -27,6 +27,8 @@ class Connection:
     backend: str
     session_id: str | None = None
     detail: str = ""
+    # The skill in use once the backend is known (a skill chosen earlier on it comes back).
+    skill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,26 @@ class UploadProgress:
 
 @dataclass(frozen=True)
 class RenderProgress:
-    """A render job: status is pending, processing, completed or failed; `eta` in seconds."""
+    """A render job: status is pending, processing, completed, failed or cancelled; `eta` in
+    seconds. `finalising` past 95 % (the cloud joins its chunks there, SPEC 7); `retryable` on a
+    failed render that may be submitted once more with a new id."""
 
     render_id: str
     status: str
     progress: float
     eta: float | None = None
     error: str | None = None
+    finalising: bool = False
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class LinkOffered:
+    """A link for the person (SPEC 2): `claim` saves this project to an account (offered after
+    a session is created and with each delivered export), `register` makes an account."""
+
+    url: str
+    kind: Literal["claim", "register"] = "claim"
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,7 @@ Update = (
     | UploadProgress
     | RenderProgress
     | DownloadProgress
+    | LinkOffered
 )
 
 

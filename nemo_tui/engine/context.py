@@ -21,6 +21,8 @@ class EngineContext:
     store: Store
     renders: RenderQueue
     rng: random.Random
+    # Who this engine is to clients (`/health`): the store's own id.
+    instance_id: str
     # Turns keep running when their client goes away; holding the tasks keeps them alive.
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The kind of the question each session's agent last asked, until the next message.

@@ -97,7 +97,13 @@ CREATE TABLE IF NOT EXISTS renders (
     interruptions INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders(status, created);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
+# A render in one of these states may still be cancelled or failed.
+UNFINISHED_RENDER_STATES = ("pending", "processing")
 # Columns added after a table was first made: (table, column, definition), added where missing.
 ADDED_COLUMNS = (("renders", "interruptions", "INTEGER NOT NULL DEFAULT 0"),)
 
@@ -183,6 +189,17 @@ class Store:
     def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
+
+    def instance_id(self) -> str:
+        """This database's own id, made once. Clients key their tokens by it (via `/health`):
+        a token is good exactly where this database is, whatever port the engine listens on."""
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()
+            if row is not None:
+                return str(row["value"])
+            value = uuid.uuid4().hex
+            db.execute("INSERT INTO meta (key, value) VALUES ('instance_id', ?)", (value,))
+            return value
 
     # --- tokens and users ---------------------------------------------------------------------
 
@@ -475,15 +492,26 @@ class Store:
         with self._lock:
             self._db.execute(
                 "UPDATE renders SET status = 'completed', progress = 100, duration = ?, size = ?,"
-                " finished = ? WHERE id = ?",
+                " finished = ? WHERE id = ? AND status = 'processing'",
                 (duration, size, time.time(), render_id),
             )
+
+    def cancel_render(self, render_id: str) -> bool:
+        """Mark a pending or processing job cancelled; False when it had already finished."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE renders SET status = 'cancelled', finished = ?, output_path = NULL"
+                " WHERE id = ? AND status IN (?, ?)",
+                (time.time(), render_id, *UNFINISHED_RENDER_STATES),
+            )
+        return cursor.rowcount > 0
 
     def fail_render(self, render_id: str, error: str) -> None:
         with self._lock:
             self._db.execute(
-                "UPDATE renders SET status = 'failed', error = ?, finished = ? WHERE id = ?",
-                (error, time.time(), render_id),
+                "UPDATE renders SET status = 'failed', error = ?, finished = ?"
+                " WHERE id = ? AND status IN (?, ?)",
+                (error, time.time(), render_id, *UNFINISHED_RENDER_STATES),
             )
 
     def requeue_unfinished_renders(self, max_interruptions: int) -> tuple[list[str], list[str]]:

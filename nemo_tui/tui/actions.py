@@ -16,14 +16,14 @@ from textual.binding import Binding, BindingType
 from nemo_tui.skills import SKILLS
 
 # Where an action applies: anywhere in the app, or only while one widget has focus.
-Scope = Literal["app", "chat", "files", "question", "help", "render", "player"]
+Scope = Literal["app", "chat", "files", "question", "help", "renders", "player"]
 SCOPE_NAMES: dict[Scope, str] = {
     "app": "anywhere",
     "chat": "chat input",
     "files": "file pane",
     "question": "the agent's question",
+    "renders": "a render row (status pane)",
     "help": "this help",
-    "render": "a finished render",
     "player": "video player",
 }
 
@@ -234,6 +234,44 @@ ACTIONS: tuple[UserAction, ...] = (
         palette="Copy last answer",
     ),
     UserAction(
+        "cancel_export",
+        "cancel_export",
+        "Cancel export",
+        "Stop the highlighted export, or the newest one in flight.",
+        slash="cancel",
+        palette="Cancel export",
+    ),
+    UserAction(
+        "copy_link",
+        "copy_link",
+        "Copy link",
+        "Copy the link that saves this project to an account (OSC 52).",
+        palette="Copy link",
+    ),
+    UserAction(
+        "open_link",
+        "open_link",
+        "Open in browser",
+        "Open the link that saves this project to an account in a browser.",
+        palette="Open in browser",
+    ),
+    UserAction(
+        "cancel_render",
+        "cancel_render",
+        "Cancel",
+        "Stop this export: the backend ends the render.",
+        keys="x",
+        where="renders",
+    ),
+    UserAction(
+        "retry_render",
+        "retry_render",
+        "Retry",
+        "Try this failed export once more, with a new id.",
+        keys="r",
+        where="renders",
+    ),
+    UserAction(
         "screenshot",
         "screenshot",
         "Screenshot",
@@ -371,7 +409,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "close_help", "dismiss", "Close", "Close the help.", keys="escape,f1,q", where="help"
     ),
     UserAction(
-        "play_render", "play", "Play", "Play this render here.", keys="enter", where="render"
+        "play_render", "play", "Play", "Play this render here.", keys="enter", where="renders"
     ),
     UserAction(
         "player_pause",

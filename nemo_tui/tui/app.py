@@ -34,6 +34,7 @@ from nemo_tui.core.updates import (
     Connection,
     CreditsChanged,
     DownloadProgress,
+    LinkOffered,
     Notice,
     QuestionAsked,
     RenderProgress,
@@ -50,6 +51,7 @@ from nemo_tui.tui.actions import ACTIONS, UserAction, bindings
 from nemo_tui.tui.attention import desktop_notification, question_in
 from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatLog, ChatPane
+from nemo_tui.tui.clipboard import browser_available, copy_with_osc52
 from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
@@ -85,6 +87,8 @@ class SessionCore(Protocol):
     async def submit_export(self) -> str | None: ...
     async def follow_render(self, render_id: str) -> Path | None: ...
     async def preview(self, max_height: int) -> Path | None: ...
+    async def cancel_render(self, render_id: str | None = None) -> str | None: ...
+    async def retry_render(self, render_id: str) -> str | None: ...
     async def refresh_credits(self, *, announce: bool = False) -> None: ...
     async def refresh_state(self, *, announce: bool = False) -> None: ...
     async def new_session(self) -> None: ...
@@ -147,6 +151,8 @@ class NemoApp(App[int]):
         self.active_pane = "chat"
         self.downloads: list[Path] = []
         self.session_id: str | None = None
+        # The last link offered to the person (the claim link), for Copy link / Open in browser.
+        self.link: str | None = None
         self._arrived: deque[Update] = deque()
         self._drain_posted = False
         self._collector = QuietCollector()
@@ -212,6 +218,9 @@ class NemoApp(App[int]):
         self._mark_active_pane(name)
         self.query_one(Tabs).active = f"tab-{name}"
         target = self.query_one(PANE_FOCUS[name])
+        if name == "status" and (rows := self.query(RenderRow)):
+            # The newest render row, whose keys cancel or retry it.
+            target = rows.last()
         if target.focusable:
             target.focus()
         else:
@@ -273,6 +282,10 @@ class NemoApp(App[int]):
             case Connection():
                 self.session_id = update.session_id or self.session_id
                 self.query_one(SessionHeader).show_connection(update)
+                if update.skill in SKILLS_BY_ID and update.skill != self.skill.id:
+                    self.skill = SKILLS_BY_ID[update.skill]
+                    self.query_one(SessionHeader).show_skill(self.skill.id)
+                    self.query_one(ChatPane).show_skill(self.skill)
             case UploadProgress():
                 self.query_one(FilePane).show_progress(update)
             case RenderProgress():
@@ -281,6 +294,10 @@ class NemoApp(App[int]):
                 self.query_one(StatusPane).show_download(update)
                 if update.done:
                     self._render_arrived(update.path)
+            case LinkOffered(url, kind):
+                self.link = url
+                what = "Save this project to a free account" if kind == "claim" else "Register"
+                chat.log_view.add_notice(f"{what}: {url} (palette: Copy link, Open in browser)")
 
     def _render_arrived(self, path: Path) -> None:
         self.downloads.append(path)
@@ -511,6 +528,36 @@ class NemoApp(App[int]):
         self.query_one(ChatPane).log_view.add_markdown(
             "\n".join(f"- {line}" for line in [*lines, *live])
         )
+
+    def action_cancel_export(self, render_id: str | None = None) -> None:
+        """Cancel the render of this row (a key on it), else the focused row's, else the newest
+        in flight (the palette's "Cancel export")."""
+        target = render_id or self.query_one(StatusPane).focused_render()
+        self._call(lambda core: core.cancel_render(target), "cancel", "cancel export")
+
+    def action_retry_export(self, render_id: str) -> None:
+        self._call(lambda core: self._retry(core, render_id), "export", "retry export")
+
+    async def _retry(self, core: SessionCore, render_id: str) -> None:
+        new_id = await core.retry_render(render_id)
+        if new_id is not None:
+            self.follow_render(new_id)
+
+    def action_copy_link(self) -> None:
+        if not self.link:
+            self.emit(Notice("No link yet: one is offered once a session starts."))
+            return
+        copy_with_osc52(self, self.link)
+        self.notify("Copied the link (OSC 52: your terminal must allow clipboard writes).")
+
+    def action_open_link(self) -> None:
+        if not self.link:
+            self.emit(Notice("No link yet: one is offered once a session starts."))
+            return
+        if not browser_available():
+            self.emit(Notice("No browser on this machine: use Copy link instead.", "warning"))
+            return
+        self.open_url(self.link)
 
     def action_copy_answer(self) -> None:
         answer = self.query_one(ChatPane).log_view.last_answer()

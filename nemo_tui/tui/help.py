@@ -22,7 +22,8 @@ PANE_HELP = {
     "timeline": "**Timeline** — the tracks and segments the agent built, with a bar per track. "
     "Changed items light up for a moment after each edit.",
     "status": "**Status** — credits, render jobs with progress and ETA, and frames of the last "
-    "finished video. `e` exports.",
+    "finished video. `e` exports; on a render row (Tab to it), `x` cancels and `r` retries a "
+    "failed one once.",
 }
 
 

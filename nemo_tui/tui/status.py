@@ -1,5 +1,6 @@
 """The status pane: the credit balance, one row per render job (progress bar, ETA, status, then the
-downloaded file's path), and a strip of frames from the last finished MP4.
+downloaded file's path), and a strip of frames from the last finished MP4. A render row takes focus
+and has its own keys: cancel the export, retry a failed one (the app runs them).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class RenderRow(Vertical, can_focus=True):
     """One render job. Children are built up front so updates that arrive before mount land.
     Enter on a finished one plays it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("render")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("renders")
 
     class Play(Message):
         """Play this finished render's file."""
@@ -64,6 +65,8 @@ class RenderRow(Vertical, can_focus=True):
         super().__init__(classes="render-row")
         self.render_id = render_id
         self.path: Path | None = None
+        self.status = "pending"
+        self.retryable = False
         # A name a person recognises (the video's title and when it was asked for); the id, dim,
         # stays for matching with `nemo-tui state` and the backend.
         title = Text(name or render_id, "bold")
@@ -78,13 +81,27 @@ class RenderRow(Vertical, can_focus=True):
         yield self._bar
         yield self._detail
 
+    async def action_cancel_render(self) -> None:
+        await self.app.run_action(f"cancel_export({self.render_id!r})")
+
+    async def action_retry_render(self) -> None:
+        await self.app.run_action(f"retry_export({self.render_id!r})")
+
     def show_render(self, update: RenderProgress) -> None:
+        self.status = update.status
+        self.retryable = update.retryable
         self._bar.update(progress=update.progress)
-        if update.status == "failed":
+        if update.status in ("failed", "cancelled"):
             self.add_class("-failed")
-            self._detail.update(Text(f"failed: {update.error or 'no reason given'}", "red"))
+            reason = f"failed: {update.error or 'no reason given'}"
+            if update.status == "cancelled":
+                reason = "cancelled"
+            elif update.retryable:
+                reason += " · r: try once more"
+            self._detail.update(Text(reason, "red" if update.status == "failed" else "yellow"))
             return
-        detail = update.status
+        self.remove_class("-failed")
+        detail = "finalising" if update.finalising else update.status
         if update.eta is not None and update.status != "completed":
             left = format_elapsed(update.eta) if update.eta >= 1 else "a moment"
             detail += f" · about {left} left"
@@ -157,3 +174,8 @@ class StatusPane(Vertical):
 
     def show_download(self, update: DownloadProgress) -> None:
         self.render_row(update.render_id).show_download(update)
+
+    def focused_render(self) -> str | None:
+        """The id of the render row that has focus, if one has."""
+        focused = self.app.focused
+        return focused.render_id if isinstance(focused, RenderRow) else None

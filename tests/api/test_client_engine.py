@@ -39,8 +39,8 @@ class CountingCredentials(MemoryCredentials):
         super().__init__(**fields)
         self.tokens_stored = 0
 
-    def set_token(self, token: str | None) -> None:
-        super().set_token(token)
+    def set_token(self, token: str | None, user_id: str | None = None) -> None:
+        super().set_token(token, user_id)
         self.tokens_stored += token is not None
 
 
@@ -122,9 +122,11 @@ async def test_export_without_attribution_is_blocked_not_a_credit_issue(
 ) -> None:
     async with connect(engine, MemoryCredentials(), skill_platform="") as client:
         session = await client.create_session("en")
-        with pytest.raises(ExportBlocked, match="register or upgrade your plan") as caught:
+        with pytest.raises(ExportBlocked, match="unlock export") as caught:
             await client.submit_render(session.session_id, Draft.blank())
+    # SPEC 2: a 402 on export points to the claim link, not to credits.
     assert "not a credits issue" in str(caught.value)
+    assert caught.value.claim_url and "/claim?ct=clm_" in caught.value.claim_url
 
 
 async def test_exporting_an_empty_draft_is_a_clear_one_line_error(client: NemoClient) -> None:

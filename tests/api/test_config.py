@@ -32,10 +32,13 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_defaults_follow_the_spec() -> None:
     settings = Settings()
     assert settings.api_base == "https://mega-api-prod.nemovideo.ai"
-    assert settings.skill == "create-a-video-using-ai"
-    assert (settings.skill_version, settings.skill_platform) == ("1.0.0", "unknown")
+    # SPEC 1: the official `nemo-video` 1.9 profile is the default.
+    assert settings.skill == "nemo-video"
+    assert (settings.attribution_version, settings.skill_platform) == ("1.9", "unknown")
     assert settings.download_dir == Path("nemo-exports")
-    assert settings.render_poll_seconds == 30 and settings.rate_limit_wait == 30
+    # SPEC 7: the cloud is polled every 10 s, backing off to 30 s, for 15 minutes.
+    assert (settings.render_poll_seconds, settings.render_poll_longest_seconds) == (10, 30)
+    assert settings.render_follow_limit == 900 and settings.rate_limit_wait == 30
     assert settings.user_token() is None
 
 
@@ -76,22 +79,33 @@ def test_a_crash_mid_write_leaves_the_old_secrets(
     config_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secrets = SecretsFile(config_home / "secrets.json", "https://mega-api-prod.nemovideo.ai")
-    secrets.set_client_id("old")
+    secrets.set_token("nmv_old_token_1")
 
     def crash(*args: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        secrets.set_client_id("new")
-    assert secrets.get_client_id() == "old"
+        secrets.set_token("nmv_new_token_2")
+    assert secrets.get_token() == "nmv_old_token_1"
     assert sorted(p.name for p in config_home.iterdir()) == ["secrets.json"]
 
 
-def test_every_loopback_engine_shares_one_token(config_home: Path) -> None:
+def test_tokens_are_kept_per_backend_identity_not_per_address(config_home: Path) -> None:
+    """An engine on a new port is the same engine (same instance id); two engines on loopback
+    are not, and neither is the cloud: nobody overwrites another's token."""
     path = config_home / "secrets.json"
-    SecretsFile(path, "http://127.0.0.1:41001").set_token("nmv_local_token_3")
-    assert SecretsFile(path, "http://127.0.0.1:52002/").get_token() == "nmv_local_token_3"
+    first = SecretsFile(path, "http://127.0.0.1:41001")
+    first.use_backend("instance aaaa")
+    first.set_token("nmv_engine_a_token", "anon_a")
+    again = SecretsFile(path, "http://127.0.0.1:52002/")
+    again.use_backend("instance aaaa")
+    assert (again.get_token(), again.get_user_id()) == ("nmv_engine_a_token", "anon_a")
+    other = SecretsFile(path, "http://127.0.0.1:52002/")
+    other.use_backend("instance bbbb")
+    assert other.get_token() is None
+    other.set_token("nmv_engine_b_token")
+    assert first.get_token() == "nmv_engine_a_token"
     assert SecretsFile(path, "https://mega-api-prod.nemovideo.ai").get_token() is None
 
 

@@ -180,20 +180,48 @@ async def test_a_session_the_backend_lost_is_replaced_and_said(
     start_engine: Callable[..., RunningEngine], app_dirs: Path, tmp_path: Path
 ) -> None:
     updates: list[Update] = []
-    controller = controller_for(start_engine().base_url, app_dirs, updates)
+    engine = start_engine()
+    controller = controller_for(engine.base_url, app_dirs, updates)
     await controller.start()
-    old_session = controller.session_id
+    # The backend forgets the session (it expired there, say).
+    controller.memory.session_id = "session-the-backend-lost"
+    controller._memory_file.save(controller.memory)
     await controller.aclose()
 
-    # A different engine (fresh data) knows neither the token nor the session.
-    other = start_engine(data_dir=tmp_path / "other-engine")
     after: list[Update] = []
-    reopened = controller_for(other.base_url, app_dirs, after)
+    reopened = controller_for(engine.base_url, app_dirs, after)
     await reopened.start()
-    assert reopened.session_id not in (None, old_session)
+    assert reopened.session_id not in (None, "session-the-backend-lost")
     assert any("not found" in n.text for n in of_type(after, Notice))
     assert of_type(after, Connection)[-1].phase == "ready"
     await reopened.aclose()
+
+
+async def test_another_engine_has_its_own_memory_and_token(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path, tmp_path: Path
+) -> None:
+    """Two engines on loopback are two backends (issue 11): neither's session or token is tried
+    on the other, and going back to the first finds its session again."""
+    first = start_engine()
+    controller = controller_for(first.base_url, app_dirs, [])
+    await controller.start()
+    first_session = controller.session_id
+    await controller.aclose()
+
+    other = start_engine(data_dir=tmp_path / "other-engine")
+    after: list[Update] = []
+    elsewhere = controller_for(other.base_url, app_dirs, after)
+    await elsewhere.start()
+    assert elsewhere.session_id not in (None, first_session)
+    assert not any("not found" in n.text for n in of_type(after, Notice))
+    await elsewhere.aclose()
+
+    back: list[Update] = []
+    again = controller_for(first.base_url, app_dirs, back)
+    await again.start()
+    assert again.session_id == first_session
+    assert of_type(back, Connection)[-1].phase == "ready"
+    await again.aclose()
 
 
 async def test_commands_are_routed_before_anything_is_sent(

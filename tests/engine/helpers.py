@@ -191,7 +191,7 @@ class EngineUser:
         deadline = time.monotonic() + RENDER_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             status = self.render_status(render_id)
-            if status["status"] in ("completed", "failed"):
+            if status["status"] in ("completed", "failed", "cancelled"):
                 return status
             time.sleep(0.1)
         raise AssertionError(f"render {render_id} did not finish: {status}")

@@ -5,7 +5,6 @@ engine's database says so afterwards)."""
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nemo_tui.engine.http.server import RunningEngine
-from tests.support import engine_env, recorded_media
+from tests.support import backend_memory, engine_env, recorded_media
 
 PR_CAPBSET_DROP = 24
 # Root reads a mode-000 file through these two capabilities; without them it is refused too.
@@ -113,7 +112,7 @@ def test_each_bad_file_is_named_in_one_line_and_the_rest_upload(
     assert not (batch / "pwned").exists()
     # The good files are in the session, named as on disk in multipart's own encoding (a quote
     # and line breaks percent-encoded, as browsers send them).
-    memory = json.loads((app_dirs / "state" / "local.json").read_text())
+    memory = backend_memory(app_dirs / "state")
     stored = [m.name for m in recorded_media(engine.settings.data_dir, memory["session_id"])]
     assert sorted(stored) == sorted(multipart_name(path.name) for path in good)
     for path in engine.settings.media_dir.iterdir():

@@ -9,6 +9,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from nemo_tui.config import SecretsFile, secrets_path
 from nemo_tui.engine.http.server import RunningEngine
 from nemo_tui.engine.media import samples
@@ -76,7 +78,10 @@ async def test_the_token_is_never_on_screen(
 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot, app)
-        token = SecretsFile(secrets_path(), engine.base_url).get_token()
+        secrets = SecretsFile(secrets_path(), engine.base_url)
+        health = httpx.get(f"{engine.base_url}/health", trust_env=False).json()["data"]
+        secrets.use_backend(f"instance {health['instance_id']}")
+        token = secrets.get_token()
         assert token and token.startswith("nmv_")
         await select_files(pilot, app, ["photo1.jpg"])
         await pilot.press("u")

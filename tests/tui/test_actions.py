@@ -93,6 +93,7 @@ SLASH_SHOWS = {
     "credits": "Not connected to a backend",
     "status": "Not connected to a backend",
     "new": "Not connected to a backend",
+    "cancel": "Not connected to a backend",
     "upload": "Nothing selected: select files in the file pane with space first.",
     "skill": "image-no-generator · local",
     "help": "Commands",

@@ -91,8 +91,17 @@ async def claim_page(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    renders = engine_of(request).renders.counts()
-    return ok({"status": "ok", "version": __version__, "renders": renders})
+    """Alive, which version, how many renders, and who: the instance id clients keep this
+    engine's token under (one per data folder, whatever the port)."""
+    engine = engine_of(request)
+    return ok(
+        {
+            "status": "ok",
+            "version": __version__,
+            "instance_id": engine.instance_id,
+            "renders": engine.renders.counts(),
+        }
+    )
 
 
 async def create_session(request: Request) -> Response:

@@ -72,7 +72,11 @@ def create_app(settings: EngineSettings) -> Starlette:
         renders = RenderQueue(store, settings)
         await renders.start()
         engine = EngineContext(
-            settings=settings, store=store, renders=renders, rng=random.Random(settings.seed)
+            settings=settings,
+            store=store,
+            renders=renders,
+            rng=random.Random(settings.seed),
+            instance_id=store.instance_id(),
         )
         app.state.engine = engine
         try:

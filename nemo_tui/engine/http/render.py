@@ -95,6 +95,13 @@ async def render_status(request: Request) -> Response:
     return ok(status.to_wire())
 
 
+async def cancel_render(request: Request) -> Response:
+    """SPEC 7: stop the job (its ffmpeg run and partial output go), answer its status."""
+    job = _owned_render(request, require_user(request))
+    engine_of(request).renders.cancel(job.id)
+    return await render_status(request)
+
+
 async def download_render(request: Request) -> Response:
     job = _owned_render(request, require_user(request))
     if job.status != "completed" or job.output_path is None:
@@ -107,6 +114,7 @@ async def download_render(request: Request) -> Response:
 ROUTES = [
     Route("/api/render/proxy/lambda", submit_render, methods=["POST"]),
     Route("/api/render/proxy/lambda/{render_id}", render_status, methods=["GET"]),
+    Route("/api/render/proxy/lambda/{render_id}/cancel", cancel_render, methods=["POST"]),
     Route(
         "/api/render/proxy/{render_id}/download",
         download_render,

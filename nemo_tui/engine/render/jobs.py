@@ -1,6 +1,9 @@
 """The render queue: jobs run at most `max_concurrent_renders` at a time, the rest wait in the order
 they came; status and progress live in the store so a poll (or a restarted engine) sees them.
 
+A job may be cancelled: a pending one is skipped when its turn comes, a running one has its ffmpeg
+killed and its partial output removed (the renderer's cancellation path), and the worker moves on.
+
 A job an engine stop cut short (a quit, or a kill while it was processing) goes back to the queue
 and runs again at the next start, so closing the app mid-render loses nothing; one cut short
 `max_render_interruptions` times (a render that itself brings the engine down, say) is failed with
@@ -64,6 +67,8 @@ class RenderQueue:
         self._settings = settings
         self._queue: asyncio.Queue[str] | None = None
         self._workers: list[asyncio.Task[None]] = []
+        # The ffmpeg run of each job being rendered, so a cancel can stop it.
+        self._running: dict[str, asyncio.Task[object]] = {}
 
     async def start(self) -> None:
         self._settings.renders_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +95,17 @@ class RenderQueue:
         if self._queue is None:
             raise RuntimeError("the render queue is not running")
         self._queue.put_nowait(render_id)
+
+    def cancel(self, render_id: str) -> bool:
+        """Cancel a pending or processing job: it is marked `cancelled` at once and its ffmpeg
+        run, if any, is stopped. False when the job had already finished."""
+        if not self._store.cancel_render(render_id):
+            return False
+        running = self._running.get(render_id)
+        if running is not None:
+            running.cancel()
+        log.info("render %s cancelled", render_id)
+        return True
 
     def counts(self) -> dict[str, int]:
         by_status = self._store.render_counts()
@@ -133,10 +149,18 @@ class RenderQueue:
             preset=job.options.get("preset", self._settings.render_preset),
             crf=job.options.get("crf", self._settings.render_crf),
         )
+        run = asyncio.ensure_future(
+            render(job.draft, media, output_path, options, _ProgressWriter(self._store, render_id))
+        )
+        self._running[render_id] = run
         try:
-            result = await render(
-                job.draft, media, output_path, options, _ProgressWriter(self._store, render_id)
-            )
+            result = await run
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the engine is stopping, not this job being cancelled
+            # The renderer removed its partial output; the job is already marked cancelled.
+            output_path.unlink(missing_ok=True)
         except RenderError as exc:
             self._store.fail_render(render_id, public_reason(f"render failed: {exc}"))
         except Exception as exc:
@@ -150,3 +174,5 @@ class RenderQueue:
         else:
             self._store.complete_render(render_id, result.duration, result.size)
             log.info("render %s finished: %s", render_id, Path(result.path).name)
+        finally:
+            self._running.pop(render_id, None)
