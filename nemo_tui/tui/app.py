@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.core.controller import PREVIEW_HEIGHT
-from nemo_tui.core.persistence import ChatEntry
+from nemo_tui.core.persistence import ChatEntry, PendingRender
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
@@ -64,6 +64,9 @@ from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
 PANES = ("files", "chat", "timeline", "status")
+# How many finished renders of earlier runs the status pane lists at start (`nemo-tui renders`
+# lists them all).
+PAST_RENDERS_SHOWN = 10
 # The widget that takes focus when a pane is shown.
 PANE_FOCUS = {
     "files": "#media-tree",
@@ -79,6 +82,8 @@ class SessionCore(Protocol):
 
     @property
     def history(self) -> list[ChatEntry]: ...
+    @property
+    def renders(self) -> list[PendingRender]: ...
 
     async def start(self) -> list[str]: ...
     async def say(self, text: str) -> str | None: ...
@@ -356,8 +361,23 @@ class NemoApp(App[int]):
         assert self.core is not None
         pending = await self.core.start()
         self.query_one(ChatPane).log_view.restore(self.core.history)
+        finished = [render for render in self.core.renders if not render.in_flight]
+        for render in finished[-PAST_RENDERS_SHOWN:]:
+            self._show_past_render(render)
         for render_id in pending:
             self.follow_render(render_id)
+
+    def _show_past_render(self, render: PendingRender) -> None:
+        """A render of an earlier run, as it ended: its file (whose name carries the video's
+        title) and when it was asked for, or why it did not finish."""
+        path = Path(render.dest) if render.dest else None
+        when = datetime.fromtimestamp(render.submitted).strftime("%d %b %H:%M")
+        name = f"{path.name if path else 'Render'} · {when}"
+        row = self.query_one(StatusPane).render_row(render.render_id, name)
+        if render.status == "completed" and path is not None:
+            row.show_download(DownloadProgress(render.render_id, 0, None, path, done=True))
+        else:
+            row.show_render(RenderProgress(render.render_id, render.status, 0, error=render.error))
 
     def follow_render(self, render_id: str) -> None:
         if (core := self._need_core()) is None:

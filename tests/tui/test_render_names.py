@@ -30,3 +30,37 @@ async def test_the_render_row_is_named_by_title_and_time(
         await wait_until(pilot, lambda: bool(app.query(RenderRow)), "the render row")
         title = str(app.query_one(RenderRow).query_one(".render-title").render())
         assert re.fullmatch(r"Summer Sale · \d\d:\d\d  render_\d+", title), title
+
+
+async def test_the_render_history_comes_back_with_its_file_after_a_restart(
+    start_engine: Callable[..., RunningEngine], media_dir: Path, tmp_path: Path
+) -> None:
+    engine = start_engine()
+    exports = tmp_path / "exports"
+    app = engine_app(engine.base_url, "image-no-generator", media_dir, exports)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot, app)
+        await select_files(pilot, app, ["photo1.jpg", "photo2.jpg"])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: not busy(app, "upload"), "the upload")
+        message = "create a slideshow video from these images, add a title 'Summer Sale'"
+        await send(pilot, app, message)
+        await wait_turn(pilot, app, message)
+        await pilot.press("ctrl+e")
+        await wait_until(
+            pilot,
+            lambda: any(row.has_class("-done") for row in app.query(RenderRow)),
+            "the render to be saved",
+            timeout=120,
+        )
+        saved = app.query_one(RenderRow).path
+    assert saved is not None and saved.is_file()
+
+    again = engine_app(engine.base_url, "image-no-generator", media_dir, exports)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot, again)
+        await wait_until(pilot, lambda: bool(again.query(RenderRow)), "the past render")
+        row = again.query_one(RenderRow)
+        assert row.path == saved and row.has_class("-done")
+        title = str(row.query_one(".render-title").render())
+        assert title.startswith(f"{saved.name} · "), title
