@@ -16,7 +16,11 @@ from nemo_tui.config import SecretsFile, Settings, describe, mask_token
 from nemo_tui.loopback import is_loopback_host, is_loopback_url
 
 TOKEN = "nmv_usr_0123456789abcdefXY"
-STATE_DIR = Path(platformdirs.user_data_dir("nemo-tui")) / "state"
+
+
+def default_state_dir() -> Path:
+    # Read when the test runs: the run's private home is in place by then, not at import.
+    return Path(platformdirs.user_data_dir("nemo-tui")) / "state"
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +151,14 @@ def test_describe_lists_the_files_and_never_the_token(
 @pytest.mark.parametrize(
     ("field", "default", "toml_line", "in_toml", "env_text", "in_env"),
     [
-        ("state_dir", STATE_DIR, 'state_dir = "/t/state"', Path("/t/state"), "/e", Path("/e")),
+        (
+            "state_dir",
+            default_state_dir,
+            'state_dir = "/t/state"',
+            Path("/t/state"),
+            "/e",
+            Path("/e"),
+        ),
         ("graphics", "auto", 'graphics = "on"', "on", "off", "off"),
         ("debug", False, "debug = true", True, "0", False),
         (
@@ -170,7 +181,7 @@ def test_environment_beats_config_file_beats_default(
     env_text: str,
     in_env: object,
 ) -> None:
-    assert getattr(Settings(), field) == default
+    assert getattr(Settings(), field) == (default() if callable(default) else default)
     config_home.mkdir()
     (config_home / "config.toml").write_text(toml_line + "\n", encoding="utf-8")
     assert getattr(Settings(), field) == in_toml
