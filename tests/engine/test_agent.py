@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO, Draft, Track
-from nemo_tui.engine.agent.intent import is_undo
+from nemo_tui.engine.agent.intent import is_undo, read_request
 from nemo_tui.engine.agent.planner import (
     GenerateRequest,
     TurnPlan,
@@ -634,4 +634,16 @@ def test_random_messages_never_raise(message: str) -> None:
 @given(st.text(max_size=80))
 def test_any_unicode_message_never_raises(message: str) -> None:
     plan = plan_turn(message, Draft.blank(), SESSION, "en")
-    assert plan.text
+    # It always answers: in words, or with a question (SPEC 4.4) such as "剪辑视频" deserves.
+    assert plan.text or plan.ask is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["turn these into a 30-second video with music", "把这些做成一个30秒的视频，加背景音乐"],
+)
+def test_a_number_that_says_how_long_the_video_is_is_its_length_beside_music(
+    message: str,
+) -> None:
+    # "with music" is an edit that takes no length, but "a 30-second video" names the video's.
+    assert read_request(message).length_s == 30

@@ -92,7 +92,15 @@ def ask_for(message: str, request: Request, media: Sequence[MediaInfo], lang: st
             questions.append(_question("shape", SHAPE_PROMPT[lang], SHAPE_OPTIONS[lang]))
         return Ask("make", {"title": TITLE[lang], "questions": questions})
     music = _music(media)
-    if "bgm" in request.add_audio and len(music) >= 2 and named_music(message, media) is None:
+    # Only a request that is about the music alone asks which: one that makes a video takes the
+    # first music file, as the typical requests of every skill expect to be acted on at once.
+    about_music_alone = request.build is None and re.search(words.MAKE_VIDEO, lowered) is None
+    if (
+        "bgm" in request.add_audio
+        and about_music_alone
+        and len(music) >= 2
+        and named_music(message, media) is None
+    ):
         names = [m.name for m in music]
         return Ask("music", {"title": TITLE[lang], "questions": [
             _question("music", MUSIC_PROMPT[lang], names)

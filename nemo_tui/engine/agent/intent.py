@@ -349,7 +349,12 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
             request.generate_seconds = plain[0]
     elif plain and _has(words.TRIM, clause) and not builds_here:
         request.trim_s = plain[0]
-    elif plain and (builds_here or _has(words.LENGTH, clause) or not _has_other_edit(clause)):
+    elif plain and (
+        builds_here
+        or _has(words.LENGTH, clause)
+        or _has(words.VIDEO_LENGTH, clause)
+        or not _has_other_edit(clause)
+    ):
         request.length_s = plain[0]
 
 

@@ -77,6 +77,11 @@ ORDINAL_EN = re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+" + STILL_WORD + r"\
 NUMBERED_EN = re.compile(r"\b" + STILL_WORD + r"\s*#?\s*(\d+)\b")
 ORDINAL_ZH = re.compile(r"第([一二三四五六七八九十\d]+)张|最后一张")
 TRIM = r"\b(?:trim|cut|shorten)\b.{0,30}\b(?:clip|footage)s?\b|(?:剪|裁|截)(?:到|成|为|短到)"
+# "a 30-second video": a number that says how long the video is, whatever else the clause asks.
+VIDEO_LENGTH = (
+    r"\d+(?:\.\d+)?[ -]?(?:s|secs?|seconds?)[ -](?:long )?(?:video|movie|reel|film)s?\b"
+    r"|\d+(?:\.\d+)?\s?秒(?:钟)?的?(?:视频|短片)"
+)
 LENGTH = (
     r"\b(?:make|set|change|cut|shorten|extend|lengthen|stretch|trim)\s+(?:it|the video|the whole"
     r"(?: thing| video)?|everything|the length|the total|this)\b|\blong\b|\blength\b|\btotal\b"
