@@ -549,7 +549,7 @@ class SessionController:
             return
         record.status = status
         record.finished = time.time()
-        record.error = error
+        record.error = self._clean(error) if error is not None else None
         if dest is not None:
             record.dest = str(dest.absolute())
         self._save()
