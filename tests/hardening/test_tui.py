@@ -76,7 +76,8 @@ async def test_the_token_is_never_on_screen(
     engine = start_engine()
     app = engine_app(engine.base_url, "create-a-video-using-ai", media_dir, tmp_path / "exports")
 
-    async with app.run_test(size=(120, 40)) as pilot:
+    # Tall enough that the whole configuration, secrets file line included, stays on screen.
+    async with app.run_test(size=(120, 70)) as pilot:
         await wait_ready(pilot, app)
         secrets = SecretsFile(secrets_path(), engine.base_url)
         health = httpx.get(f"{engine.base_url}/health", trust_env=False).json()["data"]
