@@ -35,13 +35,19 @@ EXIT_BUG = 70
 MAX_ERROR_LENGTH = 300
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _top_parser(description: str) -> argparse.ArgumentParser:
+    """`nemo-tui` itself: the same name, command list and --version for both of its parsers."""
     parser = argparse.ArgumentParser(
         prog="nemo-tui",
-        description="Make videos with the NemoVideo editing agent.",
+        description=description,
         epilog="commands: " + ", ".join(SUBCOMMANDS) + " (nemo-tui COMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _top_parser("Make videos with the NemoVideo editing agent.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_serve(commands)
     add_run(commands)
@@ -52,12 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nemo-tui",
-        description="Open the TUI on PATH (default: the current folder).",
-        epilog="commands: " + ", ".join(SUBCOMMANDS) + " (nemo-tui COMMAND --help)",
-    )
-    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    parser = _top_parser("Open the TUI on PATH (default: the current folder).")
     add_app_options(parser)
     parser.set_defaults(handler=run_app)
     return parser

@@ -272,7 +272,20 @@ class VideoPlayer(Widget, can_focus=True):
             self._bar.set(self.playing, self.position, self.info.duration)
 
 
-class PlayerScreen(ModalScreen[None]):
+class PlayerHost:
+    """What the player's screen and the player's own app share: the player fills them and has
+    the keys from the start."""
+
+    _player: VideoPlayer
+
+    def compose(self) -> ComposeResult:
+        yield self._player
+
+    def on_mount(self) -> None:
+        self._player.focus()
+
+
+class PlayerScreen(PlayerHost, ModalScreen[None]):
     """A video over the whole app; q or Escape closes it."""
 
     DEFAULT_CSS = """
@@ -283,17 +296,11 @@ class PlayerScreen(ModalScreen[None]):
         super().__init__()
         self._player = VideoPlayer(path, picture=picture, id="player")
 
-    def compose(self) -> ComposeResult:
-        yield self._player
-
-    def on_mount(self) -> None:
-        self._player.focus()
-
     def on_video_player_closed(self) -> None:
         self.dismiss(None)
 
 
-class PlayerApp(App[int]):
+class PlayerApp(PlayerHost, App[int]):
     """`nemo-tui play FILE`: the player alone; q or Escape quits. Exits 1 if the file cannot be
     played, after saying why."""
 
@@ -301,12 +308,6 @@ class PlayerApp(App[int]):
         super().__init__()
         self.title = path.name
         self._player = VideoPlayer(path, picture=picture, id="player")
-
-    def compose(self) -> ComposeResult:
-        yield self._player
-
-    def on_mount(self) -> None:
-        self._player.focus()
 
     def on_video_player_closed(self) -> None:
         self.exit(0)
