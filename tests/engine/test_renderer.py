@@ -4,6 +4,7 @@ checked for what a viewer would get (codec, size, length, sound, and the pixels 
 from __future__ import annotations
 
 import asyncio
+import re
 from array import array
 from dataclasses import dataclass
 from itertools import pairwise
@@ -202,6 +203,49 @@ async def test_slideshow_with_crossfades_and_title_renders_h264(
     blend = frame_at(out, 1.75).getpixel(CORNER)
     assert not near(blend, RED) and not near(blend, TEAL)
     assert near(blend, tuple((r + t) // 2 for r, t in zip(RED, TEAL, strict=True)), 40)
+
+
+def test_only_the_blended_frames_go_through_xfade(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """xfade converts every frame it sees to 4:4:4 and back, which cost a slideshow a third of
+    its render time: each crossfade is fed exactly the frames it blends, 0.5 s at 30 fps."""
+    plan = build_command(draft_of(slideshow()), library, tmp_path / "out.mp4", SMALL, tmp_path)
+    graph = plan.args[plan.args.index("-filter_complex") + 1]
+    made_by = {chain.rsplit("[", 1)[1].rstrip("]"): chain for chain in graph.split(";")}
+    blends = [chain for chain in graph.split(";") if "xfade=" in chain]
+    assert len(blends) == 4
+    for blend in blends:
+        inputs = re.findall(r"\[(\w+)\]", blend.split("xfade=")[0])
+        assert len(inputs) == 2
+        for label in inputs:
+            trim = re.search(r"trim=start_frame=(\d+):end_frame=(\d+)", made_by[label])
+            assert trim is not None
+            assert int(trim.group(2)) - int(trim.group(1)) == 15
+
+
+async def test_black_lead_a_wholly_blended_photo_and_a_gap(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """Black before the first piece; a photo whose every frame is in its crossfade; a gap."""
+    fade = Transition(type="fade", d=500)
+    draft = draft_of(
+        track(
+            "v1",
+            0,
+            segment("s1", 500, st=500, src="photo1", transition=fade),
+            segment("s2", 1500, st=500, src="photo2"),
+            segment("s3", 1000, st=2500, src="photo3"),
+        )
+    )
+    out = await render_small(draft, library, tmp_path / "edges.mp4")
+    assert abs(streams_of(out).duration - 3.5) <= 0.1
+    assert near(frame_at(out, 0.25).getpixel(CORNER), (0, 0, 0))
+    blend = frame_at(out, 0.75).getpixel(CORNER)
+    assert not near(blend, RED) and not near(blend, TEAL) and not near(blend, (0, 0, 0))
+    assert near(frame_at(out, 1.5).getpixel(CORNER), TEAL)
+    assert near(frame_at(out, 2.25).getpixel(CORNER), (0, 0, 0))
+    assert near(frame_at(out, 3.0).getpixel(CORNER), SAND)
 
 
 async def test_draft_without_sound_has_no_audio_stream(

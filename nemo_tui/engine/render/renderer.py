@@ -184,6 +184,20 @@ def _motion_commands(cuts: list[Cut], fps: int, crop: str, scale: str, canvas: s
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """One segment of the main track as laid out: its frames, how many of its first frames blend
+    with the previous piece (`head`), or how many black frames come before it, and the
+    transition the previous piece asked for."""
+
+    segment: Segment
+    info: MediaInfo
+    frames: int
+    head: int
+    black_before: int
+    transition: str
+
+
 class _GraphBuilder:
     """Accumulates ffmpeg inputs and filter-graph chains for one draft."""
 
@@ -292,7 +306,7 @@ class _GraphBuilder:
             f"sendcmd=f={filter_value(str(commands))},"
             f"{crop}={x.length}:{y.length}:{x.start}:{y.start}:exact=1,"
             f"{scale}={x.scaled}:{y.scaled}:flags=bilinear,"
-            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,fps={fps}"
+            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,format=yuv420p,fps={fps}"
         )
 
     def main_video(self, track: Track | None, total_frames: int) -> str:
@@ -300,19 +314,66 @@ class _GraphBuilder:
         all black when there is no main track or it is empty."""
         chain, chain_frames = self._lay_out(track) if track else (None, 0)
         if chain is None:
-            return self.chain(
-                "",
-                f"color=c=black:s={self.width}x{self.height}:r={self.fps}"
-                f":d={_seconds(total_frames, self.fps)},format=yuv420p,setsar=1",
-            )
+            return self.black(total_frames)
         if chain_frames < total_frames:
             chain = self.chain(f"[{chain}]", f"tpad=stop={total_frames - chain_frames}")
         return chain
 
+    def black(self, frames: int) -> str:
+        """`frames` black canvas frames."""
+        return self.chain(
+            "",
+            f"color=c=black:s={self.width}x{self.height}:r={self.fps},"
+            f"trim=end_frame={frames},format=yuv420p,setsar=1",
+        )
+
     def _lay_out(self, track: Track) -> tuple[str | None, int]:
         """Join a track's segments in start order: a crossfade where one overlaps the previous,
-        black where there is a gap. Returns the joined stream and its length in frames."""
-        chain: str | None = None
+        black where there is a gap. Returns the joined stream and its length in frames.
+
+        xfade works only on pictures without subsampled colour, so ffmpeg converts every frame
+        it sees to 4:4:4 and back. Only the overlapping frames go through it: each piece is cut
+        into its blended head, its body and its blended tail, and the bodies and blends are
+        joined by one concat, in 4:2:0 throughout."""
+        pieces = self._place(track)
+        parts: list[str] = []
+        tail: str | None = None  # the previous piece's last frames, waiting for their blend
+        for index, piece in enumerate(pieces):
+            stream = self.video_piece(piece.segment, piece.info, piece.frames)
+            following = pieces[index + 1].head if index + 1 < len(pieces) else 0
+            lengths = [piece.head, piece.frames - piece.head - following, following]
+            head, body, next_tail = self._cut(stream, lengths)
+            if piece.black_before:
+                parts.append(self.black(piece.black_before))
+            if head is not None:
+                assert tail is not None
+                parts.append(
+                    self.chain(
+                        f"[{tail}][{head}]",
+                        f"xfade=transition={piece.transition}"
+                        f":duration={_seconds(piece.head, self.fps)}:offset=0,format=yuv420p",
+                    )
+                )
+            if body is not None:
+                parts.append(body)
+            tail = next_tail
+        if not parts:
+            return None, 0
+        chain_frames = sum(piece.black_before + piece.frames - piece.head for piece in pieces)
+        if len(parts) == 1:
+            return parts[0], chain_frames
+        # concat re-times to microseconds; the canvas time base and frame count come back after.
+        joined = self.chain(
+            "".join(f"[{part}]" for part in parts),
+            f"concat=n={len(parts)}:v=1:a=0,settb=1/{self.fps},setpts=N",
+        )
+        return joined, chain_frames
+
+    def _place(self, track: Track) -> list[_Piece]:
+        """The track's pieces in start order, each with its overlap with the one before (never
+        reaching into that one's own blended head, and leaving at least one frame of its own
+        after the blend) or the black before it."""
+        pieces: list[_Piece] = []
         chain_frames = 0
         transition_type = "fade"
         for item in sorted(track.placed(), key=lambda placed: placed.start):
@@ -321,35 +382,43 @@ class _GraphBuilder:
             frames = self.frames(item.end) - start
             if frames <= 0:
                 continue
-            piece = self.video_piece(item.segment, info, frames)
-            if chain is None:
-                if start > 0:
-                    piece = self.chain(f"[{piece}]", f"tpad=start={start}")
-                chain, chain_frames = piece, start + frames
+            overlap = 0
+            if pieces:
+                previous = pieces[-1]
+                overlap = min(chain_frames - start, frames - 1, previous.frames - previous.head)
+            if overlap >= 1:
+                pieces.append(_Piece(item.segment, info, frames, overlap, 0, transition_type))
             else:
-                # xfade needs at least one frame of the new piece after the blend.
-                overlap = min(chain_frames - start, frames - 1)
-                if overlap >= 1:
-                    chain = self.chain(
-                        f"[{chain}][{piece}]",
-                        f"xfade=transition={transition_type}"
-                        f":duration={_seconds(overlap, self.fps)}"
-                        f":offset={_seconds(chain_frames - overlap, self.fps)}",
-                    )
-                    chain_frames += frames - overlap
-                else:
-                    gap = max(start - chain_frames, 0)
-                    if gap:
-                        chain = self.chain(f"[{chain}]", f"tpad=stop={gap}")
-                    # concat re-times to microseconds; xfade needs the canvas time base back.
-                    chain = self.chain(
-                        f"[{chain}][{piece}]", f"concat=n=2:v=1:a=0,settb=1/{self.fps}"
-                    )
-                    chain_frames += gap + frames
+                black = max(start - chain_frames, 0)
+                pieces.append(_Piece(item.segment, info, frames, 0, black, transition_type))
+            chain_frames += pieces[-1].black_before + frames - pieces[-1].head
             transition = item.segment.m.transition
             requested = transition.type if transition else "fade"
             transition_type = requested if requested in XFADE_TRANSITIONS else "fade"
-        return chain, chain_frames
+        return pieces
+
+    def _cut(self, stream: str, lengths: list[int]) -> list[str | None]:
+        """`stream` cut into consecutive runs of `lengths` frames, each timed from 0; None for a
+        run of no frames."""
+        kept = [length for length in lengths if length > 0]
+        if len(kept) == 1:
+            return [stream if length > 0 else None for length in lengths]
+        copies = [self.label("v") for _ in kept]
+        self.chains.append(f"[{stream}]split={len(kept)}" + "".join(f"[{c}]" for c in copies))
+        runs: list[str | None] = []
+        start = 0
+        for length in lengths:
+            if length <= 0:
+                runs.append(None)
+                continue
+            runs.append(
+                self.chain(
+                    f"[{copies.pop(0)}]",
+                    f"trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS",
+                )
+            )
+            start += length
+        return runs
 
     def _video_media(self, segment: Segment, track: Track) -> MediaInfo:
         info = self.media_for(segment, track)
