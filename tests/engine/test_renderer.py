@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -18,6 +19,7 @@ from PIL import Image, ImageChops, ImageStat
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.media.probe import probe_media
+from nemo_tui.engine.render import renderer
 from nemo_tui.engine.render.ffmpeg import FfmpegError, run_ffmpeg
 from nemo_tui.engine.render.renderer import (
     RenderError,
@@ -222,6 +224,38 @@ def test_only_the_blended_frames_go_through_xfade(
             trim = re.search(r"trim=start_frame=(\d+):end_frame=(\d+)", made_by[label])
             assert trim is not None
             assert int(trim.group(2)) - int(trim.group(1)) == 15
+
+
+@pytest.mark.parametrize("slow_gathers", [True, False])
+async def test_moving_stills_avoid_slow_gathers_and_filters_run_in_one_thread(
+    library: dict[str, MediaInfo],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slow_gathers: bool,
+) -> None:
+    """Where AVX2 gathers are slow (AMD), a render that scales a moving still every frame asks
+    ffmpeg for its SSSE3 scaler; a still that stands still, or another processor, changes
+    nothing. Filters never slice across threads: the encoder has the cores."""
+    seen: list[list[str]] = []
+
+    async def recording(
+        args: list[str], seconds: float, on_progress: Callable[[float], None] | None
+    ) -> None:
+        seen.append(args)
+        await run_ffmpeg(args, seconds, on_progress)
+
+    monkeypatch.setattr(renderer, "gathers_are_slow", lambda: slow_gathers)
+    monkeypatch.setattr(renderer, "run_ffmpeg", recording)
+    moving = draft_of(track("v1", 0, segment("s1", 1000, src="photo1", motion="zoom_in")))
+    still = draft_of(track("v1", 0, segment("s1", 1000, src="photo1")))
+    for draft in (moving, still):
+        out = await render_small(draft, library, tmp_path / "out.mp4")
+        assert abs(streams_of(out).duration - 1.0) <= 0.1
+    (moving_args, still_args) = seen
+    assert ("-cpuflags" in moving_args) is slow_gathers
+    assert "-cpuflags" not in still_args
+    for args in seen:
+        assert args[args.index("-filter_complex_threads") + 1] == "1"
 
 
 async def test_black_lead_a_wholly_blended_photo_and_a_gap(
