@@ -258,6 +258,32 @@ async def test_moving_stills_avoid_slow_gathers_and_filters_run_in_one_thread(
         assert args[args.index("-filter_complex_threads") + 1] == "1"
 
 
+async def test_a_small_render_decodes_big_jpegs_at_a_fraction_of_their_size(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """A 480x320 photo covers a 142x80 canvas at half size: the JPEG is decoded at half size, and
+    the picture is still the photo; a moving one needs 1.2x the canvas, which half size covers
+    too; a PNG logo is decoded whole."""
+    tiny = RenderOptions(height=80, preset="ultrafast")
+    draft = draft_of(
+        track("v1", 0, segment("s1", 1000, src="photo1"), segment("s2", 1000, src="photo2")),
+        track("v2", 0, segment("o1", 2000, st=0, src="logo"), role="overlay"),
+    )
+    draft.t[0].sg[1].m.motion = "zoom_in"
+    plan = build_command(draft, library, tmp_path / "out.mp4", tiny, tmp_path)
+    inputs = plan.args[: plan.args.index("-filter_complex")]
+    decoded = [
+        (inputs[i - 2 : i] if inputs[i - 2] == "-lowres" else [])
+        for i, arg in enumerate(inputs)
+        if arg == "-i"
+    ]
+    assert decoded == [["-lowres", "1"], ["-lowres", "1"], []]
+    result = await render(draft, library, tmp_path / "small.mp4", tiny)
+    assert (result.width, result.height) == (142, 80)
+    assert near(frame_at(result.path, 0.5).getpixel((4, 60)), RED)
+    assert near(frame_at(result.path, 1.5).getpixel((4, 60)), TEAL)
+
+
 async def test_black_lead_a_wholly_blended_photo_and_a_gap(
     library: dict[str, MediaInfo], tmp_path: Path
 ) -> None:

@@ -66,6 +66,10 @@ PREVIEW_HEIGHT = 360
 PREVIEW_PRESET = "ultrafast"
 PREVIEW_CRF = 28
 
+# ffmpeg's JPEG decoder can decode at 1/2, 1/4 or 1/8 of the size (`-lowres` 1 to 3).
+JPEG_SUFFIXES = (".jpg", ".jpeg")
+MAX_LOWRES = 3
+
 _HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 
@@ -149,6 +153,27 @@ def _ff_color(color: str, segment: Segment) -> str:
     if len(digits) == 3:
         digits = "".join(char * 2 for char in digits)
     return f"0x{digits.lower()}"
+
+
+def _motion_source(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a moving still is scaled to once: MOTION_OVERSIZE times the canvas."""
+    return _even(size[0] * MOTION_OVERSIZE), _even(size[1] * MOTION_OVERSIZE)
+
+
+def _decode_smaller(info: MediaInfo, width: int, height: int) -> list[str]:
+    """Input options that decode a JPEG at 1/2, 1/4 or 1/8 of its size (ffmpeg's `lowres`) when
+    that still covers `width` x `height`: a preview of 12-megapixel photos then decodes and
+    scales a fraction of their pixels. Nothing for other files."""
+    if info.path.suffix.lower() not in JPEG_SUFFIXES or not info.width or not info.height:
+        return []
+    shift = 0
+    while (
+        shift < MAX_LOWRES
+        and info.width >> (shift + 1) >= width
+        and info.height >> (shift + 1) >= height
+    ):
+        shift += 1
+    return ["-lowres", str(shift)] if shift else []
 
 
 def _fit_filters(width: int, height: int, fit: str | None) -> str:
@@ -270,9 +295,10 @@ class _GraphBuilder:
         """A segment as exactly `frames` canvas-sized yuv420p frames at the canvas rate."""
         w, h, fps = self.width, self.height, self.fps
         if info.kind == "image":
-            index = self.add_input(info.path)
-            motion = segment.m.motion
-            if motion and motion != "none":
+            motion = segment.m.motion if segment.m.motion != "none" else None
+            need = _motion_source((w, h)) if motion else (w, h)
+            index = self.add_input(info.path, *_decode_smaller(info, *need))
+            if motion:
                 filters = self.motion_filters(motion, frames, segment.m.fit)
             else:
                 # Decode and scale the still once, then repeat that one frame.
@@ -300,7 +326,7 @@ class _GraphBuilder:
         """A still scaled once to MOTION_OVERSIZE times the canvas, repeated, then cut frame by
         frame (crop, bilinear scale, crop) as `motion.plan_moves` says, driven by sendcmd."""
         w, h, fps = self.width, self.height, self.fps
-        big = (_even(w * MOTION_OVERSIZE), _even(h * MOTION_OVERSIZE))
+        big = _motion_source((w, h))
         cuts = plan_moves(motion, frames, (w, h), big)
         self.moving_stills += 1
         name = self.label("m")
@@ -452,7 +478,7 @@ class _GraphBuilder:
             start_s, end_s = _seconds(start, self.fps), _seconds(end, self.fps)
             if info.kind == "image":
                 # One frame is enough: overlay repeats a finished input's last frame.
-                index = self.add_input(info.path)
+                index = self.add_input(info.path, *_decode_smaller(info, overlay_w, 2))
                 small = self.chain(
                     f"[{index}:v]", f"trim=end_frame=1,scale={overlay_w}:-2,setsar=1"
                 )
