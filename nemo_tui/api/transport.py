@@ -151,9 +151,14 @@ def partial_secret(text: str, token: str | None = None) -> int:
     shaped = _TOKEN_START.search(end)
     held = len(shaped.group()) if shaped else 0
     if token:
-        for size in range(min(len(token) - 1, len(end)), held, -1):
-            if end.endswith(token[:size]):
-                return size
+        # A partial token starts at one of the last len(token) - 1 characters that equal its
+        # first: the earliest such start that matches is the longest end (called per chunk).
+        tail = end[max(len(end) - len(token) + 1, 0) :] if len(token) > 1 else ""
+        start = tail.find(token[0])
+        while start != -1 and len(tail) - start > held:
+            if token.startswith(tail[start:]):
+                return len(tail) - start
+            start = tail.find(token[0], start + 1)
     return held
 
 
