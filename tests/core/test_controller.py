@@ -260,6 +260,8 @@ async def test_preview_renders_the_timeline_small_and_keeps_only_the_newest(
         video = container.streams.video[0].codec_context
         assert (video.name, video.height) == ("h264", 120)
         assert abs(container.duration / av.time_base - 12.0) <= 0.2
+        # The voice, in one channel: a preview's sound costs a quarter of an export's.
+        assert container.streams.audio[0].codec_context.channels == 1
     second = await controller.preview(max_height=100)
     assert second is not None and second.is_file() and not first.exists()
     assert controller.pending_renders == []  # a preview is not an export to resume

@@ -4,7 +4,9 @@ checked for what a viewer would get (codec, size, length, sound, and the pixels 
 from __future__ import annotations
 
 import asyncio
+import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -17,6 +19,7 @@ from PIL import Image, ImageChops, ImageStat
 from nemo_tui.api.draft import Draft, Segment, SegmentMeta, Track, TrackMeta, Transition
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.media.probe import probe_media
+from nemo_tui.engine.render import renderer
 from nemo_tui.engine.render.ffmpeg import FfmpegError, run_ffmpeg
 from nemo_tui.engine.render.renderer import (
     RenderError,
@@ -202,6 +205,107 @@ async def test_slideshow_with_crossfades_and_title_renders_h264(
     blend = frame_at(out, 1.75).getpixel(CORNER)
     assert not near(blend, RED) and not near(blend, TEAL)
     assert near(blend, tuple((r + t) // 2 for r, t in zip(RED, TEAL, strict=True)), 40)
+
+
+def test_only_the_blended_frames_go_through_xfade(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """xfade converts every frame it sees to 4:4:4 and back, which cost a slideshow a third of
+    its render time: each crossfade is fed exactly the frames it blends, 0.5 s at 30 fps."""
+    plan = build_command(draft_of(slideshow()), library, tmp_path / "out.mp4", SMALL, tmp_path)
+    graph = plan.args[plan.args.index("-filter_complex") + 1]
+    made_by = {chain.rsplit("[", 1)[1].rstrip("]"): chain for chain in graph.split(";")}
+    blends = [chain for chain in graph.split(";") if "xfade=" in chain]
+    assert len(blends) == 4
+    for blend in blends:
+        inputs = re.findall(r"\[(\w+)\]", blend.split("xfade=")[0])
+        assert len(inputs) == 2
+        for label in inputs:
+            trim = re.search(r"trim=start_frame=(\d+):end_frame=(\d+)", made_by[label])
+            assert trim is not None
+            assert int(trim.group(2)) - int(trim.group(1)) == 15
+
+
+@pytest.mark.parametrize("slow_gathers", [True, False])
+async def test_moving_stills_avoid_slow_gathers_and_filters_run_in_one_thread(
+    library: dict[str, MediaInfo],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slow_gathers: bool,
+) -> None:
+    """Where AVX2 gathers are slow (AMD), a render that scales a moving still every frame asks
+    ffmpeg for its SSSE3 scaler; a still that stands still, or another processor, changes
+    nothing. Filters never slice across threads: the encoder has the cores."""
+    seen: list[list[str]] = []
+
+    async def recording(
+        args: list[str], seconds: float, on_progress: Callable[[float], None] | None
+    ) -> None:
+        seen.append(args)
+        await run_ffmpeg(args, seconds, on_progress)
+
+    monkeypatch.setattr(renderer, "gathers_are_slow", lambda: slow_gathers)
+    monkeypatch.setattr(renderer, "run_ffmpeg", recording)
+    moving = draft_of(track("v1", 0, segment("s1", 1000, src="photo1", motion="zoom_in")))
+    still = draft_of(track("v1", 0, segment("s1", 1000, src="photo1")))
+    for draft in (moving, still):
+        out = await render_small(draft, library, tmp_path / "out.mp4")
+        assert abs(streams_of(out).duration - 1.0) <= 0.1
+    (moving_args, still_args) = seen
+    assert ("-cpuflags" in moving_args) is slow_gathers
+    assert "-cpuflags" not in still_args
+    for args in seen:
+        assert args[args.index("-filter_complex_threads") + 1] == "1"
+
+
+async def test_a_small_render_decodes_big_jpegs_at_a_fraction_of_their_size(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """A 480x320 photo covers a 142x80 canvas at half size: the JPEG is decoded at half size, and
+    the picture is still the photo; a moving one needs 1.2x the canvas, which half size covers
+    too; a PNG logo is decoded whole."""
+    tiny = RenderOptions(height=80, preset="ultrafast")
+    draft = draft_of(
+        track("v1", 0, segment("s1", 1000, src="photo1"), segment("s2", 1000, src="photo2")),
+        track("v2", 0, segment("o1", 2000, st=0, src="logo"), role="overlay"),
+    )
+    draft.t[0].sg[1].m.motion = "zoom_in"
+    plan = build_command(draft, library, tmp_path / "out.mp4", tiny, tmp_path)
+    inputs = plan.args[: plan.args.index("-filter_complex")]
+    decoded = [
+        (inputs[i - 2 : i] if inputs[i - 2] == "-lowres" else [])
+        for i, arg in enumerate(inputs)
+        if arg == "-i"
+    ]
+    assert decoded == [["-lowres", "1"], ["-lowres", "1"], []]
+    result = await render(draft, library, tmp_path / "small.mp4", tiny)
+    assert (result.width, result.height) == (142, 80)
+    assert near(frame_at(result.path, 0.5).getpixel((4, 60)), RED)
+    assert near(frame_at(result.path, 1.5).getpixel((4, 60)), TEAL)
+
+
+async def test_black_lead_a_wholly_blended_photo_and_a_gap(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    """Black before the first piece; a photo whose every frame is in its crossfade; a gap."""
+    fade = Transition(type="fade", d=500)
+    draft = draft_of(
+        track(
+            "v1",
+            0,
+            segment("s1", 500, st=500, src="photo1", transition=fade),
+            segment("s2", 1500, st=500, src="photo2"),
+            segment("s3", 1000, st=2500, src="photo3"),
+        )
+    )
+    out = await render_small(draft, library, tmp_path / "edges.mp4")
+    assert abs(streams_of(out).duration - 3.5) <= 0.1
+    assert near(frame_at(out, 0.25).getpixel(CORNER), (0, 0, 0))
+    blend = frame_at(out, 0.75).getpixel(CORNER)
+    assert not near(blend, RED) and not near(blend, TEAL) and not near(blend, (0, 0, 0))
+    assert near(frame_at(out, 1.5).getpixel(CORNER), TEAL)
+    assert near(frame_at(out, 2.25).getpixel(CORNER), (0, 0, 0))
+    assert near(frame_at(out, 3.0).getpixel(CORNER), SAND)
 
 
 async def test_draft_without_sound_has_no_audio_stream(

@@ -67,7 +67,12 @@ async def submit_render(request: Request) -> Response:
     )
     if body.output.quality == PREVIEW_QUALITY:
         chosen = chosen.as_preview()
-    options = {"height": chosen.height, "preset": chosen.preset, "crf": chosen.crf}
+    options = {
+        "height": chosen.height,
+        "preset": chosen.preset,
+        "crf": chosen.crf,
+        "quick_audio": chosen.quick_audio,
+    }
     # The draft is stored as JSON: a big one is CPU time the event loop must not spend.
     await run_in_threadpool(
         engine.store.create_render, render_id, session.session_id, user_id, draft, options

@@ -36,6 +36,18 @@ class FfmpegError(RuntimeError):
 
 
 @functools.cache
+def gathers_are_slow() -> bool:
+    """True on AMD processors, whose AVX2 gather instructions are slow: ffmpeg's AVX2
+    horizontal scaler is built on them, and its SSSE3 one scales a moving still for less CPU
+    there (perf on the 30 s motion promo: the gather loop was the hottest code in the render)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            return "AuthenticAMD" in cpuinfo.read(4096)
+    except OSError:
+        return False
+
+
+@functools.cache
 def ffmpeg_exe() -> str:
     """The ffmpeg binary shipped with imageio-ffmpeg (or the one it was told to use)."""
     try:

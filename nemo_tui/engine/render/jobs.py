@@ -148,6 +148,7 @@ class RenderQueue:
             height=job.options.get("height"),
             preset=job.options.get("preset", self._settings.render_preset),
             crf=job.options.get("crf", self._settings.render_crf),
+            quick_audio=bool(job.options.get("quick_audio", False)),
         )
         run = asyncio.ensure_future(
             render(job.draft, media, output_path, options, _ProgressWriter(self._store, render_id))

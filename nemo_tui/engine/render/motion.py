@@ -19,22 +19,18 @@ filters with `sendcmd`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 # Stills with motion are scaled once to this multiple of the canvas: a zoom of MOTION_ZOOM then
 # shows source pixels one for one, never upscaled, and nothing larger is ever resampled.
 MOTION_ZOOM = 1.2
-MOTION_OVERSIZE = 1.3
-# 4:2:0 video: crops start on even pixels and have even sizes, so the colour planes stay aligned.
+MOTION_OVERSIZE = 1.2
+# Crops move and grow by this many pixels (ffmpeg's exact crops may start on odd pixels).
 STEP = 1
 # A zoom tries the scaled picture at the canvas size plus 0, 4, ... ZOOM_MARGIN pixels (centred
 # crops remove 2 from each side).
 ZOOM_MARGIN = 64
-# A pan scales to the canvas plus this share of its width (at most PAN_MARGIN pixels): each
-# one-pixel step of the source crop moves the picture by the (non-whole) scale, and the positions of
-# the canvas crop fill the gaps between, in steps of a tenth of a pixel or finer.
-PAN_MARGIN_SHARE = 1 / 32
-PAN_MARGIN = 64
 # A pan stops this share of the source short of each side, so the cuts near its ends still have
 # room to choose from (a zoom must reach the whole picture, so its first frames have less).
 PAN_BORDER = 0.02
@@ -100,6 +96,20 @@ def _pan_cut(source: int, out: int, centre: float, scaled: int, length: int) -> 
     return best[1]
 
 
+def pan_margin(width: int) -> int:
+    """How many pixels wider than the canvas a pan scales the canvas's width of source.
+
+    A one-pixel step of the source crop then moves the picture by 1 + m/width pixels and a
+    one-pixel step of the canvas crop takes one back, so positions fall on a grid of m/width
+    of a pixel; the m + 1 canvas crops cover a whole pixel of that grid when m(m + 1) >= width.
+    The smallest even such m, plus 2 to spare."""
+    margin = math.isqrt(width)
+    margin += margin % 2
+    while margin * (margin + 1) < width:
+        margin += 2
+    return margin + 2
+
+
 def plan_moves(
     motion: str, frames: int, size: tuple[int, int], source: tuple[int, int]
 ) -> list[Cut]:
@@ -111,8 +121,8 @@ def plan_moves(
     fit = min(source_w / width, source_h / height)  # source pixels per canvas pixel at zoom 1
     if motion in ("pan_left", "pan_right"):
         scale = MOTION_ZOOM / fit
-        scaled = width + min(PAN_MARGIN, max(round(width * PAN_MARGIN_SHARE), 4))
-        length = min(_even(scaled / scale), source_w)
+        scaled = width + pan_margin(width)
+        length = min(_even(width / scale), source_w)
         view = width * length / scaled
         border = source_w * PAN_BORDER
         y_cut = centred_cut(source_h, height, scaled / length)

@@ -32,6 +32,7 @@ from nemo_tui.engine.render.ffmpeg import (
     FfmpegError,
     MissingToolError,
     filter_value,
+    gathers_are_slow,
     run_ffmpeg,
 )
 from nemo_tui.engine.render.fonts import font_for
@@ -56,11 +57,18 @@ DEFAULT_TEXT_COLOR = "#ffffff"
 OVERLAY_WIDTH_SHARE = 0.2
 OVERLAY_MARGIN_SHARE = 0.03
 AUDIO_BITRATE = "160k"
+# A preview's sound: one channel at a low rate costs a quarter of the full encode, and nobody hears
+# the difference through a terminal.
+PREVIEW_AUDIO_BITRATE = "64k"
 # A preview render: the short side, x264 preset and CRF.
 PREVIEW_QUALITY = "preview"
 PREVIEW_HEIGHT = 360
 PREVIEW_PRESET = "ultrafast"
 PREVIEW_CRF = 28
+
+# ffmpeg's JPEG decoder can decode at 1/2, 1/4 or 1/8 of the size (`-lowres` 1 to 3).
+JPEG_SUFFIXES = (".jpg", ".jpeg")
+MAX_LOWRES = 3
 
 _HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -74,13 +82,16 @@ class RenderOptions:
     height: int | None = None  # short side of the output; None = the draft canvas
     preset: str = "veryfast"  # x264 preset
     crf: int = 20
+    quick_audio: bool = False  # mono at PREVIEW_AUDIO_BITRATE
 
     def as_preview(self) -> RenderOptions:
         """The same timeline as a quick look (`output.quality: "preview"`): at most
         PREVIEW_HEIGHT lines, or fewer when asked (a terminal shows fewer), x264's fastest
-        preset and a lower quality nobody sees in a terminal."""
+        preset, and a picture and sound of a quality nobody tells apart in a terminal."""
         height = min(self.height or PREVIEW_HEIGHT, PREVIEW_HEIGHT)
-        return RenderOptions(height=height, preset=PREVIEW_PRESET, crf=PREVIEW_CRF)
+        return RenderOptions(
+            height=height, preset=PREVIEW_PRESET, crf=PREVIEW_CRF, quick_audio=True
+        )
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class RenderPlan:
     total_seconds: float
     text_files: dict[Path, str] = field(default_factory=dict)
     media_paths: tuple[Path, ...] = ()
+    scales_every_frame: bool = False  # a moving still: a new scale for each frame
 
     def write_text_files(self) -> None:
         for path, text in self.text_files.items():
@@ -141,6 +153,27 @@ def _ff_color(color: str, segment: Segment) -> str:
     if len(digits) == 3:
         digits = "".join(char * 2 for char in digits)
     return f"0x{digits.lower()}"
+
+
+def _motion_source(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a moving still is scaled to once: MOTION_OVERSIZE times the canvas."""
+    return _even(size[0] * MOTION_OVERSIZE), _even(size[1] * MOTION_OVERSIZE)
+
+
+def _decode_smaller(info: MediaInfo, width: int, height: int) -> list[str]:
+    """Input options that decode a JPEG at 1/2, 1/4 or 1/8 of its size (ffmpeg's `lowres`) when
+    that still covers `width` x `height`: a preview of 12-megapixel photos then decodes and
+    scales a fraction of their pixels. Nothing for other files."""
+    if info.path.suffix.lower() not in JPEG_SUFFIXES or not info.width or not info.height:
+        return []
+    shift = 0
+    while (
+        shift < MAX_LOWRES
+        and info.width >> (shift + 1) >= width
+        and info.height >> (shift + 1) >= height
+    ):
+        shift += 1
+    return ["-lowres", str(shift)] if shift else []
 
 
 def _fit_filters(width: int, height: int, fit: str | None) -> str:
@@ -184,6 +217,20 @@ def _motion_commands(cuts: list[Cut], fps: int, crop: str, scale: str, canvas: s
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """One segment of the main track as laid out: its frames, how many of its first frames blend
+    with the previous piece (`head`), or how many black frames come before it, and the
+    transition the previous piece asked for."""
+
+    segment: Segment
+    info: MediaInfo
+    frames: int
+    head: int
+    black_before: int
+    transition: str
+
+
 class _GraphBuilder:
     """Accumulates ffmpeg inputs and filter-graph chains for one draft."""
 
@@ -206,6 +253,7 @@ class _GraphBuilder:
         # The input index of each clip segment's file, so its sound reuses the same input.
         self.clip_inputs: dict[int, int] = {}
         self.text_files: dict[Path, str] = {}
+        self.moving_stills = 0
         self._label_count = 0
 
     # -- small helpers -------------------------------------------------------------------------
@@ -247,9 +295,10 @@ class _GraphBuilder:
         """A segment as exactly `frames` canvas-sized yuv420p frames at the canvas rate."""
         w, h, fps = self.width, self.height, self.fps
         if info.kind == "image":
-            index = self.add_input(info.path)
-            motion = segment.m.motion
-            if motion and motion != "none":
+            motion = segment.m.motion if segment.m.motion != "none" else None
+            need = _motion_source((w, h)) if motion else (w, h)
+            index = self.add_input(info.path, *_decode_smaller(info, *need))
+            if motion:
                 filters = self.motion_filters(motion, frames, segment.m.fit)
             else:
                 # Decode and scale the still once, then repeat that one frame.
@@ -277,8 +326,9 @@ class _GraphBuilder:
         """A still scaled once to MOTION_OVERSIZE times the canvas, repeated, then cut frame by
         frame (crop, bilinear scale, crop) as `motion.plan_moves` says, driven by sendcmd."""
         w, h, fps = self.width, self.height, self.fps
-        big = (_even(w * MOTION_OVERSIZE), _even(h * MOTION_OVERSIZE))
+        big = _motion_source((w, h))
         cuts = plan_moves(motion, frames, (w, h), big)
+        self.moving_stills += 1
         name = self.label("m")
         crop, scale, canvas = f"crop@{name}c", f"scale@{name}s", f"crop@{name}o"
         commands = self.workdir / f"motion-{name}.txt"
@@ -292,7 +342,7 @@ class _GraphBuilder:
             f"sendcmd=f={filter_value(str(commands))},"
             f"{crop}={x.length}:{y.length}:{x.start}:{y.start}:exact=1,"
             f"{scale}={x.scaled}:{y.scaled}:flags=bilinear,"
-            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,fps={fps}"
+            f"{canvas}={w}:{h}:{x.offset}:{y.offset}:exact=1,setsar=1,format=yuv420p,fps={fps}"
         )
 
     def main_video(self, track: Track | None, total_frames: int) -> str:
@@ -300,19 +350,66 @@ class _GraphBuilder:
         all black when there is no main track or it is empty."""
         chain, chain_frames = self._lay_out(track) if track else (None, 0)
         if chain is None:
-            return self.chain(
-                "",
-                f"color=c=black:s={self.width}x{self.height}:r={self.fps}"
-                f":d={_seconds(total_frames, self.fps)},format=yuv420p,setsar=1",
-            )
+            return self.black(total_frames)
         if chain_frames < total_frames:
             chain = self.chain(f"[{chain}]", f"tpad=stop={total_frames - chain_frames}")
         return chain
 
+    def black(self, frames: int) -> str:
+        """`frames` black canvas frames."""
+        return self.chain(
+            "",
+            f"color=c=black:s={self.width}x{self.height}:r={self.fps},"
+            f"trim=end_frame={frames},format=yuv420p,setsar=1",
+        )
+
     def _lay_out(self, track: Track) -> tuple[str | None, int]:
         """Join a track's segments in start order: a crossfade where one overlaps the previous,
-        black where there is a gap. Returns the joined stream and its length in frames."""
-        chain: str | None = None
+        black where there is a gap. Returns the joined stream and its length in frames.
+
+        xfade works only on pictures without subsampled colour, so ffmpeg converts every frame
+        it sees to 4:4:4 and back. Only the overlapping frames go through it: each piece is cut
+        into its blended head, its body and its blended tail, and the bodies and blends are
+        joined by one concat, in 4:2:0 throughout."""
+        pieces = self._place(track)
+        parts: list[str] = []
+        tail: str | None = None  # the previous piece's last frames, waiting for their blend
+        for index, piece in enumerate(pieces):
+            stream = self.video_piece(piece.segment, piece.info, piece.frames)
+            following = pieces[index + 1].head if index + 1 < len(pieces) else 0
+            lengths = [piece.head, piece.frames - piece.head - following, following]
+            head, body, next_tail = self._cut(stream, lengths)
+            if piece.black_before:
+                parts.append(self.black(piece.black_before))
+            if head is not None:
+                assert tail is not None
+                parts.append(
+                    self.chain(
+                        f"[{tail}][{head}]",
+                        f"xfade=transition={piece.transition}"
+                        f":duration={_seconds(piece.head, self.fps)}:offset=0,format=yuv420p",
+                    )
+                )
+            if body is not None:
+                parts.append(body)
+            tail = next_tail
+        if not parts:
+            return None, 0
+        chain_frames = sum(piece.black_before + piece.frames - piece.head for piece in pieces)
+        if len(parts) == 1:
+            return parts[0], chain_frames
+        # concat re-times to microseconds; the canvas time base and frame count come back after.
+        joined = self.chain(
+            "".join(f"[{part}]" for part in parts),
+            f"concat=n={len(parts)}:v=1:a=0,settb=1/{self.fps},setpts=N",
+        )
+        return joined, chain_frames
+
+    def _place(self, track: Track) -> list[_Piece]:
+        """The track's pieces in start order, each with its overlap with the one before (never
+        reaching into that one's own blended head, and leaving at least one frame of its own
+        after the blend) or the black before it."""
+        pieces: list[_Piece] = []
         chain_frames = 0
         transition_type = "fade"
         for item in sorted(track.placed(), key=lambda placed: placed.start):
@@ -321,35 +418,43 @@ class _GraphBuilder:
             frames = self.frames(item.end) - start
             if frames <= 0:
                 continue
-            piece = self.video_piece(item.segment, info, frames)
-            if chain is None:
-                if start > 0:
-                    piece = self.chain(f"[{piece}]", f"tpad=start={start}")
-                chain, chain_frames = piece, start + frames
+            overlap = 0
+            if pieces:
+                previous = pieces[-1]
+                overlap = min(chain_frames - start, frames - 1, previous.frames - previous.head)
+            if overlap >= 1:
+                pieces.append(_Piece(item.segment, info, frames, overlap, 0, transition_type))
             else:
-                # xfade needs at least one frame of the new piece after the blend.
-                overlap = min(chain_frames - start, frames - 1)
-                if overlap >= 1:
-                    chain = self.chain(
-                        f"[{chain}][{piece}]",
-                        f"xfade=transition={transition_type}"
-                        f":duration={_seconds(overlap, self.fps)}"
-                        f":offset={_seconds(chain_frames - overlap, self.fps)}",
-                    )
-                    chain_frames += frames - overlap
-                else:
-                    gap = max(start - chain_frames, 0)
-                    if gap:
-                        chain = self.chain(f"[{chain}]", f"tpad=stop={gap}")
-                    # concat re-times to microseconds; xfade needs the canvas time base back.
-                    chain = self.chain(
-                        f"[{chain}][{piece}]", f"concat=n=2:v=1:a=0,settb=1/{self.fps}"
-                    )
-                    chain_frames += gap + frames
+                black = max(start - chain_frames, 0)
+                pieces.append(_Piece(item.segment, info, frames, 0, black, transition_type))
+            chain_frames += pieces[-1].black_before + frames - pieces[-1].head
             transition = item.segment.m.transition
             requested = transition.type if transition else "fade"
             transition_type = requested if requested in XFADE_TRANSITIONS else "fade"
-        return chain, chain_frames
+        return pieces
+
+    def _cut(self, stream: str, lengths: list[int]) -> list[str | None]:
+        """`stream` cut into consecutive runs of `lengths` frames, each timed from 0; None for a
+        run of no frames."""
+        kept = [length for length in lengths if length > 0]
+        if len(kept) == 1:
+            return [stream if length > 0 else None for length in lengths]
+        copies = [self.label("v") for _ in kept]
+        self.chains.append(f"[{stream}]split={len(kept)}" + "".join(f"[{c}]" for c in copies))
+        runs: list[str | None] = []
+        start = 0
+        for length in lengths:
+            if length <= 0:
+                runs.append(None)
+                continue
+            runs.append(
+                self.chain(
+                    f"[{copies.pop(0)}]",
+                    f"trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS",
+                )
+            )
+            start += length
+        return runs
 
     def _video_media(self, segment: Segment, track: Track) -> MediaInfo:
         info = self.media_for(segment, track)
@@ -373,7 +478,7 @@ class _GraphBuilder:
             start_s, end_s = _seconds(start, self.fps), _seconds(end, self.fps)
             if info.kind == "image":
                 # One frame is enough: overlay repeats a finished input's last frame.
-                index = self.add_input(info.path)
+                index = self.add_input(info.path, *_decode_smaller(info, overlay_w, 2))
                 small = self.chain(
                     f"[{index}:v]", f"trim=end_frame=1,scale={overlay_w}:-2,setsar=1"
                 )
@@ -556,6 +661,10 @@ def build_command(
 
     total_seconds = total_frames / draft.m.fps
     args = [
+        # The encoder keeps every core busy; filters sliced across threads only add hand-offs
+        # (the 30 s motion promo: 7 % less CPU in one thread).
+        "-filter_complex_threads",
+        "1",
         *builder.inputs,
         "-filter_complex",
         ";".join(builder.chains),
@@ -563,7 +672,11 @@ def build_command(
         f"[{picture}]",
     ]
     if sound:
-        args += ["-map", f"[{sound}]", "-c:a", "aac", "-b:a", AUDIO_BITRATE]
+        args += ["-map", f"[{sound}]", "-c:a", "aac"]
+        if options.quick_audio:
+            args += ["-b:a", PREVIEW_AUDIO_BITRATE, "-ac", "1"]
+        else:
+            args += ["-b:a", AUDIO_BITRATE]
     args += [
         "-c:v",
         "libx264",
@@ -588,6 +701,7 @@ def build_command(
         total_seconds=total_seconds,
         text_files=dict(builder.text_files),
         media_paths=tuple(builder.media_paths),
+        scales_every_frame=builder.moving_stills > 0,
     )
 
 
@@ -611,8 +725,11 @@ async def render(
             if not path.is_file():
                 raise RenderError(f"media file {path.name} is missing from the engine's storage")
         plan.write_text_files()
+        args = plan.args
+        if plan.scales_every_frame and gathers_are_slow():
+            args = ["-cpuflags", "-avx2", *args]  # x264 keeps its own: it detects the CPU itself
         try:
-            await run_ffmpeg(plan.args, plan.total_seconds, on_progress)
+            await run_ffmpeg(args, plan.total_seconds, on_progress)
         except FfmpegError as exc:
             temp_path.unlink(missing_ok=True)
             cause = exc.stderr_tail[0] if exc.stderr_tail else str(exc)
