@@ -13,6 +13,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import FIFOCache
 from textual.strip import Strip
 
 from nemo_tui.frames import HalfblockRow
@@ -51,24 +52,47 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
     return text
 
 
-def strips_of(rows: list[HalfblockRow]) -> list[Strip]:
-    """Half-block rows (see `frames.halfblock_runs`) as lines a widget draws as they are: the fast
-    path for video, where a Rich Text of every cell costs too much at 15 frames a second."""
+def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
+    """Half-block rows (see `frames.halfblock_runs`) as lines a widget draws as they are, centred
+    in `width` cells when wider than the picture: the fast path for video, where a Rich Text of
+    every cell costs too much at 15 frames a second. Give them to `release` once not drawn."""
     if len(_run_styles) > STYLE_CACHE_LIMIT:
         _run_styles.clear()
         _run_colors.clear()
+    picture_width = sum(cells for cells, _ in rows[0]) if rows else 0
+    left = max((width - picture_width) // 2, 0)
+    right = max(width - picture_width - left, 0)
     strips = []
     for row in rows:
-        segments = []
-        width = 0
+        segments = [Segment(" " * left)] if left else []
         for cells, key in row:
             style = _run_styles.get(key)
             if style is None:
                 style = _run_styles[key] = Style.from_color(_color(key[:3]), _color(key[3:]))
             segments.append(Segment(UPPER_HALF * cells, style))
-            width += cells
-        strips.append(Strip(segments, width))
+        if right:
+            segments.append(Segment(" " * right))
+        strips.append(Strip(segments, left + picture_width + right))
     return strips
+
+
+# Textual's Strip keeps what it derives from itself in caches in its own slots, and the
+# compositor's `divide` at the strip's whole length caches `[strip]` in the strip: every line a
+# widget draws becomes a reference cycle, which only Python's cyclic collector frees. A video
+# frame is ~60 lines of ~40 segments, 15 times a second: that garbage fills the collector's
+# oldest generation, and each full collection held the UI loop 40-115 ms (keys waited for it).
+# Which slots are caches is read off a Strip, not written down: a canary test watches this.
+_STRIP_CACHES = tuple(
+    name for name in Strip.__slots__ if isinstance(getattr(Strip([]), name, None), FIFOCache)
+)
+
+
+def release(strips: list[Strip]) -> None:
+    """Empty the caches of strips no longer drawn, which breaks the cycles they are in, so
+    reference counting frees them (and their segments) at once, not a full collection later."""
+    for strip in strips:
+        for name in _STRIP_CACHES:
+            getattr(strip, name).clear()
 
 
 def side_by_side(pictures: list[Text], gap: int = 1) -> Text:

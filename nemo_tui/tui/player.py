@@ -16,16 +16,26 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
 
-from nemo_tui.frames import Frame, FrameSource, NotPlayable, VideoInfo, video_info
+from nemo_tui.frames import (
+    Frame,
+    FrameSource,
+    HalfblockRow,
+    NotPlayable,
+    VideoInfo,
+    video_info,
+)
 from nemo_tui.tui.actions import bindings
-from nemo_tui.tui.halfblock import strips_of
+from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
+from nemo_tui.tui.halfblock import release, strips_of
 
 MAX_FPS = 15
 AHEAD = 8  # frames decoded ahead: about half a second at MAX_FPS
@@ -45,24 +55,42 @@ def fitted(info: VideoInfo, width: int, height: int) -> tuple[int, int]:
 
 
 class FrameView(Widget):
-    """A frame in half blocks (lines made from the decoding child's runs), centred."""
+    """A frame in half blocks (lines made from the decoding child's runs), centred.
+
+    A frame's lines are built once, as wide as the widget, and handed to the compositor as they
+    are (`render_lines`); when the next frame replaces them they are released (see
+    `halfblock.release`), so a frame's thousands of objects are freed at once instead of piling
+    up for a full garbage collection that would hold the keys. So this widget draws no border,
+    padding or tint of its own: give those to its container."""
 
     def __init__(self, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.lines: list[Strip] = []
+        self._blank = Strip.blank(0)  # the rows above and below the picture, one for all
 
-    def show(self, lines: list[Strip]) -> None:
-        self.lines = lines
+    def show(self, rows: list[HalfblockRow]) -> None:
+        release(self.lines)
+        self.lines = strips_of(rows, self.size.width)
         self.refresh()  # same size: no layout
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual's own path (its styles cache) would copy each line into a new Strip every
+        # frame, and those copies are the cycles `release` cannot reach.
+        lines = [self.render_line(y) for y in crop.line_range]
+        if crop.column_span != (0, self.size.width):
+            lines = [line.crop(*crop.column_span) for line in lines]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         width, height = self.size
         top = (height - len(self.lines)) // 2
-        if not 0 <= y - top < len(self.lines):
-            return Strip.blank(width)
-        line = self.lines[y - top]
-        left = max((width - line.cell_length) // 2, 0)
-        return Strip.join([Strip.blank(left), line]).crop(0, width) if left else line
+        if 0 <= y - top < len(self.lines):
+            # Another width only for a moment after a resize, until frames of the new size.
+            return self.lines[y - top].adjust_cell_length(width)
+        if self._blank.cell_length != width:
+            release([self._blank])
+            self._blank = Strip.blank(width)
+        return self._blank
 
 
 class PositionBar(Widget):
@@ -265,7 +293,7 @@ class VideoPlayer(Widget, can_focus=True):
         if self._graphics:
             self._picture.image = content  # type: ignore[attr-defined]
         else:
-            self._picture.show(strips_of(content))  # type: ignore[attr-defined]
+            self._picture.show(content)  # type: ignore[attr-defined]
 
     def _draw_bar(self) -> None:
         if self.info is not None:
@@ -308,6 +336,21 @@ class PlayerApp(PlayerHost, App[int]):
         super().__init__()
         self.title = path.name
         self._player = VideoPlayer(path, picture=picture, id="player")
+        self._collector = QuietCollector()
+
+    def on_ready(self) -> None:
+        # Full garbage collections wait for the keyboard to be still, as in the chat app (see
+        # `collector`): one walks every live object and holds the loop, keys and frames with it.
+        self._collector.start()
+        self.set_interval(TICK_SECONDS, self._collector.tick)
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._collector.typed()
+        await super().on_event(event)
 
     def on_video_player_closed(self) -> None:
         self.exit(0)

@@ -4,6 +4,7 @@ position advances while playing, both stop while paused, seeking moves the posit
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -11,12 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.segment import Segment
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from nemo_tui.engine.http.server import RunningEngine
 from nemo_tui.engine.media import samples
 from nemo_tui.skills import SKILLS_BY_ID
+from nemo_tui.tui import collector
+from nemo_tui.tui.halfblock import UPPER_HALF, release
 from nemo_tui.tui.player import PlayerApp, PlayerScreen, VideoPlayer
 from nemo_tui.tui.status import RenderRow
 from tests.support import mp4_facts
@@ -73,6 +78,66 @@ async def test_playing_changes_the_picture_and_advances_the_position_pause_stops
         assert abs(player.position - min(position + 1, 2.0)) < 0.01
         await pilot.press("left", "left")
         assert abs(player.position - max(min(position + 1, 2.0) - 2, 0.0)) < 0.01
+
+
+def picture_garbage() -> list[Strip]:
+    """Lines of half blocks that only the cyclic garbage collector could free, found since
+    `gc.set_debug(gc.DEBUG_SAVEALL)` (which keeps them in `gc.garbage` rather than freeing)."""
+    gc.collect()
+    found = [o for o in gc.garbage if isinstance(o, Strip) and UPPER_HALF in o.text]
+    gc.garbage.clear()
+    return found
+
+
+async def test_frames_played_leave_no_garbage_for_a_full_collection(two_seconds: Path) -> None:
+    """A frame's lines are freed as soon as the next frame replaces them: none becomes a
+    reference cycle (which piled up and made full collections hold keys for 40-115 ms at
+    200x60). And `nemo-tui play` keeps full collections for quiet moments, as the chat does."""
+    thresholds = gc.get_threshold()
+    app = PlayerApp(two_seconds)
+    async with app.run_test(size=(60, 20)) as pilot:
+        player = app.query_one(VideoPlayer)
+        await wait_until(pilot, lambda: player.frames_shown >= 1, "a first frame")
+        assert gc.get_freeze_count() > 0  # start-up's objects out of the collector's walk
+        assert gc.get_threshold()[2] > collector.FORCED_AFTER  # full collections are ours
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            shown = player.frames_shown
+            await wait_until(pilot, lambda: player.frames_shown >= shown + 4, "more frames")
+            await pilot.press("space")
+            await pilot.pause()
+            garbage = picture_garbage()
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert garbage == []
+    assert gc.get_threshold() == thresholds
+
+
+def test_canary_textual_caches_a_drawn_strip_in_itself_and_release_breaks_that() -> None:
+    """`halfblock.release` leans on Textual internals: the compositor's `Strip.divide` at a
+    strip's whole length caches the strip in its own slots (a reference cycle), and those
+    caches are FIFOCache slots, which `release` empties. If the first assertion fails, Textual
+    no longer makes the cycle and `release` (with FrameView.render_lines) may go; if the second
+    fails, Textual's caches have moved and `release` must follow them."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        drawn = Strip([Segment(UPPER_HALF * 4)], 4)
+        drawn.divide([4])  # what the compositor does with every line it draws
+        del drawn
+        kept_alive_by_itself = picture_garbage()
+        drawn = Strip([Segment(UPPER_HALF * 4)], 4)
+        drawn.divide([4])
+        release([drawn])
+        del drawn
+        after_release = picture_garbage()
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert kept_alive_by_itself, "Textual no longer caches a strip in itself: see release"
+    assert after_release == [], "release no longer breaks the cycle: Textual's caches moved"
 
 
 async def test_a_file_that_is_not_a_video_is_named_and_the_app_ends(tmp_path: Path) -> None:
