@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual import events, on
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -52,7 +52,7 @@ from nemo_tui.tui.attention import desktop_notification, question_in
 from nemo_tui.tui.batching import merge_text
 from nemo_tui.tui.chat import ChatInput, ChatLog, ChatPane
 from nemo_tui.tui.clipboard import browser_available, copy_with_osc52
-from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
+from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.header import SessionHeader
@@ -115,7 +115,7 @@ class UpdatesArrived(Message):
     """Controller updates wait in `NemoApp._arrived`; at most one of these is queued at a time."""
 
 
-class NemoApp(App[int]):
+class NemoApp(QuietApp):
     """nemo-tui. Give it the folder to pick media from and a factory for the session controller;
     without a factory the panes still work and can be driven by `emit` (tests, screenshots).
     `picture` is the widget class for previews in the terminal's graphics (`graphics`)."""
@@ -160,7 +160,6 @@ class NemoApp(App[int]):
         self.link: str | None = None
         self._arrived: deque[Update] = deque()
         self._drain_posted = False
-        self._collector = QuietCollector()
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -188,24 +187,12 @@ class NemoApp(App[int]):
             self.core = self._core_factory(self.emit)
             self._start_worker(self._start_session(), group="session", description="start session")
 
-    def on_ready(self) -> None:
-        # Full garbage collections wait for the keyboard to be still (see `collector`).
-        self._collector.start()
-        self.set_interval(TICK_SECONDS, self._collect_when_idle)
-
-    def _collect_when_idle(self) -> None:
+    def busy(self) -> bool:
+        """An answer streaming: full garbage collections wait for it (see `collector`)."""
         # The chat lives on the first screen, which a help screen may cover; and a last tick can
         # come while the app is taking its widgets down, when there is no chat at all.
         logs = self.screen_stack[0].query(ChatLog) if self.screen_stack else ()
-        self._collector.tick(busy=any(log.turn_running() for log in logs))
-
-    def on_unmount(self) -> None:
-        self._collector.stop()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._collector.typed()
-        await super().on_event(event)
+        return any(log.turn_running() for log in logs)
 
     def _mark_active_pane(self, name: str) -> None:
         self.active_pane = name

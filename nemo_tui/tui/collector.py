@@ -5,7 +5,7 @@ fills quickly; a full collection then walks every live object and holds the loop
 and a key typed during one waits that long to appear. Here the automatic full collections are
 turned off and `tick` runs the same collection once the keyboard has been still, and no answer has
 streamed, for a moment (or, so memory stays bounded, once one is long overdue). The young
-generations still collect as usual: they are cheap.
+generations still collect as usual: they are cheap. `QuietApp` is an app that does this.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+
+from textual import events
+from textual.app import App
 
 # Full collections are owed after this many young-generation collections (CPython's default).
 OWED_AFTER = 10
@@ -56,3 +59,31 @@ class QuietCollector:
             gc.collect()
             return True
         return False
+
+
+class QuietApp(App[int]):
+    """An app whose full collections wait for quiet (see `QuietCollector`): started once it is
+    ready, told of every key, ticked every TICK_SECONDS, stopped with it. `busy` says whether
+    the app is working on something a collection would hold up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._collector = QuietCollector()
+
+    def busy(self) -> bool:
+        return False
+
+    def on_ready(self) -> None:
+        self._collector.start()
+        self.set_interval(TICK_SECONDS, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        self._collector.tick(busy=self.busy())
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._collector.typed()
+        await super().on_event(event)

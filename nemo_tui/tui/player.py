@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.geometry import Region
 from textual.message import Message
@@ -34,7 +33,7 @@ from nemo_tui.frames import (
     video_info,
 )
 from nemo_tui.tui.actions import bindings
-from nemo_tui.tui.collector import TICK_SECONDS, QuietCollector
+from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.halfblock import release, strips_of
 
 MAX_FPS = 15
@@ -328,29 +327,15 @@ class PlayerScreen(PlayerHost, ModalScreen[None]):
         self.dismiss(None)
 
 
-class PlayerApp(PlayerHost, App[int]):
+class PlayerApp(PlayerHost, QuietApp):
     """`nemo-tui play FILE`: the player alone; q or Escape quits. Exits 1 if the file cannot be
-    played, after saying why."""
+    played, after saying why. Full garbage collections wait for quiet, as in the chat app: one
+    walks every live object and holds the loop, keys and frames with it."""
 
     def __init__(self, path: Path, *, picture: type[Widget] | None = None) -> None:
         super().__init__()
         self.title = path.name
         self._player = VideoPlayer(path, picture=picture, id="player")
-        self._collector = QuietCollector()
-
-    def on_ready(self) -> None:
-        # Full garbage collections wait for the keyboard to be still, as in the chat app (see
-        # `collector`): one walks every live object and holds the loop, keys and frames with it.
-        self._collector.start()
-        self.set_interval(TICK_SECONDS, self._collector.tick)
-
-    def on_unmount(self) -> None:
-        self._collector.stop()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._collector.typed()
-        await super().on_event(event)
 
     def on_video_player_closed(self) -> None:
         self.exit(0)
