@@ -253,7 +253,7 @@ class _GraphBuilder:
         # The input index of each clip segment's file, so its sound reuses the same input.
         self.clip_inputs: dict[int, int] = {}
         self.text_files: dict[Path, str] = {}
-        self.moving_stills = 0
+        self.scales_every_frame = False  # a moving still is cut and scaled anew each frame
         self._label_count = 0
 
     # -- small helpers -------------------------------------------------------------------------
@@ -328,7 +328,7 @@ class _GraphBuilder:
         w, h, fps = self.width, self.height, self.fps
         big = _motion_source((w, h))
         cuts = plan_moves(motion, frames, (w, h), big)
-        self.moving_stills += 1
+        self.scales_every_frame = True
         name = self.label("m")
         crop, scale, canvas = f"crop@{name}c", f"scale@{name}s", f"crop@{name}o"
         commands = self.workdir / f"motion-{name}.txt"
@@ -371,7 +371,7 @@ class _GraphBuilder:
         it sees to 4:4:4 and back. Only the overlapping frames go through it: each piece is cut
         into its blended head, its body and its blended tail, and the bodies and blends are
         joined by one concat, in 4:2:0 throughout."""
-        pieces = self._place(track)
+        pieces, chain_frames = self._place(track)
         parts: list[str] = []
         tail: str | None = None  # the previous piece's last frames, waiting for their blend
         for index, piece in enumerate(pieces):
@@ -395,7 +395,6 @@ class _GraphBuilder:
             tail = next_tail
         if not parts:
             return None, 0
-        chain_frames = sum(piece.black_before + piece.frames - piece.head for piece in pieces)
         if len(parts) == 1:
             return parts[0], chain_frames
         # concat re-times to microseconds; the canvas time base and frame count come back after.
@@ -405,10 +404,10 @@ class _GraphBuilder:
         )
         return joined, chain_frames
 
-    def _place(self, track: Track) -> list[_Piece]:
+    def _place(self, track: Track) -> tuple[list[_Piece], int]:
         """The track's pieces in start order, each with its overlap with the one before (never
         reaching into that one's own blended head, and leaving at least one frame of its own
-        after the blend) or the black before it."""
+        after the blend) or the black before it; and the length of them all joined, in frames."""
         pieces: list[_Piece] = []
         chain_frames = 0
         transition_type = "fade"
@@ -431,7 +430,7 @@ class _GraphBuilder:
             transition = item.segment.m.transition
             requested = transition.type if transition else "fade"
             transition_type = requested if requested in XFADE_TRANSITIONS else "fade"
-        return pieces
+        return pieces, chain_frames
 
     def _cut(self, stream: str, lengths: list[int]) -> list[str | None]:
         """`stream` cut into consecutive runs of `lengths` frames, each timed from 0; None for a
@@ -701,7 +700,7 @@ def build_command(
         total_seconds=total_seconds,
         text_files=dict(builder.text_files),
         media_paths=tuple(builder.media_paths),
-        scales_every_frame=builder.moving_stills > 0,
+        scales_every_frame=builder.scales_every_frame,
     )
 
 
