@@ -290,6 +290,7 @@ async def run_headless(
         hints=GuiHints.for_cli(),
         upload_hint="pass them with --files",
         output_height=plan.output_height,
+        owns_last_session=False,
     )
     try:
         unfinished = await controller.start(fresh_session=True)
