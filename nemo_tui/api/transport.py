@@ -369,7 +369,11 @@ class Transport:
             if response.status_code == 200:
                 health = unwrap(200, body, anonymous=self.anonymous)
         except NemoError:
-            health = None
+            # Not reached this time (the engine still starting, the network away): known by
+            # its origin for now, and asked again next time instead of for the whole process.
+            identity = backend_identity(self.base, None)
+            self._credentials.use_backend(identity)
+            return identity
         self.identity = backend_identity(self.base, health)
         self._credentials.use_backend(self.identity)
         return self.identity
