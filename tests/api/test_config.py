@@ -92,7 +92,8 @@ def test_a_crash_mid_write_leaves_the_old_secrets(
     with pytest.raises(OSError, match="disk full"):
         secrets.set_token("nmv_new_token_2")
     assert secrets.get_token() == "nmv_old_token_1"
-    assert sorted(p.name for p in config_home.iterdir()) == ["secrets.json"]
+    # The old file and the lock other processes take to change it; no temp file.
+    assert sorted(p.name for p in config_home.iterdir()) == [".secrets.json.lock", "secrets.json"]
 
 
 def test_tokens_are_kept_per_backend_identity_not_per_address(config_home: Path) -> None:
