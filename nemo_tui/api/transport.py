@@ -70,6 +70,12 @@ Model = TypeVar("Model", bound=BaseModel)
 Sleep = Callable[[float], Awaitable[None]]
 
 
+# After a 429 on the token route, how long (checks x seconds) to look for the token another
+# process of the app was given meanwhile, before waiting as for any rate limit.
+SHARED_TOKEN_CHECKS = 30
+SHARED_TOKEN_CHECK_SECONDS = 0.1
+
+
 class CredentialStore(Protocol):
     """Where the anonymous token (with its user id) and the client id are kept between runs
     (`nemo_tui.config` keeps them in 0600 files; tests use `MemoryCredentials`).
@@ -426,6 +432,10 @@ class Transport:
                 self._credentials.set_client_id(client_id)
                 continue
             if response.status_code == 429 and not waited:
+                # Another process of the app on this machine (same client id) may have just
+                # been given the one token: it is about to store it where this one reads.
+                if shared := await self._token_stored_by_another_process():
+                    return shared
                 waited = True
                 await self._sleep(self._rate_limit_wait)
                 continue
@@ -434,6 +444,15 @@ class Transport:
             self._credentials.set_token(answer.token, answer.user_id)
             log.info("acquired an anonymous token")
             return answer.token
+
+    async def _token_stored_by_another_process(self) -> str | None:
+        for _ in range(SHARED_TOKEN_CHECKS):
+            self._credentials.reload()
+            if token := self._credentials.get_token():
+                log.info("using the anonymous token another process of the app stored")
+                return token
+            await self._sleep(SHARED_TOKEN_CHECK_SECONDS)
+        return None
 
     # --- requests ----------------------------------------------------------------------------
 
