@@ -1,0 +1,67 @@
+"""Finding media that ends early: a clip or a sound whose header states a length the file does
+not hold (a download or a copy cut short), found by reading packets, never by decoding them.
+
+A whole file is told apart cheaply: only its last seconds are read. A file that ends early is
+then read from the start to say how much of it is there.
+"""
+
+from __future__ import annotations
+
+import av
+
+# How far short of its stated length a file's packets may end and still count as whole.
+TOLERANCE_SECONDS = 0.5
+# The stretch before the stated end that is read to see the file reach it.
+TAIL_SECONDS = 3.0
+# Containers whose header states the length exactly (MP3 and raw AAC only estimate it from the
+# bit rate, so a file of them that "ends early" may be whole).
+STATED_LENGTH_FORMATS = frozenset({"mov", "mp4", "matroska", "webm", "avi", "wav"})
+
+
+class CutShort(Exception):
+    """The file ends before the length its header states; the message is the line to show."""
+
+
+def check_whole(container: av.container.InputContainer, filename: str, stated: float) -> None:
+    """Raise CutShort when the packets of `container` stop well before `stated` seconds (the
+    length its header states). The container is read from where it is and left at its end."""
+    if stated <= TOLERANCE_SECONDS or not STATED_LENGTH_FORMATS & set(
+        container.format.name.split(",")
+    ):
+        return
+    start = container.start_time / av.time_base if container.start_time else 0.0
+    enough = start + stated - TOLERANCE_SECONDS
+    from_tail = _seek(container, start + stated - TAIL_SECONDS)
+    end = _packets_end(container)
+    if end < enough and from_tail and _seek(container, start):
+        end = max(end, _packets_end(container))
+    if end >= enough:
+        return
+    held = f"it holds {end - start:.1f} s of its {stated:.1f} s" if end > start else "it is cut"
+    raise CutShort(
+        f"{filename} ends early: {held} (a download or copy cut short?); "
+        "upload the whole file again"
+    )
+
+
+def _seek(container: av.container.InputContainer, seconds: float) -> bool:
+    try:
+        container.seek(max(int(seconds * av.time_base), 0))
+    except av.FFmpegError:
+        return False
+    return True
+
+
+def _packets_end(container: av.container.InputContainer) -> float:
+    """The latest time a sound or picture packet read from here on reaches, in seconds (0 when
+    none is read). A read error means the data stops there."""
+    streams = [*container.streams.video, *container.streams.audio]
+    end = 0.0
+    try:
+        for packet in container.demux(streams):
+            if packet.size == 0 or packet.pts is None or packet.time_base is None:
+                continue
+            end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    except av.FFmpegError:
+        pass
+    return end
