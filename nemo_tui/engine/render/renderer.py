@@ -180,27 +180,33 @@ def _decode_smaller(info: MediaInfo, width: int, height: int) -> list[str]:
     return ["-lowres", str(shift)] if shift else []
 
 
-def _fit_filters(width: int, height: int, fit: str | None) -> str:
+def _fit_filters(width: int, height: int, fit: str | None, whole_when_far: bool = True) -> str:
     """Scale a picture to exactly width x height: crop the overflow ("cover", the default) or
-    pad with black ("contain"). A cover that would keep less than 1 / COVER_MOST_CUT of the
-    picture (a panorama, a picture far taller than the canvas) pads instead, so the whole picture
-    stays in view. Sizes come from the display aspect (`dar`), so pixels that are not square (an
-    anamorphic clip) come out in their true shape. JPEGs are full-range; the output is TV range
-    like all H.264 delivery, so the one scale also converts the range."""
+    pad with black ("contain"). With `whole_when_far`, a cover that would keep less than
+    1 / COVER_MOST_CUT of the picture (a panorama, a picture far taller than the canvas) pads
+    instead, so the whole picture stays in view; clips go without it, since the padding costs a
+    copy of every frame. Sizes come from the display aspect (`dar`), so pixels that are not square
+    (an anamorphic clip) come out in their true shape. JPEGs are full-range; the output is TV
+    range like all H.264 delivery, so the one scale also converts the range."""
     inside = (f"min({width},floor({height}*dar))", f"min({height},floor({width}/dar))")
+    over = (f"max({width},ceil({height}*dar))", f"max({height},ceil({width}/dar))")
+    pad = f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
     if fit == "contain":
-        size = inside
-    else:
-        over = (f"max({width},ceil({height}*dar))", f"max({height},ceil({width}/dar))")
-        far = f"gt(abs(log(dar*{height}/{width})),log({COVER_MOST_CUT}))"
-        size = (f"if({far},{inside[0]},{over[0]})", f"if({far},{inside[1]},{over[1]})")
-    # At least 2 pixels each way: a panorama on a small canvas may round to a line.
-    w, h = (filter_value(f"max(2,{side})") for side in size)
-    return (
-        f"scale=w={w}:h={h}:out_range=tv,"
-        f"crop=w={filter_value(f'min(iw,{width})')}:h={filter_value(f'min(ih,{height})')},"
-        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
-    )
+        return f"{_scale_to(*inside)},{pad}"
+    if not whole_when_far:
+        return f"{_scale_to(*over)},crop={width}:{height},setsar=1"
+    far = f"gt(abs(log(dar*{height}/{width})),log({COVER_MOST_CUT}))"
+    # One of the crop and the pad does nothing: which one is known only once `dar` is.
+    crop = f"crop=w={filter_value(f'min(iw,{width})')}:h={filter_value(f'min(ih,{height})')}"
+    chosen = (f"if({far},{inside[0]},{over[0]})", f"if({far},{inside[1]},{over[1]})")
+    return f"{_scale_to(*chosen)},{crop},{pad}"
+
+
+def _scale_to(width: str, height: str) -> str:
+    """A scale to the sizes these expressions give, at least 2 pixels each way (a panorama on a
+    small canvas may round to a line), converting to TV range."""
+    w, h = (filter_value(f"max(2,{side})") for side in (width, height))
+    return f"scale=w={w}:h={h}:out_range=tv"
 
 
 def _width_filters(width: int) -> str:
@@ -337,7 +343,8 @@ class _GraphBuilder:
         self.clip_inputs[id(segment)] = index
         # A clip shorter than its segment holds its last frame rather than leaving a hole.
         filters = (
-            f"setpts=PTS-STARTPTS,{_fit_filters(w, h, segment.m.fit)},fps={fps},format=yuv420p,"
+            f"setpts=PTS-STARTPTS,{_fit_filters(w, h, segment.m.fit, whole_when_far=False)},"
+            f"fps={fps},format=yuv420p,"
             f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
         )
         return self.chain(f"[{index}:v]", filters)
