@@ -97,6 +97,16 @@ def truncated_mp4(path: Path, seconds: float = 3.0, kept: float = 0.5) -> Path:
     return path
 
 
+def truncated_jpeg(path: Path, kept: float = 0.6) -> Path:
+    """A photo whose download stopped part way: the JPEG's first `kept` of its bytes."""
+    whole = path.with_name(f"whole-{path.name}")
+    panorama(whole, width=1200, height=800)
+    data = whole.read_bytes()
+    whole.unlink()
+    path.write_bytes(data[: int(len(data) * kept)])
+    return path
+
+
 def exif_rotated_jpeg(path: Path) -> Path:
     """A portrait photo stored on its side (320x180) with EXIF Orientation 6, as phones save it:
     shown upright (180x320, red on top) only when the orientation is applied."""

@@ -1,13 +1,19 @@
-"""Finding media that ends early: a clip or a sound whose header states a length the file does
-not hold (a download or a copy cut short), found by reading packets, never by decoding them.
+"""Finding media that ends early, as a download or a copy cut short leaves it: a clip or a sound
+whose header states a length the file does not hold (found by reading packets, never decoding
+them), or a JPEG whose data stops before its picture does.
 
-A whole file is told apart cheaply: only its last seconds are read. A file that ends early is
-then read from the start to say how much of it is there.
+A whole clip is told apart cheaply: only its last seconds are read. One that ends early is then
+read from the start to say how much of it is there. A JPEG is decoded at an eighth of its size,
+which reads all its data for a small part of the work.
 """
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import av
+from PIL import Image
 
 # How far short of its stated length a file's packets may end and still count as whole.
 TOLERANCE_SECONDS = 0.5
@@ -42,6 +48,26 @@ def check_whole(container: av.container.InputContainer, filename: str, stated: f
         f"{filename} ends early: {held} (a download or copy cut short?); "
         "upload the whole file again"
     )
+
+
+def check_jpeg_whole(path: Path, filename: str) -> None:
+    """Raise CutShort when the JPEG at `path` stops before the end of its picture (Pillow says
+    "truncated"; ffmpeg would fill the rest with grey without a word)."""
+    try:
+        with warnings.catch_warnings():
+            # The pixel limit is the probe's to enforce, from the header, before this runs.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.draft("RGB", (max(image.width // 8, 1), max(image.height // 8, 1)))
+                image.load()
+    except OSError as exc:
+        if "truncated" in str(exc):
+            raise CutShort(
+                f"{filename} ends early: its picture is cut off (a download or copy cut "
+                "short?); upload the whole file again"
+            ) from None
+    except (ValueError, Image.DecompressionBombError):
+        pass  # not a picture Pillow reads whole: the probe decides what it is
 
 
 def _seek(container: av.container.InputContainer, seconds: float) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 from PIL import Image
 
-from nemo_tui.engine.media.damage import check_whole
+from nemo_tui.engine.media.damage import check_jpeg_whole, check_whole
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.skills import media_kind_of
 
@@ -84,6 +84,8 @@ def probe_media(
     expected = media_kind_of(filename)
     if expected == "image" and (size := _header_size(path, filename, max_pixels)) is not None:
         check_pixels(filename, *size, max_pixels)
+        if path.suffix.lower() in (".jpg", ".jpeg"):
+            check_jpeg_whole(path, filename)
     stored = functools.partial(
         MediaInfo, id=media_id, name=filename, path=path, size=path.stat().st_size
     )
