@@ -28,26 +28,50 @@ class CutShort(Exception):
     """The file ends before the length its header states; the message is the line to show."""
 
 
-def check_whole(container: av.container.InputContainer, filename: str, stated: float) -> None:
-    """Raise CutShort when the packets of `container` stop well before `stated` seconds (the
-    length its header states). The container is read from where it is and left at its end."""
-    if stated <= TOLERANCE_SECONDS or not STATED_LENGTH_FORMATS & set(
-        container.format.name.split(",")
-    ):
+def check_whole(container: av.container.InputContainer, filename: str) -> None:
+    """Raise CutShort when the sound and picture packets of `container` stop well before the
+    length its header states. The container is read from where it is and left at its end."""
+    if not STATED_LENGTH_FORMATS & set(container.format.name.split(",")):
+        return
+    stated = _stated_end(container)
+    if stated is None:
         return
     start = container.start_time / av.time_base if container.start_time else 0.0
-    enough = start + stated - TOLERANCE_SECONDS
-    from_tail = _seek(container, start + stated - TAIL_SECONDS)
+    enough = stated - TOLERANCE_SECONDS
+    if enough <= start:
+        return
+    from_tail = _seek(container, stated - TAIL_SECONDS)
     end = _packets_end(container)
     if end < enough and from_tail and _seek(container, start):
         end = max(end, _packets_end(container))
     if end >= enough:
         return
-    held = f"it holds {end - start:.1f} s of its {stated:.1f} s" if end > start else "it is cut"
+    held = f"it holds {end - start:.1f} s of its {stated - start:.1f} s" if end > start else ""
     raise CutShort(
-        f"{filename} ends early: {held} (a download or copy cut short?); "
-        "upload the whole file again"
+        f"{filename} ends early: {held or 'its data is cut off'} (a download or copy cut "
+        "short?); upload the whole file again"
     )
+
+
+def _sound_and_picture(container: av.container.InputContainer) -> list[av.stream.Stream]:
+    """The streams a render plays: not a cover picture, not data or subtitles."""
+    streams: list[av.stream.Stream] = [*container.streams.video, *container.streams.audio]
+    return [s for s in streams if not s.disposition & av.stream.Disposition.attached_pic]
+
+
+def _stated_end(container: av.container.InputContainer) -> float | None:
+    """Where the header says the sound and picture end, in seconds: the latest end its streams
+    state, else the container's length; None when it states none."""
+    ends = [
+        float(((stream.start_time or 0) + stream.duration) * stream.time_base)
+        for stream in _sound_and_picture(container)
+        if stream.duration and stream.time_base
+    ]
+    if ends:
+        return max(ends)
+    if container.duration:
+        return ((container.start_time or 0) + container.duration) / av.time_base
+    return None
 
 
 def check_jpeg_whole(path: Path, filename: str) -> None:
@@ -81,10 +105,9 @@ def _seek(container: av.container.InputContainer, seconds: float) -> bool:
 def _packets_end(container: av.container.InputContainer) -> float:
     """The latest time a sound or picture packet read from here on reaches, in seconds (0 when
     none is read). A read error means the data stops there."""
-    streams = [*container.streams.video, *container.streams.audio]
     end = 0.0
     try:
-        for packet in container.demux(streams):
+        for packet in container.demux(_sound_and_picture(container)):
             if packet.size == 0 or packet.pts is None or packet.time_base is None:
                 continue
             end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))

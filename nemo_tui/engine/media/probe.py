@@ -108,7 +108,7 @@ def probe_media(
                     # An animated picture keeps the length of one pass, to be played as a clip.
                     duration = _animation_seconds(container, video)
                 else:
-                    check_whole(container, filename, duration)
+                    check_whole(container, filename)
                 return stored(
                     kind="image" if is_still else "video",
                     duration=duration,
@@ -118,7 +118,7 @@ def probe_media(
                     has_audio=audio is not None and not is_still,
                 )
             if audio is not None and expected in ("audio", "video"):
-                check_whole(container, filename, duration)
+                check_whole(container, filename)
                 return stored(
                     kind="audio", duration=duration, width=None, height=None, fps=None,
                     has_audio=True,
