@@ -59,15 +59,18 @@ def is_blue(pixel: tuple[int, ...]) -> bool:
     return pixel[2] > 150 and pixel[0] < 100
 
 
-def green_left_edge(picture: Image.Image) -> int:
-    """The first column of the middle row that is green (the GIF's moving square)."""
+def green_left_edge(
+    picture: Image.Image, row: int | None = None, columns: range | None = None
+) -> int:
+    """The first column of a row (the middle one unless given) that is green: the left edge of
+    the GIF's moving square."""
     rgb = picture.convert("RGB")
-    y = rgb.height // 2
-    for x in range(rgb.width):
+    y = rgb.height // 2 if row is None else row
+    for x in columns or range(rgb.width):
         red, green, blue = rgb.getpixel((x, y))
         if green > 150 and red < 100 and blue < 120:
             return x
-    raise AssertionError("no green square in the middle row")
+    raise AssertionError(f"no green square in row {y}")
 
 
 def loudness(path: Path) -> tuple[int, float]:
@@ -107,6 +110,19 @@ def test_an_animated_gif_plays_and_loops_to_its_segment(user: EngineUser, tmp_pa
     assert later - early > 60, (early, later)  # it moves: not frozen on its first frame
     again = green_left_edge(frame_at(video, 1.15))
     assert again == pytest.approx(early, abs=6), (early, again)  # the second pass
+
+
+def test_an_animated_logo_moves_over_the_video(user: EngineUser, tmp_path: Path) -> None:
+    """A GIF named like a logo goes top-right over the slides, and plays there too."""
+    photo = phone_media.webp_still(tmp_path / "photo.webp")
+    logo = phone_media.animated_gif(tmp_path / "logo.gif")
+    video, draft = render_uploads(user, [photo, logo], ONE_SLIDE, tmp_path / "out.mp4")
+    assert [track["m"]["name"] for track in draft["t"]][:2] == ["Video", "Logo"]
+    # The logo is 64x36 at the top right, 10 pixels in from the edges.
+    row, columns = 10 + 18, range(320 - 10 - 64, 320 - 10)
+    early = green_left_edge(frame_at(video, 0.15), row, columns)
+    later = green_left_edge(frame_at(video, 0.75), row, columns)
+    assert later - early > 20, (early, later)
 
 
 def test_a_panorama_is_shown_whole_not_cut_to_a_sliver(user: EngineUser, tmp_path: Path) -> None:

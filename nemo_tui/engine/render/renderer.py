@@ -512,15 +512,17 @@ class _GraphBuilder:
             if end <= start:
                 continue
             start_s, end_s = _seconds(start, self.fps), _seconds(end, self.fps)
-            if info.kind == "image":
+            if info.kind == "image" and not info.duration:
                 # One frame is enough: overlay repeats a finished input's last frame.
                 index = self.add_input(info.path, *_decode_smaller(info, overlay_w, 2))
                 small = self.chain(f"[{index}:v]", f"trim=end_frame=1,{_width_filters(overlay_w)}")
                 eof = "repeat"
             else:
                 in_s = (item.segment.m.in_ms or 0) / 1000
+                # An animated picture (a GIF logo) starts over each time it ends.
+                again = ["-stream_loop", "-1"] if info.kind == "image" else []
                 index = self.add_input(
-                    info.path, "-ss", f"{in_s:.3f}", "-t", _seconds(end - start, self.fps)
+                    info.path, *again, "-ss", f"{in_s:.3f}", "-t", _seconds(end - start, self.fps)
                 )
                 small = self.chain(
                     f"[{index}:v]",
