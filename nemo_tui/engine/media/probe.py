@@ -1,5 +1,6 @@
 """How the engine finds out what a media file is: one PyAV probe per upload, after a look at a
-picture's header that refuses one of too many pixels before anything is decoded."""
+picture's header that refuses one of too many pixels before anything is decoded. An animated
+picture (GIF, APNG) is timed from its packets; a file cut short is refused (`damage`)."""
 
 from __future__ import annotations
 
