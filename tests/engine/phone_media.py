@@ -71,12 +71,17 @@ def animated_gif(path: Path, frames: int = 10, size: tuple[int, int] = (160, 90)
 
 
 def panorama(path: Path, width: int = 12000, height: int = 200) -> Path:
-    """A very wide JPEG: grey, with a red band at the left end and a blue one at the right."""
+    """A JPEG far wider than high (or far higher than wide): grey, with a red band at its left
+    (top) end and a blue one at its right (bottom) end."""
     picture = Image.new("RGB", (width, height), GREY)
     draw = ImageDraw.Draw(picture)
-    band = width // 30
-    draw.rectangle((0, 0, band, height - 1), fill=RED)
-    draw.rectangle((width - band - 1, 0, width - 1, height - 1), fill=BLUE)
+    band = max(width, height) // 30
+    if width >= height:
+        draw.rectangle((0, 0, band, height - 1), fill=RED)
+        draw.rectangle((width - band - 1, 0, width - 1, height - 1), fill=BLUE)
+    else:
+        draw.rectangle((0, 0, width - 1, band), fill=RED)
+        draw.rectangle((0, height - band - 1, width - 1, height - 1), fill=BLUE)
     picture.save(path, quality=90)
     return path
 

@@ -140,6 +140,21 @@ def test_a_panorama_is_shown_whole_not_cut_to_a_sliver(user: EngineUser, tmp_pat
     assert max(corner) < 40, corner
 
 
+def test_a_picture_far_taller_than_the_canvas_is_shown_whole(
+    user: EngineUser, tmp_path: Path
+) -> None:
+    """600x6000 (a long screenshot) on a 16:9 canvas: top and bottom ends both in view."""
+    tall = phone_media.panorama(tmp_path / "screenshot.jpg", width=600, height=6000)
+    video, _ = render_uploads(user, [tall], ONE_SLIDE, tmp_path / "out.mp4")
+    picture = frame_at(video, 1.0).convert("RGB")
+    top = [picture.getpixel((x, y)) for x in range(156, 165) for y in range(1, 4)]
+    assert any(is_red(pixel) for pixel in top), top
+    bottom = [picture.getpixel((x, y)) for x in range(156, 165) for y in range(176, 179)]
+    assert any(is_blue(pixel) for pixel in bottom), bottom
+    side = picture.getpixel((20, 90))
+    assert max(side) < 40, side
+
+
 DAMAGED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "holiday.mp4": (
         phone_media.truncated_mp4,
