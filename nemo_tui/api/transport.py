@@ -192,6 +192,9 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
         case ErrorCode.NO_CREDITS:
             return NoCredits(anonymous=anonymous)
         case ErrorCode.UNSUPPORTED_FILE:
+            if detail and "type" not in detail.lower():
+                # Refused for what is in it (a file cut short, say): its own words say why.
+                return UnsupportedFile(f"The server refused a file{said}.")
             accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
             return UnsupportedFile(f"The server refused a file type{said}. Accepted: {accepted}.")
         case ErrorCode.FILE_TOO_LARGE:
