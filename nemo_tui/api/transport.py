@@ -371,13 +371,18 @@ class Transport:
         if self.identity is not None:
             return self.identity
         health: Any = None
+        answered = False
         try:
             response, body = await self._exchange(
                 "GET", HEALTH_ROUTE, authorize=False, timeout=HEALTH_TIMEOUT
             )
+            # A server without the route (404) has said all it will; a failure has not.
+            answered = response.status_code in (200, 404)
             if response.status_code == 200:
                 health = unwrap(200, body, anonymous=self.anonymous)
         except NemoError:
+            answered = False
+        if not answered:
             # Not reached this time (the engine still starting, the network away): known by
             # its origin for now, and asked again next time instead of for the whole process.
             identity = backend_identity(self.base, None)

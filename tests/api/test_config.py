@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -231,3 +232,10 @@ def test_only_the_config_package_reads_the_environment() -> None:
         and re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
     ]
     assert readers == []
+
+
+def test_following_a_render_has_no_time_cap_on_a_loopback_engine(config_home: Path) -> None:
+    assert Settings(api_base="http://127.0.0.1:8000").follow_limit_seconds == math.inf
+    assert Settings(api_base="https://mega-api-prod.nemovideo.ai").follow_limit_seconds == 900
+    capped = Settings(api_base="http://127.0.0.1:8000", render_follow_limit=60)
+    assert capped.follow_limit_seconds == 60
