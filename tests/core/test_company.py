@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from nemo_tui.core.updates import Notice, Update
+from nemo_tui.core.updates import DownloadProgress, Notice, Update
 from nemo_tui.engine.http.server import RunningEngine
 from tests.engine import phone_media
 from tests.support import controller_for, engine_store, of_type
@@ -85,3 +85,26 @@ async def test_a_file_cut_short_is_refused_in_the_engines_words_not_as_a_file_ty
     (refusal,) = [u.text for u in of_type(updates, Notice) if "holiday.mp4" in u.text]
     assert "ends early" in refusal and "file type" not in refusal and "Accepted" not in refusal
     await controller.aclose()
+
+
+async def test_two_followers_of_one_render_download_it_once_and_both_find_the_file(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path, media_dir: Path
+) -> None:
+    engine = start_engine()
+    updates: list[Update] = []
+    first = controller_for(engine.base_url, app_dirs, updates)
+    await first.start()
+    await first.upload([media_dir / "photo1.jpg"])
+    await first.say("animate this image into a 1-second video")
+    render_id = await first.submit_export()
+    assert render_id is not None
+    # A second process of the app (a script in another window) on the same state.
+    second = controller_for(engine.base_url, app_dirs, [])
+    await second.identify()
+    paths = await asyncio.gather(first.follow_render(render_id), second.follow_render(render_id))
+    assert paths[0] is not None and paths[0] == paths[1] and paths[0].stat().st_size > 0
+    downloads = [u for u in of_type(updates, DownloadProgress) if u.done]
+    assert len(downloads) == 1  # one of them fetched it; the other found it saved
+    assert not list(paths[0].parent.glob("*.part"))
+    await first.aclose()
+    await second.aclose()
