@@ -272,6 +272,8 @@ class NemoApp(QuietApp):
             case CreditsChanged(credits):
                 self.query_one(StatusPane).show_credits(credits)
             case Connection():
+                if self.session_id and update.session_id not in (None, self.session_id):
+                    self.query_one(FilePane).new_session()
                 self.session_id = update.session_id or self.session_id
                 self.query_one(SessionHeader).show_connection(update)
                 if update.skill in SKILLS_BY_ID and update.skill != self.skill.id:

@@ -1,0 +1,60 @@
+"""What a newcomer meets in the app's first minutes (issue 20), each as they would see it: a new
+session forgets what was sent to the old one, a loopback engine offers no claim link that dies
+with the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nemo_tui.engine.http.server import RunningEngine
+from nemo_tui.tui.timeline import TimelineTree
+
+from .engine_app import busy, engine_app, select_files, send, wait_ready, wait_turn, wait_until
+from .helpers import shown
+
+pytestmark = pytest.mark.usefixtures("app_dirs")
+
+StartEngine = Callable[..., RunningEngine]
+
+
+async def test_a_new_session_clears_the_sent_marks_and_the_files_can_go_again(
+    start_engine: StartEngine, shoot: Path, tmp_path: Path
+) -> None:
+    engine = start_engine()
+    app = engine_app(engine.base_url, "image-no-generator", shoot, tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot, app)
+        await select_files(pilot, app, ["photo1.jpg"])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: not busy(app, "upload"), "the upload")
+        text = await shown(pilot)
+        assert "✓ photo1.jpg" in text, text
+        first = app.session_id
+
+        await pilot.press("ctrl+n")
+        await wait_until(
+            pilot,
+            lambda: app.session_id not in (None, first) and not busy(app, "session"),
+            "the new session",
+        )
+        text = await shown(pilot)
+        assert "Started a new session." in text, text
+        assert "✓ photo1.jpg" not in text and "□ photo1.jpg" in text, text
+
+        await select_files(pilot, app, ["photo1.jpg"])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: not busy(app, "upload"), "the upload again")
+        request = "create a slideshow video from these images"
+        await send(pilot, app, request)
+        await wait_turn(pilot, app, request)
+        text = await shown(pilot)
+        assert "first to build from them" not in text, text
+        tree = app.query_one(TimelineTree)
+        await wait_until(pilot, lambda: len(tree.root.children) > 0, "the timeline")
+        segments = [leaf.label.plain for track in tree.root.children for leaf in track.children]
+        assert any("photo1" in segment for segment in segments), segments
+        # Neither the start nor the new session offered a link to this engine's claim page.
+        assert app.link is None and "/claim" not in text, text
