@@ -1,5 +1,6 @@
 """The commands as a newcomer meets them in the first minutes (issue 20): `renders` names only files
-that were written and gives a failure's whole reason, wrapped at words."""
+that were written and gives a failure's whole reason, wrapped at words; `run --export` does not ask
+for `--export`; a refused file is one friendly line, with no internal HTTP line before it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from nemo_tui.cli import main
 from nemo_tui.config import Settings
 from nemo_tui.core.persistence import BackendMemory, MemoryFile, PendingRender, backend_key
 from nemo_tui.engine.http.server import RunningEngine
+from tests.support import mp4_facts
+
+from .test_run import cli_env, nemo
 
 REASON = (
     "the renderer stopped: ffmpeg could not open photo-with-a-rather-long-name.jpg because its "
@@ -62,3 +66,29 @@ def test_renders_names_only_written_files_and_wraps_a_reason_at_words(
     reason = [line for line in lines[first + 1 :] if line.startswith("    ")]
     assert " ".join(line.strip() for line in reason) == REASON, out
     assert all(len(line) < 60 for line in reason), out
+
+
+@pytest.mark.slow
+def test_run_with_export_says_it_is_coming_and_a_refused_file_is_one_friendly_line(
+    app_dirs: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    """`run --export X`: the agent's "click Export" becomes what this run will do, not "add
+    `--export`"; a file the engine refuses (415) is named once, in words, with no internal HTTP
+    line on stderr (that is for the `--log` file only); and no claim link to the run's own
+    loopback engine."""
+    not_video = tmp_path / "fake.mp4"
+    not_video.write_text("just words")
+    out = tmp_path / "promo.mp4"
+    result = nemo(
+        "run", "--local", "--height", "180",
+        "--files", str(media_dir / "photo1.jpg"), str(not_video),
+        "--say", "create a slideshow video from these images", "--export", str(out),
+        env=cli_env(app_dirs), cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1 and "not uploaded: fake.mp4" in result.stderr, result.stderr
+    assert f"this run exports it to {out}" in result.stdout, result.stdout
+    assert "--export" not in result.stdout, result.stdout
+    assert "fake.mp4 is not a readable media file" in result.stderr, result.stderr
+    assert "/api/" not in result.stderr and "HTTP 415" not in result.stderr, result.stderr
+    assert "/claim" not in result.stderr, result.stderr
+    assert mp4_facts(out).height == 180
