@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.api.errors import NemoError
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry, PendingRender
@@ -67,6 +68,11 @@ PANES = ("files", "chat", "timeline", "status")
 # How many finished renders of earlier runs the status pane lists at start (`nemo-tui renders`
 # lists them all).
 PAST_RENDERS_SHOWN = 10
+# Said when the app cannot start on the cloud: it works on this machine too.
+WITHOUT_THE_CLOUD = (
+    "To work without it: `nemo-tui --local` (the engine on this machine), or `nemo-tui --demo` "
+    "(with sample media)."
+)
 # The widget that takes focus when a pane is shown.
 PANE_FOCUS = {
     "files": "#media-tree",
@@ -348,7 +354,14 @@ class NemoApp(QuietApp):
 
     async def _start_session(self) -> None:
         assert self.core is not None
-        pending = await self.core.start()
+        try:
+            pending = await self.core.start()
+        except NemoError as error:
+            if self.backend == "local":
+                raise
+            # Away from the cloud the app still works on this machine: say how, on that line.
+            self.emit(Notice(f"{error} {WITHOUT_THE_CLOUD}", "error"))
+            return
         self.query_one(ChatPane).log_view.restore(self.core.history)
         finished = [render for render in self.core.renders if not render.in_flight]
         for render in finished[-PAST_RENDERS_SHOWN:]:

@@ -1,19 +1,26 @@
 """What a newcomer meets in the app's first minutes (issue 20), each as they would see it: a new
 session forgets what was sent to the old one, a loopback engine offers no claim link that dies
-with the app."""
+with the app, a cloud out of reach is met with the way to work without it."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from nemo_tui.config import Settings
+from nemo_tui.core.controller import SessionController
+from nemo_tui.core.updates import Update
 from nemo_tui.engine.http.server import RunningEngine
+from nemo_tui.skills import SKILLS_BY_ID
+from nemo_tui.tui.app import NemoApp
+from nemo_tui.tui.chat import NoticeLine
 from nemo_tui.tui.timeline import TimelineTree
 
 from .engine_app import busy, engine_app, select_files, send, wait_ready, wait_turn, wait_until
-from .helpers import shown
+from .helpers import shown, wait_for_text
 
 pytestmark = pytest.mark.usefixtures("app_dirs")
 
@@ -58,3 +65,32 @@ async def test_a_new_session_clears_the_sent_marks_and_the_files_can_go_again(
         assert any("photo1" in segment for segment in segments), segments
         # Neither the start nor the new session offered a link to this engine's claim page.
         assert app.link is None and "/claim" not in text, text
+
+
+async def test_a_cloud_out_of_reach_is_one_line_naming_local_and_demo(tmp_path: Path) -> None:
+    """Plain `nemo-tui` with no network: the app is on the cloud backend and its server does not
+    answer (here a closed port, so no test depends on DNS)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(api_base=f"http://127.0.0.1:{port}")
+
+    def controller(emit: Callable[[Update], None]) -> SessionController:
+        return SessionController(settings, emit, backend_label="cloud")
+
+    app = NemoApp(
+        tmp_path,
+        skill=SKILLS_BY_ID["create-a-video-using-ai"],
+        backend="cloud",
+        core_factory=controller,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = await wait_for_text(pilot, lambda text: "Cannot reach" in text, timeout=30)
+        said = [
+            str(line.content)
+            for line in app.query(NoticeLine)
+            if "Cannot reach" in str(line.content)
+        ]
+        assert len(said) == 1, text
+        assert "`nemo-tui --local`" in said[0] and "`nemo-tui --demo`" in said[0], text
+        assert "nemo-tui --local" in text, text  # on the screen, not only in a widget
