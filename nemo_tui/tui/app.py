@@ -22,7 +22,7 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from nemo_tui.api.errors import NemoError
@@ -56,6 +56,7 @@ from nemo_tui.tui.clipboard import browser_available, copy_with_osc52
 from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
+from nemo_tui.tui.footer import FittingFooter
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.player import PlayerScreen
@@ -181,7 +182,7 @@ class NemoApp(QuietApp):
             yield ChatPane(self.skill, id="chat")
             yield TimelinePane(id="timeline")
             yield StatusPane(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme

@@ -1,6 +1,6 @@
 """What a newcomer meets in the app's first minutes (issue 20), each as they would see it: a new
 session forgets what was sent to the old one, a loopback engine offers no claim link that dies
-with the app, a cloud out of reach is met with the way to work without it."""
+with the app, a cloud out of reach is met with the way to work without it, and the footer fits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Footer
 
 from nemo_tui.config import Settings
 from nemo_tui.core.controller import SessionController
@@ -94,3 +95,24 @@ async def test_a_cloud_out_of_reach_is_one_line_naming_local_and_demo(tmp_path: 
         assert len(said) == 1, text
         assert "`nemo-tui --local`" in said[0] and "`nemo-tui --demo`" in said[0], text
         assert "nemo-tui --local" in text, text  # on the screen, not only in a widget
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_footer_shows_only_whole_keys_and_always_f1(
+    make_app: Callable[..., NemoApp], width: int
+) -> None:
+    """At 120 columns the footer used to end in "f5 S". Whatever pane has the focus, each key
+    it shows is whole, nothing else is on its line, and F1 (which lists every key) is there."""
+    app = make_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        for pane in ("f2", "f3", "f4", "f5"):
+            await pilot.press(pane)
+            footer = (await shown(pilot)).splitlines()[-1]
+            entries = [
+                str(widget.render()).strip()
+                for widget in app.query_one(Footer).query("FooterKey, FooterLabel")
+                if widget.display and widget.parent.display
+            ]
+            words = " ".join(entries).split()
+            assert footer.replace("▏", " ").split() == words, (pane, footer)
+            assert "f1 Help" in entries and "^p palette" in entries, (pane, footer)
