@@ -138,11 +138,21 @@ class GuiHints:
         )
 
     @classmethod
-    def for_cli(cls) -> GuiHints:
+    def for_cli(cls, export_to: str | None = None) -> GuiHints:
+        """`export_to`: the run's `--export` file, when given (the hint then says it is coming,
+        rather than asking for the option)."""
         return cls(
-            export="add `--export OUT.mp4` to `nemo-tui run`",
+            export=(
+                f"this run exports it to {export_to}"
+                if export_to
+                else "add `--export OUT.mp4` to `nemo-tui run`"
+            ),
             timeline="run `nemo-tui state` to see the timeline",
-            export_zh="给 `nemo-tui run` 加上 `--export OUT.mp4`",
+            export_zh=(
+                f"本次运行会把它导出到 {export_to}"
+                if export_to
+                else "给 `nemo-tui run` 加上 `--export OUT.mp4`"
+            ),
             timeline_zh="运行 `nemo-tui state` 查看时间线",
             retry="",
         )

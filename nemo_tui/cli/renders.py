@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
+import textwrap
 import time
 from collections.abc import Awaitable, Callable
 
@@ -15,22 +17,36 @@ from nemo_tui.api.errors import NemoError
 from nemo_tui.cli.backend import Backend, add_backend_options, open_backend
 from nemo_tui.cli.run import RunFailed
 from nemo_tui.core.controller import SessionController
-from nemo_tui.core.persistence import PendingRender
+from nemo_tui.core.persistence import IN_FLIGHT, PendingRender
 from nemo_tui.core.updates import Notice, Update
+
+INDENT = "    "
+MIN_WIDTH = 40  # narrower than this, a reason wrapped at words reads worse than long lines
 
 
 def _when(epoch: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch)) if epoch else "-"
 
 
-def render_line(record: PendingRender, live: str | None = None) -> str:
-    """`<id>  <status>  <submitted>  <file>`: one render as `nemo-tui renders` lists it."""
+def render_line(record: PendingRender, live: str | None = None, width: int = 80) -> str:
+    """`<id>  <status>  <time>  <file>`: one render as `nemo-tui renders` lists it. Only a
+    render saved (or on its way) names its file: a failed or cancelled one never wrote it. A
+    failure's reason follows whole, on indented lines wrapped at words to `width` columns."""
     status = live or record.status
+    saved = record.dest if record.status in ("completed", IN_FLIGHT) else None
+    when = _when(record.finished or record.submitted)
+    line = f"{record.render_id}  {status}  {when}  {saved or '-'}"
     if record.error and record.status == "failed":
-        status += f" ({record.error[:80]})"
-    return f"{record.render_id}  {status}  {_when(record.finished or record.submitted)}  " + (
-        record.dest or "-"
-    )
+        reason = textwrap.fill(
+            record.error,
+            max(width - 1, MIN_WIDTH),
+            initial_indent=INDENT,
+            subsequent_indent=INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        line += "\n" + reason
+    return line
 
 
 async def _with_controller(
@@ -53,13 +69,14 @@ async def _with_controller(
 
 def run_renders(args: argparse.Namespace) -> int:
     lines: list[str] = []
+    width = shutil.get_terminal_size().columns
 
     async def listing(controller: SessionController) -> None:
         for record in controller.renders:
             live = None
             if record.in_flight:
                 live = await controller.live_status(record.render_id)
-            lines.append(render_line(record, live))
+            lines.append(render_line(record, live, width))
 
     with open_backend(args) as backend:
         asyncio.run(_with_controller(backend, listing))

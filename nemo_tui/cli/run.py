@@ -319,7 +319,7 @@ async def run_headless(
         settings,
         printer,
         backend_label=backend_label,
-        hints=GuiHints.for_cli(),
+        hints=GuiHints.for_cli(str(plan.export_to) if plan.export_to else None),
         upload_hint="pass them with --files",
         output_height=plan.output_height,
         owns_last_session=False,

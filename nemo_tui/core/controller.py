@@ -521,8 +521,9 @@ class SessionController:
 
     async def offer_claim_link(self, session_id: str | None) -> None:
         """SPEC 2: an anonymous user is offered the claim link (save this project to an account)
-        after a session is created and with each delivered export. Any failure is silent."""
-        if not self._client.anonymous or session_id is None:
+        after a session is created and with each delivered export. Any failure is silent.
+        Not on a loopback engine: its claim page is on this machine and goes with the app."""
+        if not self._client.anonymous or session_id is None or self.settings.is_local:
             return
         url = await self._client.claim_url(session_id)
         if url is None:

@@ -58,6 +58,8 @@ class UserAction:
     priority: bool = False
     # A single letter that also runs the action where no text input has focus (not in the footer).
     letter: str = ""
+    # Actions of one group share one footer entry: their keys, then this word ("f2 f3 Panes").
+    group: str = ""
 
     def binding(self) -> Binding:
         return Binding(
@@ -68,6 +70,7 @@ class UserAction:
             id=self.id,
             tooltip=self.tooltip,
             priority=self.priority,
+            group=Binding.Group(self.group) if self.group else None,
         )
 
     def letter_binding(self) -> Binding:
@@ -118,6 +121,17 @@ ACTIONS: tuple[UserAction, ...] = (
         palette="Preview the timeline",
     ),
     UserAction(
+        "new_session",
+        "new_session",
+        "New",
+        "Start a new session (the old one stays on the backend).",
+        keys="ctrl+n",
+        letter="n",
+        priority=True,
+        slash="new",
+        palette="New session",
+    ),
+    UserAction(
         "credits",
         "credits",
         "Credits",
@@ -140,17 +154,6 @@ ACTIONS: tuple[UserAction, ...] = (
         palette="Refresh timeline",
     ),
     UserAction(
-        "new_session",
-        "new_session",
-        "New",
-        "Start a new session (the old one stays on the backend).",
-        keys="ctrl+n",
-        letter="n",
-        priority=True,
-        slash="new",
-        palette="New session",
-    ),
-    UserAction(
         "quit",
         "quit",
         "Quit",
@@ -165,10 +168,17 @@ ACTIONS: tuple[UserAction, ...] = (
         "Files",
         "Go to the files.",
         keys="f2",
+        group="Panes",
         palette="Go to files",
     ),
     UserAction(
-        "pane_chat", "show_pane('chat')", "Chat", "Go to the chat.", keys="f3", palette="Go to chat"
+        "pane_chat",
+        "show_pane('chat')",
+        "Chat",
+        "Go to the chat.",
+        keys="f3",
+        group="Panes",
+        palette="Go to chat",
     ),
     UserAction(
         "pane_timeline",
@@ -176,6 +186,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "Timeline",
         "Go to the timeline.",
         keys="f4",
+        group="Panes",
         palette="Go to timeline",
     ),
     UserAction(
@@ -184,6 +195,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "Status",
         "Go to renders.",
         keys="f5",
+        group="Panes",
         palette="Go to status",
     ),
     UserAction(

@@ -22,9 +22,10 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from nemo_tui.api.errors import NemoError
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry, PendingRender
@@ -56,6 +57,7 @@ from nemo_tui.tui.clipboard import browser_available, copy_with_osc52
 from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.commands import NemoCommands
 from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
+from nemo_tui.tui.footer import FittingFooter
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.player import PlayerScreen
@@ -68,6 +70,11 @@ PANES = ("files", "chat", "timeline", "status")
 # How many finished renders of earlier runs the status pane lists at start (`nemo-tui renders`
 # lists them all).
 PAST_RENDERS_SHOWN = 10
+# Said when the app cannot start on the cloud: it works on this machine too.
+WITHOUT_THE_CLOUD = (
+    "To work without it: `nemo-tui --local` (the engine on this machine), or `nemo-tui --demo` "
+    "(with sample media)."
+)
 # The widget that takes focus when a pane is shown.
 PANE_FOCUS = {
     "files": "#media-tree",
@@ -176,7 +183,7 @@ class NemoApp(QuietApp):
             yield ChatPane(self.skill, id="chat")
             yield TimelinePane(id="timeline")
             yield StatusPane(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme
@@ -273,6 +280,8 @@ class NemoApp(QuietApp):
             case CreditsChanged(credits):
                 self.query_one(StatusPane).show_credits(credits)
             case Connection():
+                if self.session_id and update.session_id not in (None, self.session_id):
+                    self.query_one(FilePane).new_session()
                 self.session_id = update.session_id or self.session_id
                 self.query_one(SessionHeader).show_connection(update)
                 if update.skill in SKILLS_BY_ID and update.skill != self.skill.id:
@@ -359,7 +368,14 @@ class NemoApp(QuietApp):
 
     async def _start_session(self) -> None:
         assert self.core is not None
-        pending = await self.core.start()
+        try:
+            pending = await self.core.start()
+        except NemoError as error:
+            if self.backend == "local":
+                raise
+            # Away from the cloud the app still works on this machine: say how, on that line.
+            self.emit(Notice(f"{error} {WITHOUT_THE_CLOUD}", "error"))
+            return
         self.query_one(ChatPane).log_view.restore(self.core.history)
         finished = [render for render in self.core.renders if not render.in_flight]
         for render in finished[-PAST_RENDERS_SHOWN:]:

@@ -121,7 +121,21 @@ class MediaTree(DirectoryTree):
 
     def mark_uploaded(self, path: Path) -> None:
         self.uploaded.add(path)
-        self.refresh()
+        self._repaint({path})
+
+    def forget_uploaded(self) -> None:
+        """Another session: nothing is in it yet, so no file is marked as sent."""
+        sent, self.uploaded = self.uploaded, set()
+        self._repaint(sent)
+
+    def _repaint(self, paths: set[Path]) -> None:
+        """Draw these files' rows again: the tree keeps each row until its node changes."""
+        nodes = list(self.root.children)
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.children)
+            if node.data is not None and node.data.path in paths:
+                node.refresh()
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Runs in the loader's thread: stat each file once here so labels never touch the disk."""
@@ -338,6 +352,12 @@ class FilePane(Vertical):
         row.show(update)
         if update.done and update.error is None:
             self.query_one(MediaTree).mark_uploaded(update.path)
+
+    def new_session(self) -> None:
+        """Files sent to the old session are not in the new one: their marks and finished
+        rows go, so they can be sent again (uploads still running stay)."""
+        self.query_one(MediaTree).forget_uploaded()
+        self.query(".upload-row.-done, .upload-row.-failed").remove()
 
     def start_upload(self, paths: list[Path]) -> None:
         """Rows for a new upload; finished rows of earlier ones go, running ones stay."""

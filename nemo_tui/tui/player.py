@@ -254,7 +254,13 @@ class VideoPlayer(Widget, can_focus=True):
                 return item
 
     def _tick(self) -> None:
-        if not self.playing or self.info is None:
+        if self.info is None:
+            return
+        if not self.playing:
+            # Paused, the picture still follows a seek (or a resize): the new place's first frame.
+            if self._anchoring and (first := self._next_frame()) is not None:
+                self._anchoring = False
+                self._show(first[2])
             return
         if self._anchoring:
             # Since a start or a seek the clock waits for the decoder's first frame: a slow

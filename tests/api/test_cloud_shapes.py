@@ -406,9 +406,11 @@ async def test_spec_1_error_bodies_with_only_message_or_detail_and_the_trace_id_
             with pytest.raises(BadRequest, match="gateway says no") as caught:
                 await c.credits()
     finally:
+        # Only the file `enable` added: the logger's own null handler keeps stderr quiet.
         for handler in list(logging.getLogger("nemo_tui.diagnostics").handlers):
-            handler.close()
-            logging.getLogger("nemo_tui.diagnostics").removeHandler(handler)
+            if isinstance(handler, logging.FileHandler):
+                handler.close()
+                logging.getLogger("nemo_tui.diagnostics").removeHandler(handler)
     assert caught.value.trace_id == "trace-123"
     logged = log_file.read_text()
     assert "gateway says no" in logged and "X-Trace-Id trace-123" in logged

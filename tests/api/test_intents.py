@@ -91,6 +91,12 @@ def test_key_hints_are_the_caller_s() -> None:
     assert cli == (
         "Add `--export OUT.mp4` to `nemo-tui run`, then run `nemo-tui state` to see the timeline."
     )
+    # `run --export out.mp4` already exports: the hint says so instead of asking for the option.
+    exporting = GuiHints.for_cli("out.mp4")
+    assert translate_gui("Click the Export button.", exporting) == "This run exports it to out.mp4."
+    assert (
+        translate_gui("满意后点击导出按钮。", exporting) == "满意后本次运行会把它导出到 out.mp4。"
+    )
 
 
 def test_a_chinese_answer_gets_its_hints_in_chinese() -> None:

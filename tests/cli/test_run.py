@@ -71,12 +71,9 @@ def test_each_skill_runs_headless_to_an_mp4(
     assert result.stdout.strip(), result.stderr
     assert "render" in result.stderr.lower()
     assert "%" not in result.stdout.replace("35%", "")
-    # SPEC 2: the claim link is offered with the delivered export, on stderr.
-    lines = result.stderr.splitlines()
-    saved = min(i for i, line in enumerate(lines) if line.startswith("Saved "))
-    claims = [i for i, line in enumerate(lines) if "/claim?ct=clm_" in line]
-    assert claims and claims[-1] > saved, result.stderr
-    assert "/claim?ct=clm_" not in result.stdout
+    # SPEC 2 offers a claim link at start and with each export, but not from a loopback engine:
+    # its claim page would die with the run (issue 20).
+    assert "/claim" not in result.stderr + result.stdout, result.stderr
     with av.open(str(out)) as container:
         video = container.streams.video[0]
         assert video.codec_context.name == "h264"

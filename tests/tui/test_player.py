@@ -80,6 +80,26 @@ async def test_playing_changes_the_picture_and_advances_the_position_pause_stops
         assert abs(player.position - max(min(position + 1, 2.0) - 2, 0.0)) < 0.01
 
 
+async def test_a_seek_while_paused_shows_the_picture_at_the_new_place(two_seconds: Path) -> None:
+    """Paused, the picture follows the position: one frame from where the seek landed, then
+    it holds still (issue 20: it stayed on the old frame until play went on)."""
+    app = PlayerApp(two_seconds)
+    async with app.run_test(size=(60, 20)) as pilot:
+        player = app.query_one(VideoPlayer)
+        await wait_until(pilot, lambda: player.frames_shown >= 1, "a first frame")
+        await pilot.press("space")
+        paused, shown = picture_of(player), player.frames_shown
+        await pilot.press("right")
+        await wait_until(
+            pilot, lambda: picture_of(player) != paused, "the picture after a seek", timeout=10
+        )
+        assert player.frames_shown == shown + 1 and not player.playing
+        sought = picture_of(player)
+        await pilot.pause(0.3)
+        assert picture_of(player) == sought and player.frames_shown == shown + 1
+        assert "⏸" in str(app.query_one("#video-bar").render())
+
+
 def picture_garbage() -> list[Strip]:
     """Lines of half blocks that only the cyclic garbage collector could free, found since
     `gc.set_debug(gc.DEBUG_SAVEALL)` (which keeps them in `gc.garbage` rather than freeing)."""
