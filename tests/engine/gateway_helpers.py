@@ -70,15 +70,16 @@ class KeyUser:
     def balance(self) -> dict[str, Any]:
         return data_of(self.get("/billing/balance"))
 
-    def export(self, project_id: str, session_id: str) -> dict[str, Any]:
-        """Submit the project's draft as the CLI does (its own id) and poll until it ends."""
+    def export(self, project_id: str, session_id: str, height: int = 180) -> dict[str, Any]:
+        """Submit the project's draft as the CLI does (its own id) and poll until it ends; a small
+        `height` (an engine extension) keeps the render quick."""
         draft = self.frontend(project_id)["project"]["timeline_draft"]
         render_id = f"draft-cli-{int(time.time() * 1000)}"
         body = {
             "id": render_id,
             "draft": draft,
             "sessionId": session_id,
-            "output": {"format": "mp4", "codec": "h264", "crf": 23},
+            "output": {"format": "mp4", "codec": "h264", "crf": 23, "height": height},
         }
         data_of(self.post("/services/v1/render-proxy/lambda", json=body))
         deadline = time.monotonic() + TURN_SECONDS * 2
