@@ -6,6 +6,7 @@ resending, the Host and Origin checks, and the key kept out of every log line.""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -226,3 +227,66 @@ async def test_the_key_never_reaches_a_log_line(
     assert "/billing/balance?token=***" in logged, logged
     assert user.key not in logged
     assert user.key.removeprefix("nmv_usr_") not in logged
+
+
+async def test_a_failed_turn_is_an_error_message_then_done(
+    start_engine: Callable[..., RunningEngine],
+) -> None:
+    engine = start_engine(initial_credits=5)
+    with httpx.Client(base_url=engine.base_url, trust_env=False) as http:
+        user = KeyUser(http, new_key())
+        _, session_id = user.new_project()
+        async with chat_socket(engine.base_url, user.key, session_id) as socket:
+            await receive(socket)
+            await say(socket, "generate a 10-second video of a storm")
+            turn = await asyncio.wait_for(until(socket, "done"), TURN_TIMEOUT)
+        (error,) = [m for m in turn if m["type"] == "error"]
+        assert "not enough credits" in error["error"] and "5 are left" in error["error"]
+        assert turn[-1] == {"type": "done"}
+        assert user.balance()["available"] == 5
+
+
+async def test_an_idle_socket_outlives_the_header_deadline_of_plain_connections(
+    start_engine: Callable[..., RunningEngine],
+) -> None:
+    engine = start_engine(header_timeout_seconds=0.3)
+    with httpx.Client(base_url=engine.base_url, trust_env=False) as http:
+        user = KeyUser(http, new_key())
+        _, session_id = user.new_project()
+    async with chat_socket(engine.base_url, user.key, session_id) as socket:
+        await receive(socket)
+        await asyncio.sleep(1.0)
+        await send(socket, {"type": "ping"})
+        assert await asyncio.wait_for(receive(socket), TURN_TIMEOUT) == {"type": "pong"}
+
+
+async def test_a_frame_that_is_not_a_json_object_is_answered_with_an_error_not_a_close(
+    engine: RunningEngine, user: KeyUser
+) -> None:
+    _, session_id = user.new_project()
+    async with chat_socket(engine.base_url, user.key, session_id) as socket:
+        await receive(socket)
+        for frame in ("not json", "[1, 2]", json.dumps({"type": "message", "content": ""})):
+            await socket.send(frame)
+            answer = await asyncio.wait_for(receive(socket), TURN_TIMEOUT)
+            assert answer["type"] == "error", answer
+        await send(socket, {"type": "ping"})
+        assert await receive(socket) == {"type": "pong"}
+
+
+async def test_a_second_socket_takes_over_the_running_turn_from_the_first(
+    engine: RunningEngine, user: KeyUser
+) -> None:
+    _, session_id = user.new_project()
+    async with chat_socket(engine.base_url, user.key, session_id) as first:
+        await receive(first)
+        await say(first, "generate a 20-second video of a forest")
+        await asyncio.wait_for(until(first, "message_accepted"), TURN_TIMEOUT)
+        async with chat_socket(engine.base_url, user.key, session_id) as second:
+            await receive(second)
+            rest = await asyncio.wait_for(until(second, "done"), TURN_TIMEOUT)
+            assert [m["tool"] for m in rest if m["type"] == "tool_start"] == ["generate_video"]
+        # The first socket is still open and answers, but the end of the turn went elsewhere.
+        await send(first, {"type": "ping"})
+        seen = await asyncio.wait_for(until(first, "pong"), TURN_TIMEOUT)
+        assert [m["type"] for m in seen if m["type"] in ("tool_start", "done")] == []
