@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -184,7 +185,7 @@ def test_an_export_keeps_the_clients_id_and_its_output_url_works_without_the_key
 def test_a_download_link_expires(
     start_engine: Callable[..., RunningEngine], media_dir: Path
 ) -> None:
-    engine = start_engine(download_link_seconds=1)
+    engine = start_engine(download_link_seconds=3)
     with httpx.Client(base_url=engine.base_url, trust_env=False, timeout=60) as http:
         user = KeyUser(http, new_key())
         project_id, session_id = user.new_project()
@@ -194,7 +195,8 @@ def test_a_download_link_expires(
         )
         url = user.export(project_id, session_id)["outputUrl"]
         assert httpx.get(url, trust_env=False).status_code == 200
-        time.sleep(2.1)
+        expires = int(parse_qs(urlsplit(url).query)["expires"][0])
+        time.sleep(max(0.0, expires - time.time()) + 1.1)
         assert httpx.get(url, trust_env=False).status_code == 404
 
 
