@@ -4,6 +4,8 @@ key-free `outputUrl`, and a project being a session that the skills' API continu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,7 +18,7 @@ import pytest
 from nemo_tui.engine.http.server import RunningEngine
 from tests.engine.gateway_helpers import KeyUser, new_key
 from tests.engine.helpers import EngineUser, data_of, envelope_error, files_under
-from tests.support import mp4_facts
+from tests.support import engine_env, free_port, mp4_facts
 
 
 @pytest.fixture
@@ -251,3 +253,23 @@ def test_a_project_is_a_session_and_a_session_is_a_project(
     (listed,) = data_of(as_gateway.get("/projects"))["projects"]
     sessions = data_of(as_gateway.get(f"/projects/{listed['project_id']}/sessions"))["sessions"]
     assert sessions[0]["session_id"] == made
+
+
+def test_serve_beyond_loopback_takes_only_the_api_keys_it_was_given(tmp_path: Path) -> None:
+    port, given = free_port(), new_key()
+    command = [sys.executable, "-m", "nemo_tui", "serve", "--data", str(tmp_path / "data"),
+               "--host", "0.0.0.0", "--port", str(port), "--access-key", "door",
+               "--api-key", given]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=engine_env()
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("nemo-tui engine listening on")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False) as http:
+            assert KeyUser(http, given).balance()["available"] == 100
+            assert KeyUser(http, new_key()).get("/billing/balance").status_code == 401
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=20)
+    assert given not in out + err
