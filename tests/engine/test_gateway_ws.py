@@ -89,6 +89,9 @@ async def test_a_question_is_answered_on_the_same_socket_and_only_its_answer_end
         prompts = [q["prompt"] for q in question["questions"]]
         assert prompts == ["How long should it be?", "Which shape?"]
         assert "30 seconds" in [o["label"] for o in question["questions"][0]["options"]]
+        # No `done` came with the question; an abort is not needed but ends the wait too.
+        await send(socket, {"type": "abort"})
+        assert await asyncio.wait_for(receive(socket), TURN_TIMEOUT) == {"type": "done"}
         await say(socket, "1. How long should it be?: 30 seconds\n2. Which shape?: 9:16 vertical")
         answered = await asyncio.wait_for(until(socket, "done"), TURN_TIMEOUT)
         assert "ask_question" not in [m["type"] for m in answered]

@@ -49,6 +49,8 @@ class ChatSocket:
         self._send_lock = asyncio.Lock()
         self._forwarder: asyncio.Task[None] | None = None
         self._resume: asyncio.Task[None] | None = None
+        # The last turn forwarded ended on a question: the client owes an answer (or an abort).
+        self._asked = False
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -61,6 +63,7 @@ class ChatSocket:
     async def _forward(self, live: LiveTurn) -> None:
         while (message := await live.messages.get()) is not None:
             await self.send(message)
+            self._asked = message["type"] == "ask_question"
         relays_of(self.socket).finished(live)
 
     def resume_later(self, live: LiveTurn) -> None:
@@ -96,11 +99,19 @@ class ChatSocket:
         if kind == "ping":
             await self.send({"type": "pong"})
         elif kind == "abort":
-            live = relays_of(self.socket).running(self.session.session_id)
-            if live is not None:
-                live.turn.cancel()
+            await self._abort()
         elif kind == "message":
             await self._message(message.get("content"))
+
+    async def _abort(self) -> None:
+        """Stop the running turn (its `done` follows); while a question waits for its answer,
+        the abort is the answer: the turn is over, `done`."""
+        live = relays_of(self.socket).running(self.session.session_id)
+        if live is not None and live.ended is None:
+            live.turn.cancel()
+        elif self._asked and not self.busy():
+            self._asked = False
+            await self.send({"type": "done"})
 
     async def _message(self, content: Any) -> None:
         engine = engine_of(self.socket)
@@ -113,6 +124,7 @@ class ChatSocket:
                 {"type": "error", "error": "a turn is still running: wait for done, or abort it"}
             )
             return
+        self._asked = False
         if self._resume is not None:
             # A new client, not a reconnecting one: an earlier turn's rest is not for it.
             self._resume.cancel()
