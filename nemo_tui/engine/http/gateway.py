@@ -28,7 +28,7 @@ from nemo_tui.engine.http.common import (
     read_json,
 )
 from nemo_tui.engine.media import uploads
-from nemo_tui.engine.store import RenderJob, SessionRow, StoredMedia, UsageRow
+from nemo_tui.engine.store import ProjectRow, RenderJob, SessionRow, StoredMedia, UsageRow
 from nemo_tui.skills import max_upload_bytes
 
 UPLOAD_FIELD = "file"
@@ -88,27 +88,34 @@ def owned_project(request: Request, user_id: str) -> SessionRow:
     return session
 
 
-def _project_json(request: Request, session: SessionRow) -> dict[str, Any]:
-    created, updated = engine_of(request).store.session_times(session.session_id)
+def _project_json(project: ProjectRow) -> dict[str, Any]:
+    session = project.session
     return {
         "project_id": session.task_id,
         "user_id": session.user_id,
         "name": session.task_name,
-        "created_at": iso(created),
-        "updated_at": iso(updated),
+        "created_at": iso(project.created),
+        "updated_at": iso(project.updated),
     }
 
 
-def _session_json(request: Request, session: SessionRow) -> dict[str, Any]:
-    created, updated = engine_of(request).store.session_times(session.session_id)
+def _session_json(project: ProjectRow) -> dict[str, Any]:
+    session = project.session
     return {
         "session_id": session.session_id,
         "project_id": session.task_id,
         "name": session.task_name,
         "status": "active",
-        "created_at": iso(created),
-        "updated_at": iso(updated),
+        "created_at": iso(project.created),
+        "updated_at": iso(project.updated),
     }
+
+
+def _project(request: Request, session: SessionRow) -> ProjectRow:
+    project = engine_of(request).store.project(session.session_id)
+    if project is None:
+        raise ApiError(404, f"project {session.task_id} not found for this API key")
+    return project
 
 
 async def verify(request: Request) -> Response:
@@ -206,7 +213,7 @@ async def create_project(request: Request) -> Response:
     )
     return ok(
         {
-            **_project_json(request, session),
+            **_project_json(_project(request, session)),
             "session": {
                 "session_id": session.session_id,
                 "project_id": session.task_id,
@@ -218,19 +225,19 @@ async def create_project(request: Request) -> Response:
 
 async def list_projects(request: Request) -> Response:
     user_id = gateway_user(request)
-    sessions = engine_of(request).store.user_sessions(user_id, MAX_PROJECTS)
-    projects = [_project_json(request, session) for session in sessions]
+    listed = engine_of(request).store.user_projects(user_id, MAX_PROJECTS)
+    projects = [_project_json(project) for project in listed]
     return ok({"projects": projects, "count": len(projects)})
 
 
 async def get_project(request: Request) -> Response:
     session = owned_project(request, gateway_user(request))
-    return ok(_project_json(request, session))
+    return ok(_project_json(_project(request, session)))
 
 
 async def project_sessions(request: Request) -> Response:
     session = owned_project(request, gateway_user(request))
-    return ok({"sessions": [_session_json(request, session)]})
+    return ok({"sessions": [_session_json(_project(request, session))]})
 
 
 def _file_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
