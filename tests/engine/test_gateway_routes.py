@@ -110,6 +110,7 @@ def test_projects_are_listed_newest_first_with_their_session_and_only_to_their_o
         f"/api/v1/state/frontend/{first}",
         f"/services/v1/render-proxy/{first}/download",
         "/projects/task_unknown",
+        "/projects/task%0Abad%1B[31m" + "x" * 500,
     ):
         answer = stranger.get(path)
         assert answer.status_code == 404, path

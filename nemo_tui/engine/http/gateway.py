@@ -73,6 +73,11 @@ def gateway_user(request: Request) -> str:
     return key_user(request, key.strip())
 
 
+def shown(text: str) -> str:
+    """An id from the request, fit for a message: printable and short."""
+    return "".join(char for char in text[:80] if char.isprintable())
+
+
 def iso(timestamp: float) -> str:
     return (
         datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -84,7 +89,7 @@ def owned_project(request: Request, user_id: str) -> SessionRow:
     project_id = request.path_params["project_id"]
     session = engine_of(request).store.session_for_task(project_id)
     if session is None or session.user_id != user_id:
-        raise ApiError(404, f"project {project_id[:80]} not found for this API key")
+        raise ApiError(404, f"project {shown(project_id)} not found for this API key")
     return session
 
 
@@ -293,7 +298,7 @@ async def _upload(request: Request) -> Response:
         if session is None or session.user_id != user_id:
             raise ApiError(
                 ErrorCode.SESSION_NOT_FOUND,
-                f"session {session_id[:80]} not found for this API key",
+                f"session {shown(session_id)} not found for this API key",
             )
         stored = await uploads.commit(
             engine.store, session.session_id, files, engine.settings.max_image_pixels
@@ -323,7 +328,7 @@ def _owned_render(request: Request, user_id: str) -> RenderJob:
     render_id = request.path_params["render_id"]
     job = engine_of(request).store.render(render_id)
     if job is None or job.user_id != user_id:
-        raise ApiError(404, f"render {render_id[:80]} not found for this API key")
+        raise ApiError(404, f"render {shown(render_id)} not found for this API key")
     return job
 
 
