@@ -283,7 +283,8 @@ async def test_a_second_socket_takes_over_the_running_turn_from_the_first(
     _, session_id = user.new_project()
     async with chat_socket(engine.base_url, user.key, session_id) as first:
         await receive(first)
-        await say(first, "generate a 20-second video of a forest")
+        # A long scene: the second socket's grace period ends while it is still being made.
+        await say(first, "generate a 60-second video of a forest")
         await asyncio.wait_for(until(first, "message_accepted"), TURN_TIMEOUT)
         async with chat_socket(engine.base_url, user.key, session_id) as second:
             await receive(second)

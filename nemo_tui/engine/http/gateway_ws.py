@@ -72,7 +72,9 @@ class ChatSocket:
 
     async def _resume_after_grace(self, live: LiveTurn) -> None:
         await asyncio.sleep(RESUME_GRACE_SECONDS)
-        self.follow(live)
+        # Meanwhile another socket may have taken the whole turn: nothing is left to follow.
+        if relays_of(self.socket).running(self.session.session_id) is live:
+            self.follow(live)
 
     def busy(self) -> bool:
         """True while this socket is forwarding a turn its client started or resumed."""
