@@ -17,6 +17,7 @@ def run_serve(args: argparse.Namespace) -> int:
         "data_dir": args.data,
         "access_key": args.access_key,
         "idle_exit_seconds": args.idle_exit,
+        "api_keys": args.api_keys,
     }
     settings = EngineSettings(**{key: value for key, value in overrides.items() if value})
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
@@ -64,5 +65,13 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         metavar="SECONDS",
         help="exit once no client, request or render has needed the engine for this long "
         "(how `--local` runs it in the background)",
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        default=None,
+        metavar="KEY",
+        help="a gateway API key this engine accepts (repeatable); beyond loopback only these",
     )
     parser.set_defaults(handler=run_serve)

@@ -66,6 +66,11 @@ class EngineSettings(BaseSettings):
     allowed_hosts: list[str] = Field(default_factory=list)
     # Needed to listen beyond loopback: the token route then asks for it (`X-Access-Key`).
     access_key: str | None = None
+    # The gateway's API keys (SPEC 11) served beyond loopback: only these, each a user with
+    # `initial_credits` at first use. On loopback without an access key any `nmv_usr_` key is one.
+    api_keys: list[str] = Field(default_factory=list)
+    # How long a render's download link (the gateway's `outputUrl`) works without the key.
+    download_link_seconds: float = Field(default=3600.0, gt=0)
     # An engine started in the background for `--local` clients exits once it has had no
     # request, render or client for this long (None: it runs until stopped, as `serve` does).
     idle_exit_seconds: float | None = Field(default=None, gt=0)
