@@ -24,6 +24,7 @@ from nemo_tui.api.errors import (
     ServerError,
     SessionNotFound,
 )
+from nemo_tui.api.gateway import GatewayClient
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.questions import Question, answer_message
 from nemo_tui.api.safe_text import terminal_safe
@@ -41,6 +42,7 @@ from nemo_tui.core.persistence import (
     PendingRender,
     backend_key,
 )
+from nemo_tui.core.projects import ProjectEntry, RememberedSessions, list_projects
 from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import (
     Connection,
@@ -104,6 +106,7 @@ class SessionController:
         # Keyed by the API base until `start()` learns the backend's identity.
         self._memory_file = MemoryFile(settings.state_dir, backend_key(settings.api_base))
         self.memory: BackendMemory = self._memory_file.load()
+        self._sessions = RememberedSessions(settings.state_dir, backend_key(settings.api_base))
         # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
         self.claim_url: str | None = None
         self.draft = Draft()
@@ -162,6 +165,10 @@ class SessionController:
             self._memory_file = MemoryFile(self.settings.state_dir, key)
             self.memory = self._memory_file.load()
         self._use_remembered_skill()
+        self._sessions = RememberedSessions(self.settings.state_dir, key)
+        if self.memory.session_id and self.memory.task_id:
+            # A gateway finds a session's state by its project: known from the last run.
+            self._client.remember_task(self.memory.session_id, self.memory.task_id)
 
     def _use_remembered_skill(self) -> None:
         """The skill last chosen on this backend, unless the person set one (config file,
@@ -175,6 +182,49 @@ class SessionController:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    # --- projects (SPEC 11) ------------------------------------------------------------------
+
+    @property
+    def api_kind(self) -> str:
+        """Which API the backend is spoken through: "skills" or "gateway"."""
+        return self._client.kind
+
+    def web_link(self) -> str | None:
+        """The browser link of the current project (the gateway's; None on the skills' API)."""
+        return self._client.web_link(self.session_id) if self.session_id else None
+
+    async def projects(self) -> list[ProjectEntry]:
+        """Every project that can be opened again, newest first (see `core.projects`)."""
+        return await list_projects(self._client, self._sessions, self.session_id)
+
+    async def open_project(self, entry: ProjectEntry) -> None:
+        """Continue an earlier project: its session becomes this one and its timeline is
+        loaded; the next message goes to it. Renders in flight stay followed."""
+        task_id: str | None
+        if entry.session_id is None and isinstance(self._client, GatewayClient):
+            assert entry.project_id is not None
+            info = await self._client.open_project(entry.project_id)
+            session_id, task_id = info.session_id, info.task_id
+        elif entry.session_id is not None:
+            session_id, task_id = entry.session_id, entry.project_id
+        else:
+            raise SessionNotFound("That project has no session to continue.")
+        if task_id:
+            self._client.remember_task(session_id, task_id)
+        if session_id != self.memory.session_id:
+            self.memory = BackendMemory(
+                session_id=self._stored_id(session_id),
+                task_id=self._stored_id(task_id) if task_id else None,
+                language=self.memory.language,
+                renders=self.memory.renders,
+                skill=self.memory.skill,
+            )
+            self._save()
+        await self._load_state()
+        self._sessions.note(session_id, task_id, entry.name)
+        self._emit(Connection("ready", self.backend_label, self.session_id, "opened project"))
+        self._notice(f"Opened {entry.name}: {summarize(self.draft)}")
 
     async def new_session(self) -> None:
         """Start over with an empty session (the old one stays on the backend)."""
@@ -223,6 +273,8 @@ class SessionController:
         session_id = await self._session()
         turn_id = uuid.uuid4().hex[:12]
         self._remember("user", text)
+        # The first message names the session in the project list (skills' API).
+        self._sessions.note(session_id, self.memory.task_id, text)
         self._emit(TurnStarted(turn_id, text))
         before = self.draft
         try:
@@ -521,6 +573,7 @@ class SessionController:
             renders=self.memory.renders,
         )
         self._save()
+        self._sessions.note(info.session_id, info.task_id)
         self._set_draft(Draft())
         await self.offer_claim_link(info.session_id)
 
