@@ -25,6 +25,7 @@ from nemo_tui.api.errors import (
     SessionNotFound,
 )
 from nemo_tui.api.gateway import GatewayClient
+from nemo_tui.api.gateway_models import UsagePage
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.questions import Question, answer_message
 from nemo_tui.api.safe_text import terminal_safe
@@ -197,6 +198,27 @@ class SessionController:
     async def projects(self) -> list[ProjectEntry]:
         """Every project that can be opened again, newest first (see `core.projects`)."""
         return await list_projects(self._client, self._sessions, self.session_id)
+
+    async def find_project(self, some_id: str) -> ProjectEntry:
+        """The project (or remembered session) with this project, task or session id. On the
+        gateway an id not in the list is still tried as a project id (the list may be paged)."""
+        for entry in await self.projects():
+            if some_id in (entry.project_id, entry.session_id):
+                return entry
+        if isinstance(self._client, GatewayClient):
+            return ProjectEntry(some_id, None, some_id)
+        raise SessionNotFound(
+            f"No project {some_id} is known here; `nemo-tui projects` lists the ones there are."
+        )
+
+    async def usage_history(self, page_no: int = 1, page_size: int = 20) -> UsagePage:
+        """One page of the credit history (the gateway's; the skills' API keeps none)."""
+        if not isinstance(self._client, GatewayClient):
+            raise NemoError(
+                "The credit history is kept by the gateway only: use an API key "
+                "(NEMOVIDEO_API_KEY or `nemo-tui login`) to see it."
+            )
+        return await self._client.usage_history(page_no, page_size)
 
     async def open_project(self, entry: ProjectEntry) -> None:
         """Continue an earlier project: its session becomes this one and its timeline is
