@@ -242,17 +242,27 @@ ACTIONS: tuple[UserAction, ...] = (
         palette="Cancel export",
     ),
     UserAction(
+        "open_project",
+        "open_project",
+        "Projects",
+        "Open an earlier project (the gateway's projects, or this app's sessions) to continue it.",
+        slash="projects",
+        palette="Open project…",
+    ),
+    UserAction(
         "copy_link",
         "copy_link",
         "Copy link",
-        "Copy the link that saves this project to an account (OSC 52).",
+        "Copy the project's link: its page on the gateway, or the one that saves it to an "
+        "account (OSC 52).",
         palette="Copy link",
     ),
     UserAction(
         "open_link",
         "open_link",
         "Open in browser",
-        "Open the link that saves this project to an account in a browser.",
+        "Open the project in a browser: its page on the gateway, or the link that saves it to "
+        "an account.",
         palette="Open in browser",
     ),
     UserAction(
