@@ -65,6 +65,11 @@ class EngineSettings(BaseSettings):
     allowed_hosts: list[str] = Field(default_factory=list)
     # Needed to listen beyond loopback: the token route then asks for it (`X-Access-Key`).
     access_key: str | None = None
+    # The gateway's API keys (SPEC 11) served beyond loopback: only these, each a user with
+    # `initial_credits` at first use. On loopback without an access key any `nmv_usr_` key is one.
+    api_keys: list[str] = Field(default_factory=list)
+    # How long a render's download link (the gateway's `outputUrl`) works without the key.
+    download_link_seconds: float = Field(default=3600.0, gt=0)
     # Fault rules for tests (see `nemo_tui.engine.faults`): JSON, off when unset.
     faults: str | None = None
 

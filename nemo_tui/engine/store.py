@@ -1,9 +1,9 @@
-"""The engine's one SQLite database: tokens, users' credits, sessions, media, drafts with their
-history, received messages and render jobs.
+"""The engine's one SQLite database: tokens and API keys, users' credits and their ledger,
+sessions, media, drafts with their history, received messages and render jobs.
 
 The app is async and every call here is a few short statements, so one connection guarded by a lock
-is enough; WAL keeps readers cheap and makes a committed write survive a killed process. Tokens are
-stored as SHA-256 digests, so the database never holds a usable token.
+is enough; WAL keeps readers cheap and makes a committed write survive a killed process. Tokens and
+API keys are stored as SHA-256 digests, so the database never holds a usable one.
 """
 
 from __future__ import annotations
@@ -101,6 +101,21 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_sha256 TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(user_id),
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL REFERENCES users(user_id),
+    kind TEXT NOT NULL,
+    amount_delta INTEGER NOT NULL,
+    created REAL NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_by_user ON ledger(user_id, created);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id, created);
 """
 # A render in one of these states may still be cancelled or failed.
 UNFINISHED_RENDER_STATES = ("pending", "processing")
@@ -145,6 +160,17 @@ class RenderJob:
     size: int | None
     error: str | None
     created: float
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One row of the credit ledger."""
+
+    id: int
+    kind: str
+    amount_delta: int
+    created: float
+    detail: dict[str, Any]
 
 
 class Store:
@@ -225,11 +251,7 @@ class Store:
                 user_id = known["user_id"]
             else:
                 user_id = f"anon_{uuid.uuid4().hex[:16]}"
-                db.execute(
-                    "INSERT INTO users (user_id, created, credits_total, credits_available)"
-                    " VALUES (?, ?, ?, ?)",
-                    (user_id, now, credits, credits),
-                )
+                _insert_user(db, user_id, credits, now)
             db.execute(
                 "INSERT INTO tokens (token_sha256, user_id, client_id, created, expires)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -238,13 +260,35 @@ class Store:
         return token, user_id, expires
 
     def user_for_token(self, token: str) -> str | None:
-        """The user a token belongs to, or None when it is unknown or expired."""
+        """The user a token or a known API key belongs to, or None when it is unknown or
+        expired (a key works on both APIs: what one tool makes, the other sees)."""
         row = self._one(
-            "SELECT user_id FROM tokens WHERE token_sha256 = ? AND expires > ?",
+            "SELECT user_id FROM tokens WHERE token_sha256 = ? AND expires > ?"
+            " UNION ALL SELECT user_id FROM api_keys WHERE key_sha256 = ?",
             token_digest(token),
             time.time(),
+            token_digest(token),
         )
         return row["user_id"] if row else None
+
+    def register_api_key(self, key: str, credits: int) -> str:
+        """The user of an API key, made the first time the key is seen with `credits` and a
+        welcome grant in the ledger. Returns the user id."""
+        digest = token_digest(key)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT user_id FROM api_keys WHERE key_sha256 = ?", (digest,)
+            ).fetchone()
+            if row is not None:
+                return str(row["user_id"])
+            now = time.time()
+            user_id = f"usr_{uuid.uuid4().hex[:16]}"
+            _insert_user(db, user_id, credits, now)
+            db.execute(
+                "INSERT INTO api_keys (key_sha256, user_id, created) VALUES (?, ?, ?)",
+                (digest, user_id, now),
+            )
+        return user_id
 
     # --- credits ------------------------------------------------------------------------------
 
@@ -546,6 +590,95 @@ class Store:
             ]
         return again, failed
 
+    # --- the gateway's projects, ledger and links ------------------------------------------------
+
+    def session_for_task(self, task_id: str) -> SessionRow | None:
+        """The session of a task (a project, on the gateway: one session each)."""
+        row = self._one("SELECT session_id FROM sessions WHERE task_id = ?", task_id)
+        return self.session(row["session_id"]) if row else None
+
+    def user_sessions(self, user_id: str, limit: int) -> list[SessionRow]:
+        """The user's sessions, newest first."""
+        rows = self._all(
+            "SELECT session_id FROM sessions WHERE user_id = ? ORDER BY created DESC, rowid DESC"
+            " LIMIT ?",
+            user_id,
+            limit,
+        )
+        return [s for s in (self.session(row["session_id"]) for row in rows) if s is not None]
+
+    def session_times(self, session_id: str) -> tuple[float, float]:
+        """(created, last changed) of a session: its newest draft, message or upload."""
+        row = self._one(
+            "SELECT s.created AS created, MAX(s.created,"
+            " COALESCE((SELECT MAX(created) FROM drafts WHERE session_id = s.session_id), 0),"
+            " COALESCE((SELECT MAX(received) FROM messages WHERE session_id = s.session_id), 0),"
+            " COALESCE((SELECT MAX(created) FROM media WHERE session_id = s.session_id), 0))"
+            " AS updated FROM sessions s WHERE s.session_id = ?",
+            session_id,
+        )
+        return (row["created"], row["updated"]) if row else (0.0, 0.0)
+
+    def draft_version(self, session_id: str) -> int:
+        row = self._one("SELECT MAX(version) AS v FROM drafts WHERE session_id = ?", session_id)
+        return int(row["v"]) if row and row["v"] is not None else 0
+
+    def latest_completed_render(self, session_id: str) -> RenderJob | None:
+        row = self._one(
+            "SELECT id FROM renders WHERE session_id = ? AND status = 'completed'"
+            " ORDER BY finished DESC LIMIT 1",
+            session_id,
+        )
+        return self.render(row["id"]) if row else None
+
+    def record_usage(
+        self, user_id: str, kind: str, amount_delta: int, detail: dict[str, Any]
+    ) -> None:
+        """One ledger row: a `conversation` (a turn and what it cost) or a `grant`."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO ledger (user_id, kind, amount_delta, created, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (user_id, kind, amount_delta, time.time(), json.dumps(detail)),
+            )
+
+    def usage(
+        self, user_id: str, since: float, until: float, offset: int, limit: int
+    ) -> tuple[list[UsageRow], int]:
+        """A page of the user's ledger between two times, newest first, and the row count."""
+        where = "WHERE user_id = ? AND created >= ? AND created < ?"
+        total = self._one(f"SELECT COUNT(*) AS n FROM ledger {where}", user_id, since, until)
+        rows = self._all(
+            f"SELECT * FROM ledger {where} ORDER BY created DESC, id DESC LIMIT ? OFFSET ?",
+            user_id,
+            since,
+            until,
+            limit,
+            offset,
+        )
+        page = [
+            UsageRow(
+                id=row["id"],
+                kind=row["kind"],
+                amount_delta=row["amount_delta"],
+                created=row["created"],
+                detail=json.loads(row["detail"]),
+            )
+            for row in rows
+        ]
+        return page, int(total["n"]) if total else 0
+
+    def secret(self, name: str) -> bytes:
+        """A random secret of this database, made once (e.g. the key that signs links)."""
+        key = f"secret:{name}"
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return bytes.fromhex(row["value"])
+            value = secrets.token_bytes(32)
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value.hex()))
+            return value
+
     def stored_media_names(self) -> set[str]:
         """The file names in the media folder that belong to a stored upload."""
         return {row["stored_name"] for row in self._all("SELECT stored_name FROM media")}
@@ -559,6 +692,20 @@ class Store:
     def render_counts(self) -> dict[str, int]:
         rows = self._all("SELECT status, COUNT(*) AS n FROM renders GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
+
+
+def _insert_user(db: sqlite3.Connection, user_id: str, credits: int, now: float) -> None:
+    """A new user with `credits`, and the ledger's welcome grant that gave them."""
+    db.execute(
+        "INSERT INTO users (user_id, created, credits_total, credits_available)"
+        " VALUES (?, ?, ?, ?)",
+        (user_id, now, credits, credits),
+    )
+    db.execute(
+        "INSERT INTO ledger (user_id, kind, amount_delta, created, detail)"
+        " VALUES (?, 'grant', ?, ?, ?)",
+        (user_id, credits, now, json.dumps({"source": "welcome"})),
+    )
 
 
 def interrupted_message(times: int) -> str:

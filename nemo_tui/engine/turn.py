@@ -203,6 +203,10 @@ class Turn:
     # SSE lines for the response; None marks the end of the turn.
     _lines: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue, init=False)
     _events: _EventWriter = field(init=False)
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
+    # What the turn cost and which tools it called: its row of the credit ledger.
+    _spent: int = field(default=0, init=False)
+    _tools: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._events = _EventWriter(self.message)
@@ -210,9 +214,16 @@ class Turn:
     def start(self) -> AsyncIterator[str]:
         """Run the turn in the background; iterate the result for its SSE lines."""
         task = asyncio.create_task(self._run(), name=f"turn-{self.session.session_id}")
+        self._task = task
         self.engine.background.add(task)
         task.add_done_callback(self.engine.background.discard)
         return _drain(self._lines)
+
+    def cancel(self) -> None:
+        """Stop the turn (the gateway's `abort`): a generate gives its credits back, and the
+        lines end without an error."""
+        if self._task is not None:
+            self._task.cancel()
 
     async def _run(self) -> None:
         try:
@@ -227,7 +238,23 @@ class Turn:
                 *self._events.error(type(exc).__name__, f"the engine's agent failed: {reason}")
             )
         finally:
+            self._record_usage()
             self._lines.put_nowait(None)
+
+    def _record_usage(self) -> None:
+        session = self.session
+        self.engine.store.record_usage(
+            session.user_id,
+            "conversation",
+            -self._spent,
+            {
+                "project_id": session.task_id,
+                "session_id": session.session_id,
+                "conversation_id": self._events.invocation_id,
+                "user_message": self.message[:500],
+                "tool_breakdown": [{"tool_key": name} for name in self._tools],
+            },
+        )
 
     def _put(self, *lines: str) -> None:
         for line in lines:
@@ -264,6 +291,7 @@ class Turn:
             # A question instead of an edit: the function call alone; the turn then waits for
             # the person's next message (a long-running tool, in ADK's words).
             self.engine.questions[session.session_id] = plan.ask.kind
+            self._tools = [ASK_QUESTION]
             call = FunctionCall(id=_call_id(), name=ASK_QUESTION, args=plan.ask.args)
             await self._model_call("", [call], long_running=True)
             return
@@ -292,6 +320,7 @@ class Turn:
         their responses follow, the second confirms. A turn without tools is one call. A silent
         edit sends the calls and responses with no text (the second call ends on an empty
         partial)."""
+        self._tools = [call.name for call in plan.calls]
         if not plan.calls:
             await self._model_call("" if silent else plan.text)
             return
@@ -356,6 +385,7 @@ class Turn:
             path.unlink(missing_ok=True)
             raise
         store.settle_credits(user_id, cost)
+        self._spent += cost
         return planner.place_generated(plan, clip)
 
 

@@ -1,4 +1,4 @@
-"""The engine's ASGI app: `create_app(settings)` wires the routes of SPEC sections 2-7 to one
+"""The engine's ASGI app: `create_app(settings)` wires the routes of SPEC sections 2-7 and 11 to one
 store and one render queue, opened and closed with the app's lifespan, and answers every error in
 the envelope of SPEC 1."""
 
@@ -20,7 +20,8 @@ from starlette.responses import Response
 from nemo_tui.engine.context import EngineContext
 from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.faults import FaultMiddleware, parse_rules
-from nemo_tui.engine.http import account, chat, media, render
+from nemo_tui.engine.gateway.relay import Relays
+from nemo_tui.engine.http import account, chat, gateway, gateway_ws, log_scrub, media, render
 from nemo_tui.engine.http.common import error_response
 from nemo_tui.engine.http.hosts import HostGuard
 from nemo_tui.engine.media.uploads import remove_partial_uploads
@@ -90,12 +91,16 @@ def create_app(settings: EngineSettings) -> Starlette:
             await renders.stop()
             store.close()
 
-    return Starlette(
+    log_scrub.install()
+    app = Starlette(
         routes=[
             *account.ROUTES,
             *media.ROUTES,
             *chat.ROUTES,
             *render.ROUTES,
+            # The official CLI's API (SPEC 11) over the same store.
+            *gateway.ROUTES,
+            *gateway_ws.ROUTES,
         ],
         exception_handlers={
             ApiError: _api_error,
@@ -111,3 +116,5 @@ def create_app(settings: EngineSettings) -> Starlette:
             Middleware(FaultMiddleware, rules=parse_rules(settings.faults)),
         ],
     )
+    app.state.relays = Relays()
+    return app

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 
 from nemo_tui.api.bounded_json import JsonRefused, JsonTooLarge, loads_bounded, too_large
@@ -22,7 +22,7 @@ from nemo_tui.engine.store import SessionRow, StoredMedia
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def engine_of(request: Request) -> EngineContext:
+def engine_of(request: HTTPConnection) -> EngineContext:
     engine: EngineContext = request.app.state.engine  # set once by the app factory
     return engine
 

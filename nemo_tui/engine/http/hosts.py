@@ -1,7 +1,8 @@
-"""The `Host` header check: a request is served only when it names this engine (a loopback name,
-the address the connection came in on, or a host the settings allow). A web page on another site
-that rebinds its DNS name to 127.0.0.1 sends its own name as `Host`, so it is refused with 421 in
-the envelope instead of reaching tokens and media, and its name never lands in an output URL.
+"""The `Host` header check (HTTP and WebSocket): a request is served only when it names this
+engine (a loopback name, the address the connection came in on, or a host the settings allow). A
+web page on another site that rebinds its DNS name to 127.0.0.1 sends its own name as `Host`, so
+it is refused with 421 in the envelope instead of reaching tokens and media, and its name never
+lands in an output URL.
 """
 
 from __future__ import annotations
@@ -23,32 +24,53 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
+def origin_host(origin: str) -> str:
+    """The host name of an `Origin` header value (`scheme://host[:port]`); '' when unreadable."""
+    _, sep, rest = origin.strip().partition("://")
+    return host_name(rest) if sep else ""
+
+
 class HostGuard:
-    """ASGI middleware refusing requests whose `Host` is not this engine."""
+    """ASGI middleware refusing requests and WebSocket handshakes whose `Host` is not this
+    engine, and handshakes from a web page of another site (its `Origin`): a page may open a
+    socket to 127.0.0.1 with the right `Host`, but its browser names the page in `Origin`."""
 
     def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
         self.app = app
         self.allowed = {name.lower() for name in allowed}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        header = next((v for k, v in scope["headers"] if k == b"host"), b"").decode("latin-1")
-        name = host_name(header)
+    def _ours(self, name: str, scope: Scope) -> bool:
         server = scope.get("server") or ("", None)
-        if name and (is_loopback_host(name) or name == str(server[0]) or name in self.allowed):
+        return bool(name) and (
+            is_loopback_host(name) or name == str(server[0]) or name in self.allowed
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        shown = "".join(char for char in header[:80] if char.isprintable())
-        body = json.dumps(
-            {
-                "code": MISDIRECTED,
-                "message": f"the Host header '{shown}' does not name this engine: use its address"
-                ", or add the name to NEMO_ENGINE_ALLOWED_HOSTS",
-                "data": None,
-            }
-        ).encode()
+        headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in (b"host", b"origin")}
+        header = headers.get(b"host", "")
+        refusal = None
+        if not self._ours(host_name(header), scope):
+            shown = "".join(char for char in header[:80] if char.isprintable())
+            refusal = (
+                f"the Host header '{shown}' does not name this engine: use its address"
+                ", or add the name to NEMO_ENGINE_ALLOWED_HOSTS"
+            )
+        elif (
+            scope["type"] == "websocket"
+            and b"origin" in headers
+            and not self._ours(origin_host(headers[b"origin"]), scope)
+        ):
+            refusal = "a web page of another site may not open this engine's chat socket"
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps({"code": MISDIRECTED, "message": refusal, "data": None}).encode()
+        if scope["type"] == "websocket":
+            await _refuse_handshake(scope, send, body)
+            return
         await send(
             {
                 "type": "http.response.start",
@@ -60,3 +82,22 @@ class HostGuard:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse_handshake(scope: Scope, send: Send, body: bytes) -> None:
+    """Answer a handshake with the refusal as an HTTP response where the server can (the ASGI
+    `websocket.http.response` extension), else a plain close (a bare 403)."""
+    if "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await send(
+        {
+            "type": "websocket.http.response.start",
+            "status": MISDIRECTED,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "websocket.http.response.body", "body": body})

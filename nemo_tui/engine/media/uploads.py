@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
 UPLOAD_FIELD = "files"
+# A form field beside the files (the gateway's `session_id`) longer than this is refused.
+MAX_FIELD_BYTES = 1024
 ACCEPTED_LIST = " ".join(sorted(ACCEPTED_EXTENSIONS))
 URL_FETCH_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
@@ -117,7 +119,7 @@ def remove_partial_uploads(store: Store, media_dir: Path) -> list[str]:
     return removed
 
 
-async def _commit(
+async def commit(
     store: Store, session_id: str, files: list[IncomingFile], max_pixels: int | None
 ) -> list[StoredMedia]:
     """Probe every received file, then record them all; any refusal deletes the whole batch."""
@@ -204,6 +206,17 @@ async def receive_multipart(
 ) -> list[StoredMedia]:
     """Stream the `files` parts of a multipart body to disk. Reading stops at the first file over
     `limit` (4002) or of an unaccepted type (4001); what was written is deleted."""
+    received, _ = await receive_parts(chunks, content_type, media_dir, limit, UPLOAD_FIELD)
+    return await commit(store, session_id, received, max_pixels)
+
+
+async def receive_parts(
+    chunks: AsyncIterator[bytes], content_type: str, media_dir: Path, limit: int, file_field: str
+) -> tuple[list[IncomingFile], dict[str, str]]:
+    """Stream the `file_field` parts of a multipart body to disk, and keep the short text fields
+    beside them: (the files, not yet recorded; the fields). Reading stops at the first file over
+    `limit` (4002) or of an unaccepted type (4001); what was written is deleted. The caller
+    records the files with `commit` or deletes them with `discard_all`."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
@@ -212,36 +225,50 @@ async def receive_multipart(
     parser = MultipartParser(boundary, collector.callbacks())
     received: list[IncomingFile] = []
     current: IncomingFile | None = None
+    fields: dict[str, str] = {}
+    field: tuple[str, bytearray] | None = None
     try:
         async for chunk in chunks:
             parser.write(chunk)
             for kind, payload in collector.drain():
                 if kind == "begin" and isinstance(payload, dict):
                     field_name, filename = _part_filename(payload)
-                    if field_name == UPLOAD_FIELD and filename is not None:
+                    if field_name == file_field and filename is not None:
                         current = IncomingFile(media_dir, filename, limit)
+                    elif filename is None:
+                        field = (field_name, bytearray())
                 elif kind == "data" and current is not None and isinstance(payload, bytes):
                     current.write(payload)
+                elif kind == "data" and field is not None and isinstance(payload, bytes):
+                    field[1].extend(payload)
+                    if len(field[1]) > MAX_FIELD_BYTES:
+                        raise ApiError(422, f"the form field '{field[0][:40]}' is too long")
                 elif kind == "end" and current is not None:
                     current.close()
                     received.append(current)
                     current = None
+                elif kind == "end" and field is not None:
+                    fields[field[0]] = field[1].decode("utf-8", errors="replace")
+                    field = None
         parser.finalize()
     except BaseException:
-        for incoming in [*received, *([current] if current else [])]:
-            incoming.discard()
+        discard_all([*received, *([current] if current else [])])
         raise
     if current is not None:
         current.discard()
-        for incoming in received:
-            incoming.discard()
+        discard_all(received)
         raise ApiError(422, "the multipart body ended in the middle of a file; upload it again")
     if not received:
         raise ApiError(
             ErrorCode.UNSUPPORTED_FILE,
-            f"no files in the upload: send them in the multipart field '{UPLOAD_FIELD}'",
+            f"no files in the upload: send them in the multipart field '{file_field}'",
         )
-    return await _commit(store, session_id, received, max_pixels)
+    return received, fields
+
+
+def discard_all(files: list[IncomingFile]) -> None:
+    for incoming in files:
+        incoming.discard()
 
 
 def check_loopback_urls(urls: list[str]) -> None:
@@ -280,7 +307,7 @@ async def fetch_urls(
         for incoming in received:
             incoming.discard()
         raise
-    return await _commit(store, session_id, received, max_pixels)
+    return await commit(store, session_id, received, max_pixels)
 
 
 async def _fetch_one(
