@@ -173,10 +173,17 @@ class GatewayChat:
             pinger.cancel()
 
     async def _close(self, socket: ClientConnection, *, abort: bool) -> None:
-        """Close our side; a turn left before its end first asks the gateway to stop it."""
+        """Close our side. A turn left before its end first asks the gateway to stop it and waits
+        (briefly) for its `done` or `error`, so the gateway has nothing of it left to hand to the
+        next socket of the session."""
         with contextlib.suppress(ConnectionClosed, TimeoutError, OSError):
             if abort:
-                await asyncio.wait_for(socket.send(json.dumps({"type": "abort"})), ABORT_WAIT)
+                async with asyncio.timeout(ABORT_WAIT):
+                    await socket.send(json.dumps({"type": "abort"}))
+                    async for raw in socket:
+                        payload = _json(raw)
+                        if payload is not None and payload.get("type") in ("done", "error"):
+                            break
             await asyncio.wait_for(socket.close(), ABORT_WAIT)
 
     async def _ping(self, socket: ClientConnection) -> None:
