@@ -47,6 +47,9 @@ from nemo_tui.skills import ACCEPTED_EXTENSIONS, DEFAULT_SKILL_ID
 log = logging.getLogger(__name__)
 # Errors with the server's trace id, for support; off unless `nemo_tui.diagnostics` turns it on.
 diagnostics = logging.getLogger("nemo_tui.diagnostics")
+# Off means off: without a handler of its own, Python's last-resort handler would print each
+# warning on stderr beside the one line the command already says.
+diagnostics.addHandler(logging.NullHandler())
 
 CLOUD_API_BASE = "https://mega-api-prod.nemovideo.ai"
 TOKEN_ROUTE = "/api/auth/anonymous-token"
