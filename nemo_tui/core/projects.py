@@ -110,11 +110,16 @@ async def list_projects(
     if isinstance(client, GatewayClient):
         projects = await client.projects()
         projects.sort(key=lambda project: project.updated_at or project.created_at or "")
+        # A project made here is named by its first message (the gateway's name is often just
+        # "project"); others keep the gateway's name.
+        ours = {s.task_id: s.name for s in remembered.load() if s.task_id and s.name}
         return [
             ProjectEntry(
                 project.project_id,
                 current_session if project.project_id == current_task else None,
-                _clean_name(project.name or "") or _untitled(project.project_id),
+                ours.get(project.project_id)
+                or _clean_name(project.name or "")
+                or _untitled(project.project_id),
                 project.updated_at or project.created_at,
                 current=project.project_id == current_task,
             )

@@ -245,7 +245,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "open_project",
         "open_project",
         "Projects",
-        "Open an earlier project (the gateway's projects, or this app's sessions) to continue it.",
+        "Open an earlier project to continue it.",
         slash="projects",
         palette="Open project…",
     ),
@@ -253,16 +253,14 @@ ACTIONS: tuple[UserAction, ...] = (
         "copy_link",
         "copy_link",
         "Copy link",
-        "Copy the project's link: its page on the gateway, or the one that saves it to an "
-        "account (OSC 52).",
+        "Copy the project's link: its gateway page, or the one that saves it to an account.",
         palette="Copy link",
     ),
     UserAction(
         "open_link",
         "open_link",
         "Open in browser",
-        "Open the project in a browser: its page on the gateway, or the link that saves it to "
-        "an account.",
+        "Open the project's link in a browser: its gateway page, or the claim link.",
         palette="Open in browser",
     ),
     UserAction(

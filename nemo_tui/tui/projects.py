@@ -64,10 +64,13 @@ class ProjectList(ModalScreen[ProjectEntry | None]):
             yield Label("↑↓ choose · enter open · esc close", id="projects-keys")
 
     def on_mount(self) -> None:
-        if not self._entries:
-            return
+        if self._entries:
+            # The rows are cut to the list's width, known once it is laid out.
+            self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
         options = self.query_one(OptionList)
-        width = max(options.size.width or self.app.size.width - 8, 40) - 4
+        width = max(options.scrollable_content_region.width - 1, 30)
         options.add_options(
             Option(entry_label(entry, width), id=str(index))
             for index, entry in enumerate(self._entries)
