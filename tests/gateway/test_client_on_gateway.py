@@ -216,3 +216,73 @@ async def test_a_rejected_key_is_one_clear_error_and_never_renewed(
     message = str(caught.value)
     assert message.startswith("The API key was rejected")
     assert key not in message and key not in repr(caught.value)
+
+
+async def test_a_second_drop_ends_the_turn_and_the_state_tells_what_changed(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path, data_dir: Path
+) -> None:
+    engine = start_engine(chunk_delay=0.1)
+    opened: list[ClientConnection] = []
+    real_open = gateway_chat.GatewayChat._open
+
+    async def always_dropping(self: Any, session_id: str) -> ClientConnection:
+        socket = await real_open(self, session_id)
+        opened.append(socket)
+        asyncio.get_running_loop().call_later(0.2, socket.transport.abort)
+        return socket
+
+    updates: list[Update] = []
+    controller = gateway_controller(engine.base_url, new_key(), app_dirs, updates)
+    await controller.start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gateway_chat.GatewayChat, "_open", always_dropping)
+        patch.setattr(gateway_chat, "RECONNECT_AFTER", 0.05)
+        try:
+            await controller.say("generate a 5-second video of snow falling on a village")
+        finally:
+            await controller.aclose()
+    assert len(opened) == 2, "one reconnect, then no more"
+    said = [notice.text for notice in of_type(updates, Notice)]
+    assert any("dropped again after reconnecting" in text for text in said), said
+    # SPEC 4.3: the state is polled and the person told what changed; nothing was resent.
+    [finished] = of_type(updates, TurnFinished)
+    assert finished.summary is not None and finished.summary.startswith("Updated:"), finished
+    assert controller.draft.is_exportable()
+    assert recorded_messages(data_dir, controller.session_id) == [
+        "generate a 5-second video of snow falling on a village"
+    ]
+
+
+async def test_the_client_pings_while_a_turn_runs(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path
+) -> None:
+    engine = start_engine(chunk_delay=0.1)
+    key = new_key()
+    client = GatewayClient(engine.base_url, api_key=key, ping_every=0.05)
+    sent: list[str] = []
+    real_open = gateway_chat.GatewayChat._open
+
+    async def recording_open(self: Any, session_id: str) -> ClientConnection:
+        socket = await real_open(self, session_id)
+        real_send = socket.send
+
+        async def send(message: Any, *args: Any, **kwargs: Any) -> None:
+            sent.append(message)
+            await real_send(message, *args, **kwargs)
+
+        socket.send = send  # type: ignore[method-assign]
+        return socket
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gateway_chat.GatewayChat, "_open", recording_open)
+        try:
+            session = await client.create_session()
+            async with client.run_sse(
+                session.session_id, "add a title 'Ping' for 2 seconds"
+            ) as events:
+                kinds = [type(event).__name__ async for event in events]
+        finally:
+            await client.aclose()
+    assert '{"type": "ping"}' in sent
+    assert sent[0].startswith('{"type": "message"')
+    assert "KeepAlive" in kinds  # the gateway's pong, a progress signal
