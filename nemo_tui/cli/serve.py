@@ -12,7 +12,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from nemo_tui.engine.http.server import EngineRefused, serve
     from nemo_tui.engine.settings import EngineSettings
 
-    overrides = {"data_dir": args.data, "access_key": args.access_key}
+    overrides = {"data_dir": args.data, "access_key": args.access_key, "api_keys": args.api_keys}
     settings = EngineSettings(**{key: value for key, value in overrides.items() if value})
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         print(
@@ -51,5 +51,13 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         default=None,
         metavar="KEY",
         help="needed to listen beyond loopback: clients send it to get a token (X-Access-Key)",
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        default=None,
+        metavar="KEY",
+        help="a gateway API key this engine accepts (repeatable); beyond loopback only these",
     )
     parser.set_defaults(handler=run_serve)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import time
 
 
@@ -15,7 +16,7 @@ def signature(secret: bytes, render_id: str, expires: int) -> str:
 
 def sign(secret: bytes, render_id: str, lifetime_seconds: float) -> tuple[int, str]:
     """(expires, signature) for a link to `render_id` valid for `lifetime_seconds`."""
-    expires = int(time.time() + lifetime_seconds)
+    expires = math.ceil(time.time() + lifetime_seconds)
     return expires, signature(secret, render_id, expires)
 
 

@@ -29,6 +29,14 @@ class LiveTurn:
     turn: Turn
     messages: asyncio.Queue[Message | None] = field(default_factory=asyncio.Queue)
     ended: float | None = None
+    # The task forwarding the messages to a socket: one at a time, the newest socket's.
+    forwarder: asyncio.Task[None] | None = None
+
+    def forward_with(self, forwarder: asyncio.Task[None]) -> None:
+        """Hand the messages to a new socket's forwarder; an older socket stops getting them."""
+        if self.forwarder is not None:
+            self.forwarder.cancel()
+        self.forwarder = forwarder
 
     async def pump(self, lines: AsyncIterator[str]) -> None:
         """Translate the turn's lines into messages: `done` at the end unless it asked."""

@@ -50,6 +50,7 @@ class ChatSocket:
 
     def follow(self, live: LiveTurn) -> None:
         self._forwarder = asyncio.create_task(self._forward(live))
+        live.forward_with(self._forwarder)
 
     async def _forward(self, live: LiveTurn) -> None:
         while (message := await live.messages.get()) is not None:

@@ -65,6 +65,8 @@ def _config(settings: EngineSettings, log_level: str) -> uvicorn.Config:
         limit_concurrency=2 * settings.max_connections,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        # A chat socket's frame is a message: bounded like a request body.
+        ws_max_size=settings.max_body_bytes,
     )
 
 
