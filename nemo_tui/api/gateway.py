@@ -14,6 +14,7 @@ import asyncio
 import functools
 import json
 import re
+import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from nemo_tui.api.errors import (
     SessionNotFound,
     UploadRejected,
 )
-from nemo_tui.api.gateway_chat import GatewayChat
+from nemo_tui.api.gateway_chat import PING_EVERY, GatewayChat
 from nemo_tui.api.gateway_models import (
     CreatedProject,
     GatewaySession,
@@ -108,11 +109,10 @@ class GatewayClient(NemoClient):
         retry_backoff: float = 0.5,
         web_url: str | None = None,
         sleep: Sleep = asyncio.sleep,
-        clock: Callable[[], float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
         http_transport: httpx.AsyncBaseTransport | None = None,
-        ping_every: float | None = None,
+        ping_every: float = PING_EVERY,
     ) -> None:
-        extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
         super().__init__(
             api_base,
             token=api_key,
@@ -124,11 +124,10 @@ class GatewayClient(NemoClient):
             retry_backoff=retry_backoff,
             web_url=web_url or _web_url_for(api_base),
             sleep=sleep,
+            clock=clock,
             http_transport=http_transport,
             token_rejected=KEY_REJECTED,
-            **extra,
         )
-        chat_options: dict[str, Any] = {"ping_every": ping_every} if ping_every else {}
         self._chat = GatewayChat(
             self._transport.base,
             api_key,
@@ -137,7 +136,7 @@ class GatewayClient(NemoClient):
             KEY_REJECTED,
             self.scrub,
             sleep=sleep,
-            **chat_options,
+            ping_every=ping_every,
         )
         # Each project's uploaded files (`files:*`), for the path rewrite at export.
         self._files: dict[str, list[dict[str, Any]]] = {}
