@@ -12,6 +12,7 @@ import pytest
 from nemo_tui.engine.http.server import RunningEngine, start_in_process
 from nemo_tui.engine.media import samples
 from nemo_tui.engine.settings import EngineSettings
+from tests.support import stop_engines_under
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,11 +49,23 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def client_id_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shared client id file (SPEC 2) in a tmp folder: no test touches the user's own."""
+    """The shared client id file (SPEC 2) in a tmp folder: no test touches the user's own. The
+    `--local` engine folder is the test's own too: an engine started in the background for one
+    test's processes (with that test's settings) is never attached to by another test's."""
     path = tmp_path / "nemovideo" / "client_id"
     monkeypatch.setenv("NEMO_CLIENT_ID_FILE", str(path))
     monkeypatch.delenv("NEMO_CLIENT_ID", raising=False)
+    monkeypatch.setenv("NEMO_ENGINE_DATA_DIR", str(tmp_path / "local-engine"))
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_engines_end(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Engines that `--local` processes start in the background leave soon after their last
+    client (a test's processes); at the end of the run, any still rendering are stopped."""
+    os.environ["NEMO_LOCAL_ENGINE_IDLE_SECONDS"] = "2"
+    yield
+    stop_engines_under(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

@@ -102,13 +102,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The test's own client id file and `--local` engine folder, and the short idle time of engines
+# started in the background (conftest): no process touches the user's, or another test's.
+KEPT_VARIABLES = ("NEMO_CLIENT_ID_FILE", "NEMO_ENGINE_DATA_DIR", "NEMO_LOCAL_ENGINE_IDLE_SECONDS")
+
+
+def stop_engines_under(folder: Path) -> list[int]:
+    """Stop every `nemo_tui serve` whose data folder is under `folder`; their pids."""
+    marker = os.fsencode(str(folder))
+    stopped = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"nemo_tui" in argv and b"serve" in argv and any(a.startswith(marker) for a in argv):
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                continue
+            stopped.append(int(entry.name))
+    return stopped
+
+
 def engine_env(**extra: str) -> dict[str, str]:
     """The environment of an engine process: fast, reproducible, every edit answered in text.
     The test's own client id file (conftest) is kept, so no process touches the user's."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("NEMO_") or key == "NEMO_CLIENT_ID_FILE"
+        if not key.startswith("NEMO_") or key in KEPT_VARIABLES
     }
     env.update(
         NEMO_ENGINE_SEED="7",

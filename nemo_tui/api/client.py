@@ -432,7 +432,8 @@ class NemoClient(_ClosedOnExit):
 
     async def cancel_render(self, render_id: str) -> RenderStatus:
         """SPEC 7: ask the server to stop a render; its answer (or `cancelled`) comes back."""
-        data = await self._transport.request("POST", f"/api/render/proxy/lambda/{render_id}/cancel")
+        path = f"/api/render/proxy/lambda/{quote(render_id, safe='')}/cancel"
+        data = await self._transport.request("POST", path)
         if isinstance(data, dict) and ("status" in data or "status" in (data.get("data") or {})):
             return normalize_render_status(data, render_id=render_id)
         return RenderStatus(id=render_id, status="cancelled")

@@ -85,6 +85,7 @@ class CredentialStore(Protocol):
     from then on, so two engines, or an engine and the cloud, never overwrite each other's."""
 
     def use_backend(self, identity: str) -> None: ...
+    def reload(self) -> None: ...
     def get_token(self) -> str | None: ...
     def set_token(self, token: str | None, user_id: str | None = None) -> None: ...
     def get_user_id(self) -> str | None: ...
@@ -103,6 +104,9 @@ class MemoryCredentials:
 
     def use_backend(self, identity: str) -> None:
         self.backend = identity
+
+    def reload(self) -> None:
+        """Nothing to re-read: this store is the process's own."""
 
     def get_token(self) -> str | None:
         return self.token
@@ -375,7 +379,11 @@ class Transport:
             if response.status_code == 200:
                 health = unwrap(200, body, anonymous=self.anonymous)
         except NemoError:
-            health = None
+            # Not reached this time (the engine still starting, the network away): known by
+            # its origin for now, and asked again next time instead of for the whole process.
+            identity = backend_identity(self.base, None)
+            self._credentials.use_backend(identity)
+            return identity
         self.identity = backend_identity(self.base, health)
         self._credentials.use_backend(self.identity)
         return self.identity
@@ -397,6 +405,10 @@ class Transport:
         async with self._token_lock:
             # Another call may have renewed it while this one waited for the lock.
             if self.token == rejected:
+                # Another process of the app may have renewed it already: use that one.
+                self._credentials.reload()
+                if self.token != rejected and self.token:
+                    return
                 self._credentials.set_token(None)
                 await self._acquire_anonymous_token()
                 if self.on_token_renewed is not None:

@@ -83,11 +83,12 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def resume_notice(count: int, option: str) -> str:
-    """What to say on leaving with exports unfinished on the in-process engine, which stopped with
-    the app: its queue runs them again at its next start, and the app downloads them then."""
-    exports = "An export was" if count == 1 else f"{count} exports were"
+    """What to say on leaving with exports unfinished on the local engine, which keeps rendering
+    them in the background (it stays up until its work is done): the app saves them at its next
+    start."""
+    exports = "An export is" if count == 1 else f"{count} exports are"
     it = "it" if count == 1 else "they"
     return (
-        f"nemo-tui: {exports} still rendering; {it} will resume and be saved the next time you run "
-        f"`nemo-tui {option}`."
+        f"nemo-tui: {exports} still rendering in the background; {it} will be saved the next "
+        f"time you run `nemo-tui {option}`."
     )

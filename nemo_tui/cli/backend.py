@@ -1,7 +1,7 @@
 """Which backend a command talks to: the cloud (default), another URL (`--api`), or the local engine
-started in this process (`--local`) on a free loopback port with its data in the user data dir;
-and which of its APIs: the gateway when an API key is found (SPEC 11), else the skills' API.
-`--log FILE` turns the diagnostics log on for any of them."""
+of the user data dir (`--local`: the one running there, else one started in the background; see
+`local_engine`); and which of its APIs: the gateway when an API key is found (SPEC 11), else the
+skills' API. `--log FILE` turns the diagnostics log on for any of them."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ class Backend:
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--local", action="store_true", help="start the local engine in-process and use it"
+        "--local",
+        action="store_true",
+        help="use the local engine (the running one, else start one in the background)",
     )
     where.add_argument("--api", metavar="URL", help="the API base URL (default: the cloud)")
     parser.add_argument("--skill", metavar="ID", help="the skill profile to use (see `config`)")
@@ -65,12 +67,11 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
         _start_diagnostics(settings)
         yield Backend(settings, _label(settings))
         return
-    # Imported here: only --local pays for the engine's start-up (uvicorn, PyAV, SQLite).
-    from nemo_tui.engine.http.server import start_in_process
-    from nemo_tui.engine.settings import EngineSettings
+    # Imported here: only --local pays for the engine's modules.
+    from nemo_tui.cli.local_engine import attached
 
-    with start_in_process(EngineSettings()) as engine:
-        settings = with_gateway(Settings(api_base=engine.base_url, **overrides))
+    with attached(Settings(**overrides).local_engine_idle_seconds) as url:
+        settings = with_gateway(Settings(api_base=url, **overrides))
         _start_diagnostics(settings)
         yield Backend(settings, _label(settings))
 

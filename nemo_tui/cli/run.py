@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shlex
 import shutil
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,11 +128,41 @@ class Answerer:
         several = ", several separated by commas" if item.allow_multiple else ""
         print("\n".join(lines), file=self._err, flush=True)
         while True:
-            typed = await asyncio.to_thread(self._read_line, f"number or label{several}, or skip: ")
+            typed = await read_in_daemon(self._read_line, f"number or label{several}, or skip: ")
             chosen = match_answer(item, typed)
             if chosen is not None:
                 return chosen
             print(f"Not an option: choose 1-{len(item.options)} or skip.", file=self._err)
+
+
+async def read_in_daemon(read_line: Callable[[str], str], prompt: str) -> str:
+    """`read_line(prompt)` in a daemon thread: a Ctrl+C at the prompt ends the run at once,
+    where a thread of asyncio's own pool would hold the exit until Enter was pressed."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def read() -> None:
+        line: str | None = None
+        failure: BaseException | None = None
+        try:
+            line = read_line(prompt)
+        except BaseException as error:  # EOF included: the prompt's caller decides
+            failure = error
+        # The run may have ended (Ctrl+C) and closed its loop while this thread waited.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, answer, line, failure)
+
+    threading.Thread(target=read, name="answer-prompt", daemon=True).start()
+    return await answer
+
+
+def _settle(future: asyncio.Future[str], line: str | None, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(line or "")
 
 
 def _labels(item: QuestionItem) -> str:
@@ -292,6 +324,7 @@ async def run_headless(
         hints=GuiHints.for_cli(),
         upload_hint="pass them with --files",
         output_height=plan.output_height,
+        owns_last_session=False,
     )
     try:
         unfinished = await controller.start(fresh_session=plan.project is None)

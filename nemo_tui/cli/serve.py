@@ -10,6 +10,7 @@ from pathlib import Path
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
     from nemo_tui.engine.http.server import EngineRefused, serve
+    from nemo_tui.engine.ownership import FolderInUse
     from nemo_tui.engine.settings import EngineSettings
 
     overrides = {"data_dir": args.data, "access_key": args.access_key, "api_keys": args.api_keys}
@@ -22,7 +23,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         serve(settings, host=args.host, port=args.port)
-    except EngineRefused as exc:
+    except (EngineRefused, FolderInUse) as exc:
         print(f"nemo-tui serve: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -7,6 +7,7 @@ NemoVideo skill (SPEC 2).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import httpx
 from nemo_tui.api.transport import backend_identity
 from nemo_tui.atomic import write_atomically
 from nemo_tui.config.settings import Settings, config_dir, shared_client_id_file
+from nemo_tui.file_lock import locked
 
 SECRETS_FILE = "secrets.json"
 # A client id file holds one uuid; anything longer is not one.
@@ -46,6 +48,9 @@ class SecretsFile:
         self.client_id_file = client_id_file or shared_client_id_file()
         # Until the backend says who it is (`use_backend`), its token is kept under its origin.
         self._key = backend_identity(httpx.URL(self.api_base), None)
+        # What the file held when last read: the token is asked for several times a request,
+        # and read from disk again only on renewal (`reload`) or when this process changes it.
+        self._cached: dict[str, Any] | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> SecretsFile:
@@ -62,7 +67,17 @@ class SecretsFile:
     def __repr__(self) -> str:
         return f"SecretsFile({str(self.path)!r}, {self.api_base!r})"
 
+    def reload(self) -> None:
+        """Forget what was read: the next call reads the file (another process may have
+        renewed the token)."""
+        self._cached = None
+
     def _load(self) -> dict[str, Any]:
+        if self._cached is None:
+            self._cached = self._read()
+        return self._cached
+
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -72,9 +87,15 @@ class SecretsFile:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _save(self, data: dict[str, Any]) -> None:
-        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-        write_atomically(self.path, text.encode("utf-8"), mode=0o600)
+    def _update(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Change the file as it is on disk now, under its lock: other processes' tokens (for
+        other backends, or renewed meanwhile) are kept."""
+        with locked(self.path.with_name(f".{self.path.name}.lock")):
+            data = self._read()
+            change(data)
+            text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+            write_atomically(self.path, text.encode("utf-8"), mode=0o600)
+        self._cached = data
 
     def _get(self, table: str) -> str | None:
         values = self._load().get(table, {})
@@ -88,16 +109,17 @@ class SecretsFile:
         return self._get("users")
 
     def set_token(self, token: str | None, user_id: str | None = None) -> None:
-        data = self._load()
-        for table, value in (("tokens", token), ("users", user_id if token else None)):
-            values = data.get(table)
-            values = values if isinstance(values, dict) else {}
-            if value:
-                values[self._key] = value
-            else:
-                values.pop(self._key, None)
-            data[table] = values
-        self._save(data)
+        def change(data: dict[str, Any]) -> None:
+            for table, value in (("tokens", token), ("users", user_id if token else None)):
+                values = data.get(table)
+                values = values if isinstance(values, dict) else {}
+                if value:
+                    values[self._key] = value
+                else:
+                    values.pop(self._key, None)
+                data[table] = values
+
+        self._update(change)
 
     def get_api_key(self) -> str | None:
         """The gateway API key `nemo-tui login` stored (one per install, SPEC 11)."""
@@ -106,12 +128,14 @@ class SecretsFile:
 
     def set_api_key(self, key: str | None) -> None:
         """Keep (or, with None, forget) the gateway API key, in this 0600 file."""
-        data = self._load()
-        if key:
-            data["api_key"] = key
-        else:
-            data.pop("api_key", None)
-        self._save(data)
+
+        def change(data: dict[str, Any]) -> None:
+            if key:
+                data["api_key"] = key
+            else:
+                data.pop("api_key", None)
+
+        self._update(change)
 
     def get_client_id(self) -> str | None:
         if self._client_id:

@@ -9,6 +9,7 @@ or `NEMO_CONFIG_DIR`). It is the app's one source of settings: nothing else in t
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Literal
@@ -124,6 +125,9 @@ class Settings(BaseSettings):
     render_poll_interval: float | None = Field(default=None, gt=0)
     render_poll_longest: float | None = Field(default=None, gt=0)
     render_follow_limit: float = Field(default=FOLLOW_LIMIT_SECONDS, gt=0)
+    # How long the local engine started for `--local` stays up once no client, request or render
+    # needs it (a quick second start finds it running).
+    local_engine_idle_seconds: float = Field(default=60.0, gt=0)
     state_poll_interval: float | None = Field(default=None, gt=0)
     rate_limit_wait: float = Field(default=30.0, ge=0)
     # The diagnostics log (errors with the server's X-Trace-Id, `nemo_tui.diagnostics`); off
@@ -180,6 +184,15 @@ class Settings(BaseSettings):
         if self.render_poll_interval is not None or self.is_local:
             return self.render_poll_seconds
         return CLOUD_RENDER_POLL_SECONDS[1]
+
+    @property
+    def follow_limit_seconds(self) -> float:
+        """How long a render is followed before it is left for the next start: SPEC 7's
+        15 minutes on the cloud; on a loopback engine, whose renders run on this machine and
+        always end, until it ends (unless set)."""
+        if self.is_local and "render_follow_limit" not in self.model_fields_set:
+            return math.inf
+        return self.render_follow_limit
 
     @property
     def attribution_version(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import locale
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,23 +33,18 @@ from nemo_tui.api.uploads import display_name
 from nemo_tui.config import Settings, open_client
 from nemo_tui.config.environment import read_variable
 from nemo_tui.core.exports import Polling, export_filename, follow_render, inside
-from nemo_tui.core.persistence import (
-    IN_FLIGHT,
-    BackendMemory,
-    ChatEntry,
-    ChatRole,
-    MemoryFile,
-    PendingRender,
-    backend_key,
-)
+from nemo_tui.core.memory import SessionMemory
+from nemo_tui.core.persistence import ChatEntry, ChatRole, PendingRender, backend_key
 from nemo_tui.core.projects import ProjectEntry, RememberedSessions, list_projects
 from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import (
     Connection,
     CreditsChanged,
+    DownloadProgress,
     LinkOffered,
     Notice,
     NoticeLevel,
+    PreviewProgress,
     QuestionAsked,
     RenderProgress,
     TimelineChanged,
@@ -60,6 +54,7 @@ from nemo_tui.core.updates import (
     UploadProgress,
     clean_update,
 )
+from nemo_tui.file_lock import is_locked, locked_async
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID, Skill
 
 # After a dropped stream or a silent turn the state is polled until the draft changes (SPEC 4).
@@ -95,6 +90,7 @@ class SessionController:
         upload_hint: str = "choose files first",
         output_height: int | None = None,
         client: NemoClient | None = None,
+        owns_last_session: bool = True,
     ) -> None:
         self.settings = settings
         self.backend_label = backend_label
@@ -104,9 +100,17 @@ class SessionController:
         self._client = client or open_client(settings)
         self._sink = emit
         self._client.on_token_renewed = self._token_renewed
-        # Keyed by the API base until `start()` learns the backend's identity.
-        self._memory_file = MemoryFile(settings.state_dir, backend_key(settings.api_base))
-        self.memory: BackendMemory = self._memory_file.load()
+        # Keyed by the API base until `start()` learns the backend's identity. A headless run
+        # (`owns_last_session=False`) keeps its sessions to itself and never moves the TUI's.
+        self.memory = SessionMemory(
+            settings.state_dir,
+            backend_key(settings.api_base),
+            owns_last_session=owns_last_session,
+        )
+        # One session is made however many callers need one at once (an upload and a message
+        # sent while the first is still being created).
+        self._session_lock = asyncio.Lock()
+        # The sessions made or opened here, for the project list on the skills' API.
         self._sessions = RememberedSessions(settings.state_dir, backend_key(settings.api_base))
         # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
         self.claim_url: str | None = None
@@ -123,16 +127,32 @@ class SessionController:
 
     @property
     def history(self) -> list[ChatEntry]:
+        """This session's chat."""
         return self.memory.history
 
     @property
     def pending_renders(self) -> list[str]:
         return [render.render_id for render in self.memory.renders if render.in_flight]
 
+    def unfollowed_renders(self) -> list[str]:
+        """Renders in flight that no live process of the app is following now: what a start
+        picks up (another window's own export stays with it)."""
+        return [
+            render_id
+            for render_id in self.pending_renders
+            if not is_locked(self._follow_lock(render_id))
+        ]
+
+    def _follow_lock(self, render_id: str) -> Path:
+        name = export_filename(None, render_id).removesuffix(".mp4")
+        return self.settings.state_dir / "following" / f"{self.memory.key}-{name}.lock"
+
     @property
     def renders(self) -> list[PendingRender]:
-        """This backend's renders, in flight and finished, oldest first."""
-        return list(self.memory.renders)
+        """This backend's renders (this process's and others'), in flight and finished, oldest
+        first."""
+        self.memory.reload()
+        return self.memory.renders
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -144,8 +164,11 @@ class SessionController:
         try:
             await self.identify()
             await self._client.ensure_token()
+            if problem := self.memory.take_problem():
+                self._notice(problem, "warning")
             if fresh_session or not self.memory.session_id:
-                await self._create_session()
+                async with self._session_lock:
+                    await self._create_session()
             else:
                 try:
                     await self._load_state()
@@ -156,17 +179,14 @@ class SessionController:
             self._emit(Connection("offline", self.backend_label, detail=str(error)))
             raise
         self._emit(Connection("ready", self.backend_label, self.session_id, "ready", self.skill.id))
-        return self.pending_renders
+        return self.unfollowed_renders()
 
     async def identify(self) -> None:
         """Learn who the backend is and use its own memory file (two engines, or an engine and
         the cloud, never share a session, a token or a render list)."""
-        key = backend_key(await self._client.identify())
-        if self._memory_file.path.stem != key:
-            self._memory_file = MemoryFile(self.settings.state_dir, key)
-            self.memory = self._memory_file.load()
+        self.memory.use_backend(await self._client.identify())
         self._use_remembered_skill()
-        self._sessions = RememberedSessions(self.settings.state_dir, key)
+        self._sessions = RememberedSessions(self.settings.state_dir, self.memory.key)
         if self.memory.session_id and self.memory.task_id:
             # A gateway finds a session's state by its project: known from the last run.
             self._client.remember_task(self.memory.session_id, self.memory.task_id)
@@ -235,14 +255,12 @@ class SessionController:
         if task_id:
             self._client.remember_task(session_id, task_id)
         if session_id != self.memory.session_id:
-            self.memory = BackendMemory(
-                session_id=self._stored_id(session_id),
-                task_id=self._stored_id(task_id) if task_id else None,
-                language=self.memory.language,
-                renders=self.memory.renders,
-                skill=self.memory.skill,
-            )
-            self._save()
+            async with self._session_lock:
+                self.memory.start_session(
+                    self._stored_id(session_id),
+                    self._stored_id(task_id or ""),
+                    self.memory.language,
+                )
         await self._load_state()
         self._sessions.note(session_id, task_id, entry.name)
         self._emit(Connection("ready", self.backend_label, self.session_id, "opened project"))
@@ -250,7 +268,8 @@ class SessionController:
 
     async def new_session(self) -> None:
         """Start over with an empty session (the old one stays on the backend)."""
-        await self._create_session()
+        async with self._session_lock:
+            await self._create_session()
         self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
         self._notice("Started a new session.")
 
@@ -264,8 +283,7 @@ class SessionController:
         self.skill = skill
         self.settings = self.settings.model_copy(update={"skill": skill_id})
         self._client.skill = skill_id
-        self.memory.skill = skill_id  # the next start on this backend uses it again
-        self._save()
+        self.memory.set_skill(skill_id)  # the next start on this backend uses it again
         self._notice(f"Skill: {skill.title}.")
 
     # --- what a person says ------------------------------------------------------------------
@@ -411,16 +429,13 @@ class SessionController:
         status = await self._client.submit_render(
             session_id, draft, output_height=self._output_height
         )
-        self.memory.renders.append(PendingRender(self._stored_id(status.id), session_id))
-        self._save()
+        self.memory.add_render(self._stored_id(status.id), session_id)
         self._notice(f"Export started ({status.id}).")
         return status.id
 
     def find_render(self, render_id: str | None = None) -> PendingRender | None:
         """The render with this id, or (no id) the newest one in flight."""
-        if render_id is None:
-            return next((r for r in reversed(self.memory.renders) if r.in_flight), None)
-        return next((r for r in self.memory.renders if r.render_id == render_id), None)
+        return self.memory.find_render(render_id)
 
     async def cancel_render(self, render_id: str | None = None) -> str | None:
         """SPEC 7: ask the backend to stop a render (default: the newest in flight). Returns
@@ -464,22 +479,40 @@ class SessionController:
         if not state.state.draft.is_exportable():
             self._notice("Nothing to export yet: add media to the timeline first.", "warning")
             return None
-        record.retried = True
-        self._save()
-        return await self._submit(record.session_id, state.state.draft)
+        new_id = await self._submit(record.session_id, state.state.draft)
+        # Marked only once the new render exists: a retry cut short can be tried again.
+        self.memory.mark_retried(render_id)
+        return new_id
 
     def _polling(self) -> Polling:
         return Polling(
             self.settings.render_poll_seconds,
             self.settings.render_poll_longest_seconds,
-            self.settings.render_follow_limit,
+            self.settings.follow_limit_seconds,
         )
 
     async def follow_render(self, render_id: str, dest: Path | None = None) -> Path | None:
         """Follow a render to its MP4 on disk (`dest`, or a name of its own in the download
         folder). A failed render is reported with the way to try it once more; a cancelled one
         is noted; an interrupted download, or a render followed for too long, keeps its id (and
-        its `.part`) for the next start."""
+        its `.part`) for the next start. One process of the app follows a render at a time:
+        another waits for it, then finds what it recorded (the file, or how it ended)."""
+        async with locked_async(self._follow_lock(render_id)):
+            self.memory.reload()
+            done = self.find_render(render_id)
+            if done is not None and not done.in_flight:
+                return self._already_followed(done)
+            return await self._follow(render_id, dest)
+
+    def _already_followed(self, record: PendingRender) -> Path | None:
+        """A render another process followed to its end while this one waited."""
+        if record.status == "completed" and record.dest and Path(record.dest).is_file():
+            self._notice(f"Saved {record.dest}")
+            return Path(record.dest)
+        self._notice(f"Export {record.render_id} {record.status}.", "warning")
+        return None
+
+    async def _follow(self, render_id: str, dest: Path | None) -> Path | None:
         pending = self.find_render(render_id)
         if dest is None and pending is not None and pending.dest:
             dest = Path(pending.dest)
@@ -487,8 +520,7 @@ class SessionController:
             folder = self.settings.download_dir.expanduser()
             dest = inside(folder, export_filename(self.draft.m.title, render_id))
         if pending is not None and pending.dest != str(dest.absolute()):
-            pending.dest = str(dest.absolute())
-            self._save()
+            self.memory.set_dest(render_id, dest)
         try:
             path = await follow_render(self._client, render_id, dest, self._polling(), self._emit)
         except RenderFailed as error:
@@ -534,17 +566,29 @@ class SessionController:
         folder = self.settings.state_dir / "previews"
         for old in folder.glob("*.mp4") if folder.is_dir() else ():
             old.unlink(missing_ok=True)
+        preview_id = status.id
+
+        def as_preview(update: Update) -> None:
+            # The follow's updates speak of an export; a preview reports its own progress.
+            if isinstance(update, RenderProgress):
+                self._emit(PreviewProgress(preview_id, "rendering", update.progress))
+            elif isinstance(update, DownloadProgress) and not update.done:
+                self._emit(PreviewProgress(preview_id, "fetching", 100.0))
+
         try:
-            return await follow_render(
+            path = await follow_render(
                 self._client,
-                status.id,
-                folder / f"{status.id}.mp4",
+                preview_id,
+                folder / f"{export_filename(None, preview_id)}",
                 self._polling(),
-                self._emit,
+                as_preview,
             )
         except RenderFailed as error:
+            self._emit(PreviewProgress(preview_id, "failed"))
             self._notice(f"The preview failed: {error}", "error")
             return None
+        self._emit(PreviewProgress(preview_id, "ready", 100.0))
+        return path
 
     async def offer_claim_link(self, session_id: str | None) -> None:
         """SPEC 2: an anonymous user is offered the claim link (save this project to an account)
@@ -579,22 +623,20 @@ class SessionController:
     # --- internals ---------------------------------------------------------------------------
 
     async def _session(self) -> str:
-        if not self.memory.session_id:
-            await self._create_session()
+        async with self._session_lock:
+            if not self.memory.session_id:
+                await self._create_session()
         assert self.memory.session_id is not None
         return self.memory.session_id
 
     async def _create_session(self) -> None:
+        """A new session (callers hold `_session_lock`). Renders in flight are the backend's
+        jobs, not the session's: they stay to be fetched."""
         language = self.memory.language or locale_language()
         info = await self._client.create_session(language)
-        # Renders in flight are the backend's jobs, not the session's: they stay to be fetched.
-        self.memory = BackendMemory(
-            session_id=self._stored_id(info.session_id),
-            task_id=self._stored_id(info.task_id),
-            language=language,
-            renders=self.memory.renders,
+        self.memory.start_session(
+            self._stored_id(info.session_id), self._stored_id(info.task_id), language
         )
-        self._save()
         self._sessions.note(info.session_id, info.task_id)
         self._set_draft(Draft())
         await self.offer_claim_link(info.session_id)
@@ -602,7 +644,8 @@ class SessionController:
     async def _replace_lost_session(self) -> None:
         """SPEC 3: the backend lost the session (expired, or another backend's data). Start a
         new one, keep the renders in flight, and say what happened."""
-        await self._create_session()
+        async with self._session_lock:
+            await self._create_session()
         self._emit(Connection("ready", self.backend_label, self.session_id, "new session"))
         self._notice("The previous session was not found on the backend; started a new one.")
 
@@ -619,15 +662,8 @@ class SessionController:
     def _finish_render(
         self, render_id: str, status: str, *, error: str | None = None, dest: Path | None = None
     ) -> None:
-        record = self.find_render(render_id)
-        if record is None or record.status not in (IN_FLIGHT, status):
-            return
-        record.status = status
-        record.finished = time.time()
-        record.error = self._clean(error) if error is not None else None
-        if dest is not None:
-            record.dest = str(dest.absolute())
-        self._save()
+        cleaned = self._clean(error) if error is not None else None
+        self.memory.finish_render(render_id, status, error=cleaned, dest=dest)
 
     def _emit(self, update: Update) -> None:
         # Every update leaves with its text cleaned: the server's words may carry control
@@ -649,17 +685,13 @@ class SessionController:
         return terminal_safe(self._client.scrub(text))
 
     def _remember(self, role: ChatRole, text: str) -> None:
-        self.memory.history.append(ChatEntry(role, self._clean(text)))
-        self._save()
+        self.memory.remember(role, self._clean(text))
 
     def _token_renewed(self) -> None:
         self._notice("The access token was no longer valid; got a new one and carried on.")
 
     def _notice(self, text: str, level: NoticeLevel = "info") -> None:
         self._emit(Notice(text, level))
-
-    def _save(self) -> None:
-        self._memory_file.save(self.memory)
 
 
 def changed_ids(old: Draft, new: Draft) -> set[str]:

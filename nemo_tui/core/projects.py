@@ -9,11 +9,8 @@ files: a TUI and a script may note one at the same time).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +20,7 @@ from nemo_tui.api.client import NemoClient
 from nemo_tui.api.gateway import GatewayClient
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.atomic import write_atomically
+from nemo_tui.file_lock import locked
 
 # The list is for picking by eye: the newest few hundred are plenty.
 MAX_REMEMBERED = 200
@@ -76,7 +74,7 @@ class RememberedSessions:
     def note(self, session_id: str, task_id: str | None, name: str | None = None) -> None:
         """Note a session made, opened or named now (a name given once is kept)."""
         now = time.time()
-        with self._locked():
+        with locked(self.path.with_name(f".{self.path.name}.lock")):
             sessions = {session.session_id: session for session in self.load()}
             known = sessions.get(session_id)
             clean = _clean_name(name) if name else None
@@ -90,16 +88,6 @@ class RememberedSessions:
             newest = sorted(sessions.values(), key=lambda session: session.used, reverse=True)
             payload = json.dumps([asdict(s) for s in newest[:MAX_REMEMBERED]], ensure_ascii=False)
             write_atomically(self.path, payload.encode("utf-8"))
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.with_suffix(".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 async def list_projects(

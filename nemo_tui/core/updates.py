@@ -154,6 +154,17 @@ class DownloadProgress:
     done: bool = False
 
 
+@dataclass(frozen=True)
+class PreviewProgress:
+    """A preview on its way (rendered small, then fetched): not an export. It is played when
+    ready; it gets no downloads entry, no "Saved", no bell. `phase` is rendering, fetching,
+    ready or failed."""
+
+    render_id: str
+    phase: Literal["rendering", "fetching", "ready", "failed"]
+    progress: float = 0.0
+
+
 Update = (
     Connection
     | TurnStarted
@@ -168,6 +179,7 @@ Update = (
     | UploadProgress
     | RenderProgress
     | DownloadProgress
+    | PreviewProgress
     | LinkOffered
 )
 

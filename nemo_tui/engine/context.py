@@ -25,5 +25,7 @@ class EngineContext:
     instance_id: str
     # Turns keep running when their client goes away; holding the tasks keeps them alive.
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # Held by the turn running in each session; the next one waits for it.
+    turn_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     # The kind of the question each session's agent last asked, until the next message.
     questions: dict[str, AskKind] = field(default_factory=dict)

@@ -33,8 +33,9 @@ class EngineSettings(BaseSettings):
     initial_credits: int = 100
     # Credits charged per generated second of video (a 10-second scene costs 10 at the default).
     generate_cost: int = 1
-    # The share of editing turns (turns with tool calls) that end with no text, as the cloud does.
-    silent_share: float = Field(default=0.3, ge=0.0, le=1.0)
+    # The share of editing turns (turns with tool calls) that end with no text, as the cloud may:
+    # a fault for tests to ask for. A person on the local engine always gets words.
+    silent_share: float = Field(default=0.0, ge=0.0, le=1.0)
     # Seeds the engine's one random source (silent turns); None gives a different run every time.
     seed: int | None = None
     # Seconds between streamed text chunks, so a reply arrives the way a model's does.
@@ -70,6 +71,9 @@ class EngineSettings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list)
     # How long a render's download link (the gateway's `outputUrl`) works without the key.
     download_link_seconds: float = Field(default=3600.0, gt=0)
+    # An engine started in the background for `--local` clients exits once it has had no
+    # request, render or client for this long (None: it runs until stopped, as `serve` does).
+    idle_exit_seconds: float | None = Field(default=None, gt=0)
     # Fault rules for tests (see `nemo_tui.engine.faults`): JSON, off when unset.
     faults: str | None = None
 

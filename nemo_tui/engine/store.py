@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo_tui.api.draft import Draft
-from nemo_tui.api.models import Credits, RenderState
+from nemo_tui.api.models import Credits, RenderState, new_render_id
 from nemo_tui.engine.media.info import MediaInfo
 
 SCHEMA = """
@@ -483,20 +483,31 @@ class Store:
         user_id: str,
         draft: Draft,
         options: dict[str, Any],
-    ) -> None:
+    ) -> str:
+        """Record a pending job under `render_id`, or under a fresh id when that one is taken
+        (by a job submitted a moment ago under the same id, say); returns the id recorded."""
+        encoded = _draft_json(draft)
         with self._lock:
-            self._db.execute(
-                "INSERT INTO renders (id, session_id, user_id, status, draft, options, created)"
-                " VALUES (?, ?, ?, 'pending', ?, ?, ?)",
-                (
-                    render_id,
-                    session_id,
-                    user_id,
-                    _draft_json(draft),
-                    json.dumps(options),
-                    time.time(),
-                ),
-            )
+            while True:
+                try:
+                    self._db.execute(
+                        "INSERT INTO renders"
+                        " (id, session_id, user_id, status, draft, options, created)"
+                        " VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                        (
+                            render_id,
+                            session_id,
+                            user_id,
+                            encoded,
+                            json.dumps(options),
+                            time.time(),
+                        ),
+                    )
+                except sqlite3.IntegrityError:
+                    # Many at once share a millisecond: a random tail keeps this to one retry.
+                    render_id = f"{new_render_id()}_{secrets.token_hex(3)}"
+                    continue
+                return render_id
 
     def render(self, render_id: str) -> RenderJob | None:
         row = self._one("SELECT * FROM renders WHERE id = ?", render_id)

@@ -226,6 +226,14 @@ class Turn:
             self._task.cancel()
 
     async def _run(self) -> None:
+        # One turn at a time per session: a second one waits (with keep-alives) for the first to
+        # store its edit, so neither plans on a draft the other is about to replace.
+        lock = self.engine.turn_locks.setdefault(self.session.session_id, asyncio.Lock())
+        try:
+            await self._working(lock.acquire())
+        except BaseException:
+            self._lines.put_nowait(None)
+            raise
         try:
             await self._answer()
         except TurnFailed as exc:
@@ -238,6 +246,7 @@ class Turn:
                 *self._events.error(type(exc).__name__, f"the engine's agent failed: {reason}")
             )
         finally:
+            lock.release()
             self._record_usage()
             self._lines.put_nowait(None)
 

@@ -213,14 +213,17 @@ class StreamedAnswer:
         rewrote what was shown): a full render in the first segment, after the streams settle."""
         self._cancel_timer()
         self._unwritten.clear()
-        first, *rest = self.segments
+        # The last segment shows it: the first may have been pruned from the log already (a
+        # long answer), and the last is where the answer ends on screen.
+        *earlier, last = self.segments
         for segment in self.segments:
             await segment.stop()
-        for widget in [*(segment.markdown for segment in rest), *self._notes]:
-            await widget.remove()
-        self.segments, self._notes = [first], []
-        self.text = first.text = text
-        await first.markdown.update(text)
+        for widget in [*(segment.markdown for segment in earlier), *self._notes]:
+            if widget.is_attached:
+                await widget.remove()
+        self.segments, self._notes = [last], []
+        self.text = last.text = text
+        await last.markdown.update(text)
 
     async def finish(self, final: str) -> None:
         """The turn ended with `final` as its whole text ('' when it did not say)."""

@@ -37,6 +37,7 @@ from nemo_tui.core.updates import (
     DownloadProgress,
     LinkOffered,
     Notice,
+    PreviewProgress,
     QuestionAsked,
     RenderProgress,
     StillWorking,
@@ -293,10 +294,22 @@ class NemoApp(QuietApp):
                 self.query_one(StatusPane).show_download(update)
                 if update.done:
                     self._render_arrived(update.path)
+            case PreviewProgress(_, phase, progress):
+                self._show_preview_progress(phase, progress)
             case LinkOffered(url, kind):
                 self.link = url
                 what = "Save this project to a free account" if kind == "claim" else "Register"
                 chat.log_view.add_notice(f"{what}: {url} (palette: Copy link, Open in browser)")
+
+    def _show_preview_progress(self, phase: str, progress: float) -> None:
+        """A preview says where it is in the header; it plays when ready."""
+        header = self.query_one(SessionHeader)
+        if phase == "rendering":
+            header.show_activity(f"preview {progress:.0f}%")
+        elif phase == "fetching":
+            header.show_activity("preview: fetching")
+        else:
+            header.show_activity("")
 
     def _render_arrived(self, path: Path) -> None:
         self.downloads.append(path)
@@ -390,6 +403,24 @@ class NemoApp(QuietApp):
         title = self.query_one(TimelinePane).draft.m.title or "Untitled video"
         return f"{title} · {datetime.now().strftime('%H:%M')}"
 
+    def _busy(self, group: str) -> bool:
+        return any(w.group == group and not w.is_finished for w in self.workers)
+
+    def _call_once(
+        self,
+        call: Callable[[SessionCore], Awaitable[object]],
+        group: str,
+        description: str,
+        busy: str,
+    ) -> None:
+        """Run a call that changes the server, unless one of its group is still running: then
+        say `busy` and send nothing. Such a call is never cancelled by a second press (what
+        reached the server would go unrecorded)."""
+        if self._busy(group):
+            self.emit(Notice(busy))
+            return
+        self._call(call, group, description, exclusive=False)
+
     def _call(
         self,
         call: Callable[[SessionCore], Awaitable[object]],
@@ -398,8 +429,8 @@ class NemoApp(QuietApp):
         *,
         exclusive: bool = True,
     ) -> None:
-        """Run a controller call in a worker. Exclusive groups cancel the previous call (a
-        second credit refresh replaces the first); uploads add up instead."""
+        """Run a controller call in a worker. Exclusive groups cancel the previous call: only
+        reads use them (a second credit refresh replaces the first)."""
         if (core := self._need_core()) is None:
             return
 
@@ -416,13 +447,23 @@ class NemoApp(QuietApp):
         if chat.log_view.turn_running():
             self.emit(Notice("The agent is still answering: wait, or press Escape to stop it."))
             return
-        self._call(lambda core: self._say(core, text), "sse", "chat turn")
+        self._call_once(
+            lambda core: self._say(core, text),
+            "sse",
+            "chat turn",
+            "The agent is still answering: wait, or press Escape to stop it.",
+        )
 
     @on(QuestionCard.Answered)
     def _answered(self, event: QuestionCard.Answered) -> None:
         """The person chose: the answer goes out as their next message (SPEC 4.4)."""
         choices = event.choices
-        self._call(lambda core: core.answer(choices), "sse", "answer")
+        self._call_once(
+            lambda core: core.answer(choices),
+            "sse",
+            "answer",
+            "The agent is still answering: wait, or press Escape to stop it.",
+        )
         self.query_one(ChatInput).focus()
 
     async def _say(self, core: SessionCore, text: str) -> None:
@@ -443,10 +484,14 @@ class NemoApp(QuietApp):
             self.follow_render(render_id)
 
     def action_export(self) -> None:
-        self._call(self._export, "export", "export")
+        self._call_once(
+            self._export, "export", "export", "Already starting an export: it is on its way."
+        )
 
     def action_preview(self) -> None:
-        self._call(self._preview, "preview", "preview")
+        self._call_once(
+            self._preview, "preview", "preview", "Already making a preview: it plays when ready."
+        )
 
     async def _preview(self, core: SessionCore) -> None:
         # Half blocks draw two pixel rows a cell: no point rendering more than the screen shows.
@@ -471,7 +516,12 @@ class NemoApp(QuietApp):
         self._call(lambda core: core.refresh_state(announce=True), "state", "state refresh")
 
     def action_new_session(self) -> None:
-        self._call(lambda core: core.new_session(), "session", "new session")
+        self._call_once(
+            lambda core: core.new_session(),
+            "session",
+            "new session",
+            "Still connecting or starting a session: try again in a moment.",
+        )
 
     def action_stop_turn(self) -> None:
         if self.query_one(ChatPane).log_view.turn_running():
@@ -547,10 +597,20 @@ class NemoApp(QuietApp):
         """Cancel the render of this row (a key on it), else the focused row's, else the newest
         in flight (the palette's "Cancel export")."""
         target = render_id or self.query_one(StatusPane).focused_render()
-        self._call(lambda core: core.cancel_render(target), "cancel", "cancel export")
+        self._call_once(
+            lambda core: core.cancel_render(target),
+            "cancel",
+            "cancel export",
+            "Already cancelling an export.",
+        )
 
     def action_retry_export(self, render_id: str) -> None:
-        self._call(lambda core: self._retry(core, render_id), "export", "retry export")
+        self._call_once(
+            lambda core: self._retry(core, render_id),
+            "export",
+            "retry export",
+            "Already starting an export: it is on its way.",
+        )
 
     async def _retry(self, core: SessionCore, render_id: str) -> None:
         new_id = await core.retry_render(render_id)

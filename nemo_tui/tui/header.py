@@ -27,12 +27,18 @@ class SessionHeader(Static):
         super().__init__(id=id)
         self.skill_id = skill_id
         self.connection = Connection("connecting", backend)
+        # A passing activity shown after the session ("preview 40%"), empty when none.
+        self.activity = ""
 
     def on_mount(self) -> None:
         self._show()
 
     def show_connection(self, connection: Connection) -> None:
         self.connection = connection
+        self._show()
+
+    def show_activity(self, activity: str) -> None:
+        self.activity = activity
         self._show()
 
     def show_skill(self, skill_id: str) -> None:
@@ -54,6 +60,7 @@ class SessionHeader(Static):
                 connection.backend,
                 (" · session ", "dim"),
                 short_session(connection.session_id),
+                ("  " + self.activity if self.activity else "", "yellow"),
                 no_wrap=True,
                 overflow="ellipsis",
             )

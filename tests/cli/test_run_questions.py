@@ -6,6 +6,7 @@ shape chosen."""
 from __future__ import annotations
 
 import re
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -107,7 +108,23 @@ def test_on_a_terminal_the_question_is_asked_there(app_dirs: Path, media_dir: Pa
         terminal.send(b"nonsense\r")
         terminal.wait(re.compile(rb"Not an option: choose 1-3 or skip"), after=asked)
         terminal.send(b"2\r")
-        assert terminal.process.wait(timeout=60) == 0, terminal.output().decode(errors="replace")
+        assert terminal.process.wait(timeout=60) == 0, terminal.output.decode(errors="replace")
     finally:
         terminal.close()
     assert all_messages(app_dirs) == ["make a video", CHOSEN]
+
+
+def test_ctrl_c_at_the_question_prompt_ends_the_run_at_once(
+    app_dirs: Path, media_dir: Path
+) -> None:
+    argv = [sys.executable, "-m", "nemo_tui", *run_args(media_dir)]
+    terminal = Terminal(argv, cli_env(app_dirs))
+    try:
+        terminal.wait(re.compile(rb"or skip: "))
+        # What Ctrl+C sends (this pseudo-terminal is not the process's controlling one). No
+        # Enter follows: the prompt's reader must not hold the exit.
+        terminal.process.send_signal(signal.SIGINT)
+        assert terminal.process.wait(timeout=10) == 130
+        assert b"interrupted" in terminal.output
+    finally:
+        terminal.close()

@@ -58,7 +58,9 @@ async def test_an_export_cut_short_by_quitting_is_saved_after_reopening(
 
 def test_the_notice_on_quitting_says_when_the_render_resumes() -> None:
     assert resume_notice(1, "--demo") == (
-        "nemo-tui: An export was still rendering; it will resume and be saved the next time you "
-        "run `nemo-tui --demo`."
+        "nemo-tui: An export is still rendering in the background; it will be saved the next "
+        "time you run `nemo-tui --demo`."
     )
-    assert "2 exports were still rendering; they will" in resume_notice(2, "--local")
+    assert "2 exports are still rendering in the background; they will" in resume_notice(
+        2, "--local"
+    )

@@ -199,9 +199,14 @@ async def test_p_previews_the_timeline_and_enter_plays_a_finished_render(
         assert mp4_facts(player.path).height == 100
         await pilot.press("q")
         assert not isinstance(app.screen, PlayerScreen)
+        # A preview is not an export: no downloads entry, no export row, no render record.
+        assert app.downloads == [] and not list(app.query(RenderRow)) and core.renders == []
 
         await pilot.press("e")
+        await wait_until(pilot, lambda: len(core.renders) == 1, "the export's render id")
+        export_id = core.renders[0].render_id
         await wait_until(pilot, lambda: bool(app.downloads), "the MP4", timeout=120)
+        assert export_id in app.downloads[0].name and app.downloads[0].parent.name == "exports"
         finished = next(row for row in app.query(RenderRow) if row.path == app.downloads[0])
         finished.focus()
         await pilot.press("enter")

@@ -86,6 +86,28 @@ async def test_a_long_answer_streams_into_segments_and_its_start_is_pruned_with_
         assert log.last_answer() == text  # copying still gets all of it
 
 
+async def test_a_long_answer_redrawn_after_its_start_was_pruned_stays_on_screen(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer_module, "SEGMENT_BLOCKS", 5)
+    monkeypatch.setattr(chat_module, "MAX_WIDGETS", 20)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.emit(TurnStarted("t1", "describe every edit"))
+        for index in range(40):
+            app.emit(AgentText("t1", paragraph(index)))
+            if index % 4 == 3:
+                await pilot.pause(answer_module.FLUSH_SECONDS * 3)
+        await pilot.pause(answer_module.FLUSH_SECONDS * 3)
+        assert isinstance(app.query_one(ChatLog).children[0], HiddenAbove)  # start pruned
+        # The final event differs from the partials: the answer is drawn again, as a whole.
+        app.emit(TurnFinished("t1", "One short sentence instead."))
+        await pilot.pause(answer_module.FLUSH_SECONDS * 5)
+        screen = await shown(pilot)
+        assert "One short sentence instead." in screen, screen
+        assert "Paragraph 39" not in screen
+
+
 async def test_a_flood_draws_only_what_the_log_keeps_and_says_so(
     make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from typing import IO
 
 from python_multipart.exceptions import MultipartParseError
 from starlette.applications import Starlette
@@ -22,6 +23,7 @@ from nemo_tui.engine.errors import ApiError
 from nemo_tui.engine.faults import FaultMiddleware, parse_rules
 from nemo_tui.engine.gateway.relay import Relays
 from nemo_tui.engine.http import account, chat, gateway, gateway_ws, log_scrub, media, render
+from nemo_tui.engine.http.activity import Activity, CountRequests, exit_when_idle
 from nemo_tui.engine.http.common import error_response
 from nemo_tui.engine.http.hosts import HostGuard
 from nemo_tui.engine.media.uploads import remove_partial_uploads
@@ -63,7 +65,17 @@ async def _client_gone(request: Request, exc: Exception) -> Response:
     return Response(status_code=CLIENT_CLOSED_REQUEST)
 
 
-def create_app(settings: EngineSettings) -> Starlette:
+def create_app(
+    settings: EngineSettings,
+    *,
+    on_ready: Callable[[str], None] | None = None,
+    stop: Callable[[], None] | None = None,
+) -> Starlette:
+    """The app for one engine on `settings.data_dir`, whose folder lock the caller holds (only
+    the holder may clean up after earlier runs). `on_ready(instance_id)` runs once it serves;
+    with `settings.idle_exit_seconds`, `stop()` is called when it has been idle that long."""
+    activity = Activity()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for folder in (settings.data_dir, settings.media_dir, settings.renders_dir):
@@ -80,9 +92,22 @@ def create_app(settings: EngineSettings) -> Starlette:
             instance_id=store.instance_id(),
         )
         app.state.engine = engine
+        watch: asyncio.Task[IO[bytes]] | None = None
+        if settings.idle_exit_seconds is not None and stop is not None:
+            watch = asyncio.create_task(
+                exit_when_idle(engine, activity, settings.idle_exit_seconds, stop)
+            )
+        if on_ready is not None:
+            on_ready(engine.instance_id)
         try:
             yield
         finally:
+            if watch is not None:
+                if watch.done():
+                    # Held as long as the app (the process) lives: see `exit_when_idle`.
+                    app.state.idle_hold = watch.result()
+                else:
+                    watch.cancel()
             for task in list(engine.background):
                 task.cancel()
             for task in list(engine.background):
@@ -112,6 +137,7 @@ def create_app(settings: EngineSettings) -> Starlette:
         lifespan=lifespan,
         # Off (no rules) unless a test or `NEMO_ENGINE_FAULTS` turns faults on.
         middleware=[
+            Middleware(CountRequests, activity=activity),
             Middleware(HostGuard, allowed=settings.allowed_hosts),
             Middleware(FaultMiddleware, rules=parse_rules(settings.faults)),
         ],

@@ -109,9 +109,9 @@ def _body_refused(reason: JsonRefused) -> ApiError:
     return ApiError(422, f"the request body is not valid JSON: it is {reason}")
 
 
-def _loads(body: bytes, max_bytes: int) -> Any:
+def _loads(body: bytes, max_bytes: int, max_depth: int) -> Any:
     try:
-        return loads_bounded(body or b"{}", max_bytes=max_bytes)
+        return loads_bounded(body or b"{}", max_bytes=max_bytes, max_depth=max_depth)
     except JsonRefused as exc:
         raise _body_refused(exc) from None
     except json.JSONDecodeError as exc:
@@ -125,14 +125,17 @@ async def read_json(request: Request) -> Any:
     """The JSON body, bounded in size and depth, parsed off the event loop (a big body is seconds
     of CPU that would stall every other request)."""
     body = await read_body(request)
-    return await run_in_threadpool(_loads, body, engine_of(request).settings.max_body_bytes)
+    settings = engine_of(request).settings
+    return await run_in_threadpool(_loads, body, settings.max_body_bytes, settings.max_json_depth)
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
     """The JSON body parsed as `model` off the event loop; 422 naming the first bad field."""
     body = await read_body(request)
-    limit = engine_of(request).settings.max_body_bytes
-    return await run_in_threadpool(lambda: parse_model(_loads(body, limit), model))
+    settings = engine_of(request).settings
+    return await run_in_threadpool(
+        lambda: parse_model(_loads(body, settings.max_body_bytes, settings.max_json_depth), model)
+    )
 
 
 def parse_model(data: Any, model: type[Model]) -> Model:

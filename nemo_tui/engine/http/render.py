@@ -58,8 +58,8 @@ async def submit_render(request: Request) -> Response:
     height = body.output.height
     check_output_height(draft, height, engine.settings, MIN_OUTPUT_HEIGHT)
     render_id = body.id
-    # A taken id gets a fresh one (the client then follows the id we answer, SPEC 7); a fresh one
-    # can be taken only within the same millisecond, so this loop ends within one.
+    # A taken id gets a fresh one (the client then follows the id we answer, SPEC 7): checked
+    # here for the common case, and again atomically where the job is recorded.
     while not SAFE_RENDER_ID.fullmatch(render_id) or engine.store.render_id_taken(render_id):
         render_id = new_render_id()
     chosen = RenderOptions(
@@ -74,7 +74,7 @@ async def submit_render(request: Request) -> Response:
         "quick_audio": chosen.quick_audio,
     }
     # The draft is stored as JSON: a big one is CPU time the event loop must not spend.
-    await run_in_threadpool(
+    render_id = await run_in_threadpool(
         engine.store.create_render, render_id, session.session_id, user_id, draft, options
     )
     engine.renders.submit(render_id)

@@ -14,6 +14,7 @@ import uvicorn
 
 from nemo_tui.engine.http.app import create_app
 from nemo_tui.engine.http.connections import GuardedH11Protocol
+from nemo_tui.engine.ownership import FolderLock
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.loopback import is_loopback_host
 
@@ -52,9 +53,27 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _config(settings: EngineSettings, log_level: str) -> uvicorn.Config:
+def _reachable_url(sock: socket.socket) -> str:
+    """The URL a client on this machine uses: a wildcard address is reached on loopback."""
+    url = _url(sock)
+    return url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
+
+
+def _config(
+    settings: EngineSettings,
+    log_level: str,
+    lock: FolderLock,
+    url: str,
+    server: list[uvicorn.Server],
+) -> uvicorn.Config:
+    """uvicorn's settings for an app that announces itself in the folder's lock file once it
+    serves, and stops its server (`server[0]`, made from this config) when idle."""
+
+    def stop() -> None:
+        server[0].should_exit = True
+
     return uvicorn.Config(
-        create_app(settings),
+        create_app(settings, on_ready=lambda instance: lock.announce(url, instance), stop=stop),
         lifespan="on",
         log_level=log_level,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
@@ -82,24 +101,33 @@ def check_bind(settings: EngineSettings, host: str) -> None:
 
 
 def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> None:
-    """Run the engine until interrupted. Prints its URL (port 0 picks a free one). Listening beyond
-    this machine needs an access key (EngineRefused otherwise)."""
+    """Run the engine until interrupted (or idle, with `idle_exit_seconds`). Prints its URL (port
+    0 picks a free one). Listening beyond this machine needs an access key (EngineRefused
+    otherwise); a folder another engine serves raises `ownership.FolderInUse`."""
     check_bind(settings, host)
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    if not is_loopback_host(host):
-        print(
-            f"note: listening on {host}: new tokens need the access key (X-Access-Key header)",
-            file=sys.stderr,
+    lock = FolderLock(settings.data_dir)
+    lock.acquire()
+    try:
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        if not is_loopback_host(host):
+            print(
+                f"note: listening on {host}: new tokens need the access key (X-Access-Key header)",
+                file=sys.stderr,
+            )
+        sock = _bind(host, port)
+        print(f"nemo-tui engine listening on {_url(sock)} (data: {settings.data_dir})", flush=True)
+        server: list[uvicorn.Server] = []
+        server.append(
+            uvicorn.Server(_config(settings, "warning", lock, _reachable_url(sock), server))
         )
-    sock = _bind(host, port)
-    print(f"nemo-tui engine listening on {_url(sock)} (data: {settings.data_dir})", flush=True)
-    server = uvicorn.Server(_config(settings, "warning"))
-    # Everything loaded so far lives as long as the process: out of the collector's way, a full
-    # collection (set off by a big body's thousands of new objects) takes milliseconds, not the
-    # ~100 ms that would hold up every request. Only here: an engine inside the app or a test
-    # shares its process and must not freeze another's objects.
-    gc.freeze()
-    server.run(sockets=[sock])
+        # Everything loaded so far lives as long as the process: out of the collector's way, a
+        # full collection (set off by a big body's thousands of new objects) takes milliseconds,
+        # not the ~100 ms that would hold up every request. Only here: an engine inside the app
+        # or a test shares its process and must not freeze another's objects.
+        gc.freeze()
+        server[0].run(sockets=[sock])
+    finally:
+        lock.release()
 
 
 class RunningEngine:
@@ -108,9 +136,13 @@ class RunningEngine:
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
+        self._lock = FolderLock(settings.data_dir)
+        self._lock.acquire()  # FolderInUse when another engine serves the folder
         self._socket = _bind("127.0.0.1", 0)
         self.base_url = _url(self._socket)
-        self._server = uvicorn.Server(_config(settings, "error"))
+        server: list[uvicorn.Server] = []
+        server.append(uvicorn.Server(_config(settings, "error", self._lock, self.base_url, server)))
+        self._server = server[0]
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},
@@ -133,6 +165,7 @@ class RunningEngine:
         if self._thread.is_alive():
             self._thread.join()
         self._socket.close()
+        self._lock.release()
 
     def __enter__(self) -> RunningEngine:
         return self
