@@ -3,13 +3,15 @@ named by their first message, and any of them opened again with its timeline."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from nemo_tui.cli import main
+from nemo_tui.cli import main as cli_main
 from nemo_tui.core.updates import Notice, Update
 from nemo_tui.engine.http.server import RunningEngine
 from tests.support import controller_for, of_type
@@ -65,24 +67,34 @@ def test_projects_json_lists_the_remembered_sessions(
     assert "add a title 'Hello' for 3 seconds" in capsys.readouterr().out
 
 
-def test_state_credits_and_renders_speak_json(
+async def test_state_credits_and_renders_speak_json(
     start_engine: Callable[..., RunningEngine],
     app_dirs: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     engine = start_engine()
-    assert main(["run", "--api", engine.base_url, "--say", "add a title 'Hi' for 2 seconds"]) == 0
+    # The session the TUI would have open (a headless run never moves that pointer).
+    controller = controller_for(engine.base_url, app_dirs, [])
+    try:
+        await controller.start()
+        await controller.say("add a title 'Hi' for 2 seconds")
+    finally:
+        await controller.aclose()
+
+    def main(args: list[str]) -> Awaitable[int]:
+        return asyncio.to_thread(cli_main, args)
+
     capsys.readouterr()
-    assert main(["state", "--api", engine.base_url, "--json"]) == 0
+    assert await main(["state", "--api", engine.base_url, "--json"]) == 0
     state = json.loads(capsys.readouterr().out)
     assert state["api"] == "skills"
     assert state["exportable"] is True
     assert state["draft"]["t"][0]["sg"][0]["m"]["text"] == "Hi"
-    assert main(["credits", "--api", engine.base_url, "--json"]) == 0
+    assert await main(["credits", "--api", engine.base_url, "--json"]) == 0
     credits = json.loads(capsys.readouterr().out)
     assert credits["available"] + credits["frozen"] == credits["total"]
-    assert main(["renders", "--api", engine.base_url, "--json"]) == 0
+    assert await main(["renders", "--api", engine.base_url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"renders": []}
     # The history is the gateway's: one clear line, exit 1.
-    assert main(["credits", "--history", "--api", engine.base_url]) == 1
+    assert await main(["credits", "--history", "--api", engine.base_url]) == 1
     assert "kept by the gateway only" in capsys.readouterr().err
