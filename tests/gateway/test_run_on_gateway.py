@@ -141,3 +141,25 @@ def test_the_key_appears_nowhere(
             assert key not in path.read_text(errors="replace"), path
     # The engine's own log lines (access log included) never hold it either.
     assert caplog.records and key not in caplog.text
+
+
+def test_a_question_is_answered_headless_over_the_socket(
+    start_engine: Callable[..., RunningEngine],
+    app_dirs: Path,
+    media_dir: Path,
+    tmp_path: Path,
+) -> None:
+    engine = start_engine()
+    env = key_env(app_dirs, f"nmv_usr_ask_{uuid.uuid4().hex}", engine.base_url)
+    out = tmp_path / "reel.mp4"
+    result = nemo(
+        "run", "--files", str(media_dir / "photo1.jpg"), str(media_dir / "photo2.jpg"),
+        "--say", "make a video", "--answer", "1", "--answer", "9:16 vertical",
+        "--height", "180", "--export", str(out), env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "How long should it be?" in result.stderr
+    with av.open(str(out)) as container:
+        video = container.streams.video[0]
+        assert video.codec_context.height > video.codec_context.width  # the shape chosen
+        assert container.duration / av.time_base == pytest.approx(15.0, abs=0.3)
