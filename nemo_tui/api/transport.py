@@ -77,6 +77,12 @@ Model = TypeVar("Model", bound=BaseModel)
 Sleep = Callable[[float], Awaitable[None]]
 
 
+# After a 429 on the token route, how long (checks x seconds) to look for the token another
+# process of the app was given meanwhile, before waiting as for any rate limit.
+SHARED_TOKEN_CHECKS = 30
+SHARED_TOKEN_CHECK_SECONDS = 0.1
+
+
 class CredentialStore(Protocol):
     """Where the anonymous token (with its user id) and the client id are kept between runs
     (`nemo_tui.config` keeps them in 0600 files; tests use `MemoryCredentials`).
@@ -193,6 +199,9 @@ def error_for(status: int, payload: Any, *, anonymous: bool, token: str | None =
         case ErrorCode.NO_CREDITS:
             return NoCredits(anonymous=anonymous)
         case ErrorCode.UNSUPPORTED_FILE:
+            if detail and "type" not in detail.lower():
+                # Refused for what is in it (a file cut short, say): its own words say why.
+                return UnsupportedFile(f"The server refused a file{said}.")
             accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
             return UnsupportedFile(f"The server refused a file type{said}. Accepted: {accepted}.")
         case ErrorCode.FILE_TOO_LARGE:
@@ -372,13 +381,18 @@ class Transport:
         if self.identity is not None:
             return self.identity
         health: Any = None
+        answered = False
         try:
             response, body = await self._exchange(
                 "GET", HEALTH_ROUTE, authorize=False, timeout=HEALTH_TIMEOUT
             )
+            # A server without the route (404) has said all it will; a failure has not.
+            answered = response.status_code in (200, 404)
             if response.status_code == 200:
                 health = unwrap(200, body, anonymous=self.anonymous)
         except NemoError:
+            answered = False
+        if not answered:
             # Not reached this time (the engine still starting, the network away): known by
             # its origin for now, and asked again next time instead of for the whole process.
             identity = backend_identity(self.base, None)
@@ -436,6 +450,10 @@ class Transport:
                 self._credentials.set_client_id(client_id)
                 continue
             if response.status_code == 429 and not waited:
+                # Another process of the app on this machine (same client id) may have just
+                # been given the one token: it is about to store it where this one reads.
+                if shared := await self._token_stored_by_another_process():
+                    return shared
                 waited = True
                 await self._sleep(self._rate_limit_wait)
                 continue
@@ -444,6 +462,15 @@ class Transport:
             self._credentials.set_token(answer.token, answer.user_id)
             log.info("acquired an anonymous token")
             return answer.token
+
+    async def _token_stored_by_another_process(self) -> str | None:
+        for _ in range(SHARED_TOKEN_CHECKS):
+            self._credentials.reload()
+            if token := self._credentials.get_token():
+                log.info("using the anonymous token another process of the app stored")
+                return token
+            await self._sleep(SHARED_TOKEN_CHECK_SECONDS)
+        return None
 
     # --- requests ----------------------------------------------------------------------------
 

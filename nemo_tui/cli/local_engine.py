@@ -11,7 +11,6 @@ render for `local_engine_idle_seconds`.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -54,14 +53,13 @@ def _start_background_engine(data_dir: Path, idle_seconds: float) -> subprocess.
     log_path = data_dir / LOG_NAME
     if log_path.exists() and log_path.stat().st_size > MAX_LOG_BYTES:
         log_path.unlink()
-    env = {**os.environ, "NEMO_ENGINE_IDLE_EXIT_SECONDS": str(idle_seconds)}
+    command = [sys.executable, "-m", "nemo_tui", "serve", "--data", str(data_dir)]
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "nemo_tui", "serve", "--data", str(data_dir)],
+            [*command, "--idle-exit", str(idle_seconds)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
-            env=env,
             start_new_session=True,
         )
 

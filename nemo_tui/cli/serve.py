@@ -13,7 +13,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from nemo_tui.engine.ownership import FolderInUse
     from nemo_tui.engine.settings import EngineSettings
 
-    overrides = {"data_dir": args.data, "access_key": args.access_key, "api_keys": args.api_keys}
+    overrides = {
+        "data_dir": args.data,
+        "access_key": args.access_key,
+        "idle_exit_seconds": args.idle_exit,
+        "api_keys": args.api_keys,
+    }
     settings = EngineSettings(**{key: value for key, value in overrides.items() if value})
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         print(
@@ -52,6 +57,14 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         default=None,
         metavar="KEY",
         help="needed to listen beyond loopback: clients send it to get a token (X-Access-Key)",
+    )
+    parser.add_argument(
+        "--idle-exit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="exit once no client, request or render has needed the engine for this long "
+        "(how `--local` runs it in the background)",
     )
     parser.add_argument(
         "--api-key",

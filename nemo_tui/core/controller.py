@@ -8,6 +8,7 @@ the last known draft, the chat history and the renders in flight. Every change g
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import locale
 import uuid
 from collections.abc import Callable, Sequence
@@ -144,8 +145,9 @@ class SessionController:
         ]
 
     def _follow_lock(self, render_id: str) -> Path:
-        name = export_filename(None, render_id).removesuffix(".mp4")
-        return self.settings.state_dir / "following" / f"{self.memory.key}-{name}.lock"
+        # Named by a digest: the id comes from the server and must not shape a path.
+        digest = hashlib.sha256(f"{self.memory.key}/{render_id}".encode()).hexdigest()[:32]
+        return self.settings.state_dir / "following" / f"{digest}.lock"
 
     @property
     def renders(self) -> list[PendingRender]:

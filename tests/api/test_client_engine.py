@@ -3,9 +3,11 @@ turns, uploads and renders. Nothing here is mocked."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -360,3 +362,15 @@ async def test_fallback_download_route_when_the_status_has_no_url(
     assert client.download_url(without_url) == f"/api/render/proxy/{done.id}/download"
     dest = await client.download(without_url, tmp_path / "fallback.mp4")
     assert dest.stat().st_size == done.output.size
+
+
+async def test_a_failed_health_check_is_asked_again_not_kept_for_the_process(
+    start_engine: Callable[..., RunningEngine],
+) -> None:
+    engine = start_engine(faults=json.dumps([{"path": "/health", "error": 500, "times": 1}]))
+    client = NemoClient(engine.base_url, credentials=MemoryCredentials())
+    first = await client.identify()
+    second = await client.identify()
+    assert first.startswith("http://127.0.0.1")  # by its origin while it could not say
+    assert second.startswith("instance ")  # then by its own id, once it answered
+    await client.aclose()

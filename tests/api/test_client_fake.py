@@ -224,3 +224,17 @@ async def test_a_token_echoed_by_the_server_is_scrubbed_from_the_message() -> No
         with pytest.raises(Exception) as caught:
             await client.create_session("en")
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
+
+
+async def test_a_render_id_with_a_slash_is_cancelled_at_its_own_quoted_path() -> None:
+    # The engine never hands out such an id; a hostile or odd server might.
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(200, json={"code": 0, "message": "ok", "data": {}})
+
+    client = make_client(handler)
+    await client.cancel_render("render_1/../../api/credits")
+    assert seen == ["/api/render/proxy/lambda/render_1%2F..%2F..%2Fapi%2Fcredits/cancel"]
+    await client.aclose()

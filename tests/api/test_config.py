@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -92,7 +93,8 @@ def test_a_crash_mid_write_leaves_the_old_secrets(
     with pytest.raises(OSError, match="disk full"):
         secrets.set_token("nmv_new_token_2")
     assert secrets.get_token() == "nmv_old_token_1"
-    assert sorted(p.name for p in config_home.iterdir()) == ["secrets.json"]
+    # The old file and the lock other processes take to change it; no temp file.
+    assert sorted(p.name for p in config_home.iterdir()) == [".secrets.json.lock", "secrets.json"]
 
 
 def test_tokens_are_kept_per_backend_identity_not_per_address(config_home: Path) -> None:
@@ -230,3 +232,10 @@ def test_only_the_config_package_reads_the_environment() -> None:
         and re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
     ]
     assert readers == []
+
+
+def test_following_a_render_has_no_time_cap_on_a_loopback_engine(config_home: Path) -> None:
+    assert Settings(api_base="http://127.0.0.1:8000").follow_limit_seconds == math.inf
+    assert Settings(api_base="https://mega-api-prod.nemovideo.ai").follow_limit_seconds == 900
+    capped = Settings(api_base="http://127.0.0.1:8000", render_follow_limit=60)
+    assert capped.follow_limit_seconds == 60

@@ -15,8 +15,6 @@ from tests.support import mp4_facts
 
 from .test_run import cli_env, nemo
 
-pytestmark = pytest.mark.slow
-
 
 def nemo_in_background(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
@@ -37,6 +35,7 @@ def interruptions(engine_dir: Path) -> dict[str, tuple[str, int]]:
     return {render_id: (status, count) for render_id, status, count in rows}
 
 
+@pytest.mark.slow
 def test_an_export_a_listing_and_a_second_export_at_once_all_complete(
     app_dirs: Path, media_dir: Path, tmp_path: Path
 ) -> None:
@@ -84,3 +83,17 @@ def test_an_export_a_listing_and_a_second_export_at_once_all_complete(
     # One engine served all three: no render was cut short by a second engine's start-up.
     jobs = interruptions(engine_dir)
     assert len(jobs) == 2 and all(value == ("completed", 0) for value in jobs.values()), jobs
+
+
+@pytest.mark.usefixtures("media_dir")
+def test_first_commands_at_once_on_a_fresh_home_share_one_engine_and_one_token(
+    app_dirs: Path, tmp_path: Path
+) -> None:
+    env = cli_env(app_dirs)
+    commands = [nemo_in_background("credits", "--local", env=env, cwd=tmp_path) for _ in range(4)]
+    results = [command.communicate(timeout=120) for command in commands]
+    assert [command.returncode for command in commands] == [0] * 4, results
+    assert all("Credits: 100 available" in out for out, _ in results)
+    # One engine served them all: every one of them found it through the folder's lock file.
+    log = (app_dirs / "engine" / "engine.log").read_text()
+    assert log.count("listening on") == 1

@@ -8,9 +8,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from nemo_tui.core.updates import Update
+from nemo_tui.core.updates import Notice, Update
 from nemo_tui.engine.http.server import RunningEngine
-from tests.support import controller_for, engine_store
+from tests.engine import phone_media
+from tests.support import controller_for, engine_store, of_type
 
 # The first render fails; the second submission (the retry) is answered seconds late.
 FAILED_THEN_SLOW = json.dumps(
@@ -69,4 +70,18 @@ async def test_callers_needing_a_session_at_once_share_one(
     with engine_store(engine.settings.data_dir) as store:
         sessions = store._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
     assert sessions == 1
+    await controller.aclose()
+
+
+async def test_a_file_cut_short_is_refused_in_the_engines_words_not_as_a_file_type(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path, tmp_path: Path
+) -> None:
+    engine = start_engine()
+    updates: list[Update] = []
+    controller = controller_for(engine.base_url, app_dirs, updates)
+    await controller.start()
+    clip = phone_media.truncated_mp4(tmp_path / "holiday.mp4")
+    assert await controller.upload([clip]) == 0
+    (refusal,) = [u.text for u in of_type(updates, Notice) if "holiday.mp4" in u.text]
+    assert "ends early" in refusal and "file type" not in refusal and "Accepted" not in refusal
     await controller.aclose()

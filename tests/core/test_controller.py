@@ -184,8 +184,7 @@ async def test_a_session_the_backend_lost_is_replaced_and_said(
     controller = controller_for(engine.base_url, app_dirs, updates)
     await controller.start()
     # The backend forgets the session (it expired there, say).
-    controller.memory.session_id = "session-the-backend-lost"
-    controller._memory_file.save(controller.memory)
+    controller.memory.start_session("session-the-backend-lost", "task-lost", "en")
     await controller.aclose()
 
     after: list[Update] = []

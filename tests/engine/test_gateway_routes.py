@@ -18,6 +18,7 @@ import pytest
 from nemo_tui.engine.http.server import RunningEngine
 from tests.engine.gateway_helpers import KeyUser, new_key
 from tests.engine.helpers import EngineUser, data_of, envelope_error, files_under
+from tests.engine.test_renders import slideshow
 from tests.support import engine_env, free_port, mp4_facts
 
 
@@ -273,3 +274,37 @@ def test_serve_beyond_loopback_takes_only_the_api_keys_it_was_given(tmp_path: Pa
         process.terminate()
         out, err = process.communicate(timeout=20)
     assert given not in out + err
+
+
+def test_a_render_cancelled_under_the_gateway_prefix_is_cancelled_and_never_downloadable(
+    start_engine: Callable[..., RunningEngine], media_dir: Path
+) -> None:
+    engine = start_engine(render_preset="veryslow")
+    with httpx.Client(base_url=engine.base_url, trust_env=False, timeout=60) as http:
+        user = KeyUser(http, new_key())
+        project_id, session_id = user.new_project()
+        ids = [
+            user.upload(session_id, media_dir / name, "image/jpeg")["file_id"]
+            for name in ("photo1.jpg", "photo2.jpg")
+        ]
+        render_id = f"draft-cli-{int(time.time() * 1000)}"
+        body = {
+            "id": render_id,
+            "draft": slideshow(ids, 60.0, "zoom_in"),
+            "sessionId": session_id,
+            "output": {"format": "mp4", "codec": "h264", "crf": 23, "height": 720},
+        }
+        data_of(user.post("/services/v1/render-proxy/lambda", json=body))
+        poll = f"/services/v1/render-proxy/lambda/{render_id}"
+        deadline = time.monotonic() + 60
+        while data_of(user.get(poll))["status"] == "pending":
+            assert time.monotonic() < deadline, "the render never started"
+            time.sleep(0.05)
+        cancelled = data_of(user.post(f"{poll}/cancel"))
+        assert (cancelled["id"], cancelled["status"]) == (render_id, "cancelled")
+        assert "outputUrl" not in cancelled
+        assert data_of(user.get(poll))["status"] == "cancelled"
+        latest = data_of(user.get(f"/services/v1/render-proxy/{project_id}/download"))
+        assert latest == {"output": None}
+        stranger = KeyUser(http, new_key())
+        assert stranger.post(f"{poll}/cancel").status_code == 404

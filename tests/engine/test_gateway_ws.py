@@ -89,6 +89,9 @@ async def test_a_question_is_answered_on_the_same_socket_and_only_its_answer_end
         prompts = [q["prompt"] for q in question["questions"]]
         assert prompts == ["How long should it be?", "Which shape?"]
         assert "30 seconds" in [o["label"] for o in question["questions"][0]["options"]]
+        # No `done` came with the question; an abort is not needed but ends the wait too.
+        await send(socket, {"type": "abort"})
+        assert await asyncio.wait_for(receive(socket), TURN_TIMEOUT) == {"type": "done"}
         await say(socket, "1. How long should it be?: 30 seconds\n2. Which shape?: 9:16 vertical")
         answered = await asyncio.wait_for(until(socket, "done"), TURN_TIMEOUT)
         assert "ask_question" not in [m["type"] for m in answered]
@@ -290,3 +293,20 @@ async def test_a_second_socket_takes_over_the_running_turn_from_the_first(
         await send(first, {"type": "ping"})
         seen = await asyncio.wait_for(until(first, "pong"), TURN_TIMEOUT)
         assert [m["type"] for m in seen if m["type"] in ("tool_start", "done")] == []
+
+
+async def test_a_new_client_after_a_dropped_one_gets_its_own_turn_not_the_old_ones_end(
+    engine: RunningEngine, user: KeyUser, media_dir: Path
+) -> None:
+    _, session_id = with_photos(user, media_dir)
+    async with chat_socket(engine.base_url, user.key, session_id) as socket:
+        await receive(socket)
+        await say(socket, "turn these photos into a 12-second video")
+        assert (await receive(socket))["type"] == "message_accepted"
+    async with chat_socket(engine.base_url, user.key, session_id) as socket:
+        assert (await receive(socket))["type"] == "session_ready"
+        await say(socket, "hello")
+        mine = await asyncio.wait_for(until(socket, "done"), TURN_TIMEOUT)
+    assert [m["type"] for m in mine].count("message_accepted") == 1
+    assert not [m for m in mine if m["type"] in ("tool_start", "tool_end")], mine
+    assert "12" not in " ".join(m.get("text", "") for m in mine)

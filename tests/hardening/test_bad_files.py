@@ -112,8 +112,9 @@ def test_each_bad_file_is_named_in_one_line_and_the_rest_upload(
     assert not (batch / "pwned").exists()
     # The good files are in the session, named as on disk in multipart's own encoding (a quote
     # and line breaks percent-encoded, as browsers send them).
-    memory = backend_memory(app_dirs / "state")
-    stored = [m.name for m in recorded_media(engine.settings.data_dir, memory["session_id"])]
+    # The run's own session: a headless run keeps its chat under it (and moves no pointer).
+    (session_id,) = backend_memory(app_dirs / "state")["histories"]
+    stored = [m.name for m in recorded_media(engine.settings.data_dir, session_id)]
     assert sorted(stored) == sorted(multipart_name(path.name) for path in good)
     for path in engine.settings.media_dir.iterdir():
         assert path.resolve().is_relative_to(engine.settings.media_dir.resolve())

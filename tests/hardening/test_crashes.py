@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from nemo_tui.core.persistence import PendingRender
 from nemo_tui.core.updates import DownloadProgress, Notice, RenderProgress, Update
 from nemo_tui.engine.http.server import RunningEngine
 from tests.support import (
@@ -223,8 +222,8 @@ async def test_a_render_the_backend_no_longer_knows_is_forgotten_not_retried_for
     # A job id the engine never had (its data was replaced since, say).
     render_id = "render_1700000000000"
     assert first.session_id is not None
-    first.memory.renders.append(PendingRender(render_id, first.session_id))
-    first._memory_file.save(first.memory)
+    assert first.session_id is not None
+    first.memory.add_render(render_id, first.session_id)
     await first.aclose()
 
     again = controller_for(engine.base_url, app_dirs, updates)

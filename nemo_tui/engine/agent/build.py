@@ -164,9 +164,12 @@ def _set_motions(
     segments: list[Segment], shots: list[MediaInfo], kind: str | None, request: Request
 ) -> None:
     """Stills move as asked (for all of them, when no one photo was named), else by kind: a promo
-    alternates slow zooms, a slideshow stays still, an animated image zooms in."""
+    alternates slow zooms, a slideshow stays still, an animated image zooms in. A picture that
+    moves by itself (a GIF: it has a length) gets no camera move; it plays as it is."""
     asked = request.motion if request.motion_target is None else None
-    stills = [s for s, m in zip(segments, shots, strict=True) if m.kind == "image"]
+    stills = [
+        s for s, m in zip(segments, shots, strict=True) if m.kind == "image" and not m.duration
+    ]
     for index, segment in enumerate(stills):
         if asked is not None:
             segment.m.motion = asked

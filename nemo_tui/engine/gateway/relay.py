@@ -45,9 +45,10 @@ class LiveTurn:
             async for line in lines:
                 for message in dialect.translate(line):
                     self.messages.put_nowait(message)
-        except Exception as exc:
+        except Exception:
             log.exception("a turn's relay failed in session %s", self.turn.session.session_id)
-            self.messages.put_nowait({"type": "error", "error": f"the turn failed: {exc}"})
+            error = "the turn failed (an internal error of the engine); see its log"
+            self.messages.put_nowait({"type": "error", "error": error})
         finally:
             if not dialect.asked:
                 self.messages.put_nowait(DONE)

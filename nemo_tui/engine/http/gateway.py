@@ -330,7 +330,18 @@ def download_link(request: Request, job: RenderJob) -> str:
 
 
 async def render_status(request: Request) -> Response:
+    return _status(request, _owned_render(request, gateway_user(request)))
+
+
+async def cancel_render(request: Request) -> Response:
+    """The skills' cancel (SPEC 7) under the gateway's prefix: our client offers it on both."""
     job = _owned_render(request, gateway_user(request))
+    engine = engine_of(request)
+    engine.renders.cancel(job.id)
+    return _status(request, engine.store.render(job.id) or job)
+
+
+def _status(request: Request, job: RenderJob) -> Response:
     status: dict[str, Any] = {"id": job.id, "status": job.status, "progress": job.progress}
     if job.status == "completed":
         url = download_link(request, job)
@@ -374,6 +385,7 @@ ROUTES = [
     Route("/files/upload", upload, methods=["POST"]),
     Route("/services/v1/render-proxy/lambda", submit_render, methods=["POST"]),
     Route("/services/v1/render-proxy/lambda/{render_id}", render_status, methods=["GET"]),
+    Route("/services/v1/render-proxy/lambda/{render_id}/cancel", cancel_render, methods=["POST"]),
     # After the lambda routes: only a project id reaches this template (GATEWAY.md E11).
     Route("/services/v1/render-proxy/{project_id}/download", project_download, methods=["GET"]),
     Route(

@@ -10,7 +10,8 @@ from pathlib import Path
 @dataclass(frozen=True)
 class MediaInfo:
     """A stored media file. `kind` is 'image', 'video' or 'audio'; `duration` is in seconds
-    (0 for stills); `name` is the user's original filename, kept as data only."""
+    (0 for stills, one pass for an animated picture such as a GIF); `name` is the user's
+    original filename, kept as data only."""
 
     id: str
     name: str

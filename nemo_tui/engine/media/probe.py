@@ -1,5 +1,6 @@
 """How the engine finds out what a media file is: one PyAV probe per upload, after a look at a
-picture's header that refuses one of too many pixels before anything is decoded."""
+picture's header that refuses one of too many pixels before anything is decoded. An animated
+picture (GIF, APNG) is timed from its packets; a file cut short is refused (`damage`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from pathlib import Path
 import av
 from PIL import Image
 
+from nemo_tui.engine.media.damage import check_jpeg_whole, check_whole
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.skills import media_kind_of
+
+# An animation's packets are read (never decoded) to time it, up to this many.
+MAX_ANIMATION_FRAMES = 10_000
 
 
 class ProbeError(ValueError):
@@ -55,6 +60,21 @@ def _header_size(path: Path, filename: str, max_pixels: int | None) -> tuple[int
         return None
 
 
+def _animation_seconds(container: av.container.InputContainer, video: av.VideoStream) -> float:
+    """How long one pass of an animated picture (GIF, APNG) lasts, from its packets' times
+    (nothing is decoded); 0 for a picture of one frame."""
+    frames = 1  # the first frame, already decoded: the packets read next are the others
+    end = 0.0
+    for packet in container.demux(video):
+        if packet.size == 0 or packet.pts is None or packet.time_base is None:
+            continue
+        frames += 1
+        if frames > MAX_ANIMATION_FRAMES:
+            break
+        end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    return end if frames > 1 else 0.0
+
+
 def probe_media(
     media_id: str, path: Path, filename: str, max_pixels: int | None = None
 ) -> MediaInfo:
@@ -65,6 +85,8 @@ def probe_media(
     expected = media_kind_of(filename)
     if expected == "image" and (size := _header_size(path, filename, max_pixels)) is not None:
         check_pixels(filename, *size, max_pixels)
+        if path.suffix.lower() in (".jpg", ".jpeg"):
+            check_jpeg_whole(path, filename)
     stored = functools.partial(
         MediaInfo, id=media_id, name=filename, path=path, size=path.stat().st_size
     )
@@ -83,15 +105,21 @@ def probe_media(
                 frame = next(container.decode(video), None)
                 if frame is None or not frame.width or not frame.height:
                     raise ProbeError(f"{filename} has no picture PyAV can decode")
+                if is_still:
+                    # An animated picture keeps the length of one pass, to be played as a clip.
+                    duration = _animation_seconds(container, video)
+                else:
+                    check_whole(container, filename)
                 return stored(
                     kind="image" if is_still else "video",
-                    duration=0.0 if is_still else duration,
+                    duration=duration,
                     width=frame.width,
                     height=frame.height,
                     fps=None if is_still or not rate else float(rate),
                     has_audio=audio is not None and not is_still,
                 )
             if audio is not None and expected in ("audio", "video"):
+                check_whole(container, filename)
                 return stored(
                     kind="audio", duration=duration, width=None, height=None, fps=None,
                     has_audio=True,

@@ -20,6 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from nemo_tui.api.errors import ErrorCode
 from nemo_tui.engine.errors import ApiError
+from nemo_tui.engine.media.damage import CutShort
 from nemo_tui.engine.media.info import MediaInfo
 from nemo_tui.engine.media.probe import ProbeError, TooManyPixels, probe_media
 from nemo_tui.engine.store import Store, StoredMedia
@@ -98,7 +99,7 @@ async def probe_file(
 ) -> MediaInfo:
     try:
         return await anyio.to_thread.run_sync(probe_media, media_id, path, filename, max_pixels)
-    except TooManyPixels as exc:
+    except (TooManyPixels, CutShort) as exc:
         raise ApiError(ErrorCode.UNSUPPORTED_FILE, str(exc)) from exc
     except ProbeError as exc:
         raise ApiError(

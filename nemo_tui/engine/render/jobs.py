@@ -4,11 +4,7 @@ they came; status and progress live in the store so a poll (or a restarted engin
 A job may be cancelled: a pending one is skipped when its turn comes, a running one has its ffmpeg
 killed and its partial output removed (the renderer's cancellation path), and the worker moves on.
 
-A job an engine stop cut short (a quit, or a kill while it was processing) goes back to the queue
-and runs again at the next start, so closing the app mid-render loses nothing; one cut short
-`max_render_interruptions` times (a render that itself brings the engine down, say) is failed with
-a message telling the user to export again. Every file in the renders folder that is not a finished
-render (the renderer's temp files) is removed at start and stop.
+What an engine stop cut short is put back in line at start and stop (`recovery`).
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
-from nemo_tui.engine.render.lifetime import stop_orphans
+from nemo_tui.engine.render.recovery import recover
 from nemo_tui.engine.render.renderer import RenderError, RenderOptions, render
 from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.engine.store import Store
@@ -72,7 +68,7 @@ class RenderQueue:
 
     async def start(self) -> None:
         self._settings.renders_dir.mkdir(parents=True, exist_ok=True)
-        again = self._recover()
+        again = recover(self._store, self._settings)
         self._queue = asyncio.Queue()
         for render_id in again:
             self._queue.put_nowait(render_id)
@@ -89,7 +85,7 @@ class RenderQueue:
                 await worker
         self._workers = []
         # A job cut short by this shutdown is in the same state as one cut short by a crash.
-        self._recover()
+        recover(self._store, self._settings)
 
     def submit(self, render_id: str) -> None:
         if self._queue is None:
@@ -110,21 +106,6 @@ class RenderQueue:
     def counts(self) -> dict[str, int]:
         by_status = self._store.render_counts()
         return {"queued": by_status.get("pending", 0), "running": by_status.get("processing", 0)}
-
-    def _recover(self) -> list[str]:
-        """Jobs an engine stop left unfinished back in line (or failed after too many tries), and
-        partial files removed. Returns the ids to run, oldest first."""
-        stop_orphans(self._settings.renders_dir)
-        again, failed = self._store.requeue_unfinished_renders(
-            self._settings.max_render_interruptions
-        )
-        for render_id in failed:
-            log.info("render %s was cut short by too many engine stops; marked failed", render_id)
-        finished = self._store.completed_render_outputs()
-        for path in self._settings.renders_dir.iterdir():
-            if path.is_file() and path not in finished:
-                path.unlink(missing_ok=True)
-        return again
 
     async def _work(self) -> None:
         assert self._queue is not None

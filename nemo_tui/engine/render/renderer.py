@@ -70,6 +70,10 @@ PREVIEW_CRF = 28
 JPEG_SUFFIXES = (".jpg", ".jpeg")
 MAX_LOWRES = 3
 
+# A cover fit crops at most this factor of the picture's aspect away (a 4:3 photo on a 16:9
+# canvas loses a quarter); a picture further from the canvas's shape is padded whole instead.
+COVER_MOST_CUT = 4
+
 _HEX_COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 
@@ -176,19 +180,39 @@ def _decode_smaller(info: MediaInfo, width: int, height: int) -> list[str]:
     return ["-lowres", str(shift)] if shift else []
 
 
-def _fit_filters(width: int, height: int, fit: str | None) -> str:
+def _fit_filters(width: int, height: int, fit: str | None, whole_when_far: bool = True) -> str:
     """Scale a picture to exactly width x height: crop the overflow ("cover", the default) or
-    pad with black ("contain"). JPEGs are full-range; the output is TV range like all H.264
-    delivery, so the one scale also converts the range."""
+    pad with black ("contain"). With `whole_when_far`, a cover that would keep less than
+    1 / COVER_MOST_CUT of the picture (a panorama, a picture far taller than the canvas) pads
+    instead, so the whole picture stays in view; clips go without it, since the padding costs a
+    copy of every frame. Sizes come from the display aspect (`dar`), so pixels that are not square
+    (an anamorphic clip) come out in their true shape. JPEGs are full-range; the output is TV
+    range like all H.264 delivery, so the one scale also converts the range."""
+    inside = (f"min({width},floor({height}*dar))", f"min({height},floor({width}/dar))")
+    over = (f"max({width},ceil({height}*dar))", f"max({height},ceil({width}/dar))")
+    pad = f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
     if fit == "contain":
-        return (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease:out_range=tv,"
-            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
-        )
-    return (
-        f"scale={width}:{height}:force_original_aspect_ratio=increase:out_range=tv,"
-        f"crop={width}:{height},setsar=1"
-    )
+        return f"{_scale_to(*inside)},{pad}"
+    if not whole_when_far:
+        return f"{_scale_to(*over)},crop={width}:{height},setsar=1"
+    far = f"gt(abs(log(dar*{height}/{width})),log({COVER_MOST_CUT}))"
+    # One of the crop and the pad does nothing: which one is known only once `dar` is.
+    crop = f"crop=w={filter_value(f'min(iw,{width})')}:h={filter_value(f'min(ih,{height})')}"
+    chosen = (f"if({far},{inside[0]},{over[0]})", f"if({far},{inside[1]},{over[1]})")
+    return f"{_scale_to(*chosen)},{crop},{pad}"
+
+
+def _scale_to(width: str, height: str) -> str:
+    """A scale to the sizes these expressions give, at least 2 pixels each way (a panorama on a
+    small canvas may round to a line), converting to TV range."""
+    w, h = (filter_value(f"max(2,{side})") for side in (width, height))
+    return f"scale=w={w}:h={h}:out_range=tv"
+
+
+def _width_filters(width: int) -> str:
+    """Scale a picture to `width` pixels wide, as tall as its display aspect says (even)."""
+    height = filter_value(f"max(2,trunc({width}/dar/2)*2)")
+    return f"scale=w={width}:h={height},setsar=1"
 
 
 def _motion_commands(cuts: list[Cut], fps: int, crop: str, scale: str, canvas: str) -> str:
@@ -294,6 +318,8 @@ class _GraphBuilder:
     def video_piece(self, segment: Segment, info: MediaInfo, frames: int) -> str:
         """A segment as exactly `frames` canvas-sized yuv420p frames at the canvas rate."""
         w, h, fps = self.width, self.height, self.fps
+        if info.kind == "image" and info.duration > 0:
+            return self.animation(info, frames, segment.m.fit)
         if info.kind == "image":
             motion = segment.m.motion if segment.m.motion != "none" else None
             need = _motion_source((w, h)) if motion else (w, h)
@@ -317,8 +343,19 @@ class _GraphBuilder:
         self.clip_inputs[id(segment)] = index
         # A clip shorter than its segment holds its last frame rather than leaving a hole.
         filters = (
-            f"setpts=PTS-STARTPTS,{_fit_filters(w, h, segment.m.fit)},fps={fps},format=yuv420p,"
+            f"setpts=PTS-STARTPTS,{_fit_filters(w, h, segment.m.fit, whole_when_far=False)},"
+            f"fps={fps},format=yuv420p,"
             f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
+        )
+        return self.chain(f"[{index}:v]", filters)
+
+    def animation(self, info: MediaInfo, frames: int, fit: str | None) -> str:
+        """An animated picture (a GIF) played as a clip, from its first frame again each time it
+        ends, for `frames` canvas frames. It moves by itself, so no camera move is added."""
+        index = self.add_input(info.path, "-stream_loop", "-1", "-t", _seconds(frames, self.fps))
+        filters = (
+            f"setpts=PTS-STARTPTS,{_fit_filters(self.width, self.height, fit)},fps={self.fps},"
+            f"format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
         )
         return self.chain(f"[{index}:v]", filters)
 
@@ -475,22 +512,21 @@ class _GraphBuilder:
             if end <= start:
                 continue
             start_s, end_s = _seconds(start, self.fps), _seconds(end, self.fps)
-            if info.kind == "image":
+            if info.kind == "image" and not info.duration:
                 # One frame is enough: overlay repeats a finished input's last frame.
                 index = self.add_input(info.path, *_decode_smaller(info, overlay_w, 2))
-                small = self.chain(
-                    f"[{index}:v]", f"trim=end_frame=1,scale={overlay_w}:-2,setsar=1"
-                )
+                small = self.chain(f"[{index}:v]", f"trim=end_frame=1,{_width_filters(overlay_w)}")
                 eof = "repeat"
             else:
                 in_s = (item.segment.m.in_ms or 0) / 1000
+                # An animated picture (a GIF logo) starts over each time it ends.
+                again = ["-stream_loop", "-1"] if info.kind == "image" else []
                 index = self.add_input(
-                    info.path, "-ss", f"{in_s:.3f}", "-t", _seconds(end - start, self.fps)
+                    info.path, *again, "-ss", f"{in_s:.3f}", "-t", _seconds(end - start, self.fps)
                 )
                 small = self.chain(
                     f"[{index}:v]",
-                    f"scale={overlay_w}:-2,setsar=1,fps={self.fps},"
-                    f"setpts=PTS-STARTPTS+{start_s}/TB",
+                    f"{_width_filters(overlay_w)},fps={self.fps},setpts=PTS-STARTPTS+{start_s}/TB",
                 )
                 eof = "pass"
             x, y = f"W-w-{margin}", f"{margin}"
