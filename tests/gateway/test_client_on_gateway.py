@@ -286,3 +286,19 @@ async def test_the_client_pings_while_a_turn_runs(
     assert '{"type": "ping"}' in sent
     assert sent[0].startswith('{"type": "message"')
     assert "KeepAlive" in kinds  # the gateway's pong, a progress signal
+
+
+async def test_a_preview_renders_through_the_gateway(
+    start_engine: Callable[..., RunningEngine], app_dirs: Path
+) -> None:
+    engine = start_engine()
+    controller = gateway_controller(engine.base_url, new_key(), app_dirs, [])
+    try:
+        await controller.start()
+        await controller.say("generate a 2-second video of a lighthouse")
+        path = await controller.preview(max_height=120)
+    finally:
+        await controller.aclose()
+    assert path is not None
+    facts = mp4_facts(path)
+    assert facts.height == 120 and 1.5 < facts.duration < 2.5
