@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from nemo_tui.cli import main
-from nemo_tui.cli import main as cli_main
 from nemo_tui.core.updates import Notice, Update
 from nemo_tui.engine.http.server import RunningEngine
 from tests.support import controller_for, of_type
@@ -81,20 +80,21 @@ async def test_state_credits_and_renders_speak_json(
     finally:
         await controller.aclose()
 
-    def main(args: list[str]) -> Awaitable[int]:
-        return asyncio.to_thread(cli_main, args)
+    def nemo(args: list[str]) -> Awaitable[int]:
+        # `main` runs its own event loop: in a thread, beside this test's.
+        return asyncio.to_thread(main, args)
 
     capsys.readouterr()
-    assert await main(["state", "--api", engine.base_url, "--json"]) == 0
+    assert await nemo(["state", "--api", engine.base_url, "--json"]) == 0
     state = json.loads(capsys.readouterr().out)
     assert state["api"] == "skills"
     assert state["exportable"] is True
     assert state["draft"]["t"][0]["sg"][0]["m"]["text"] == "Hi"
-    assert await main(["credits", "--api", engine.base_url, "--json"]) == 0
+    assert await nemo(["credits", "--api", engine.base_url, "--json"]) == 0
     credits = json.loads(capsys.readouterr().out)
     assert credits["available"] + credits["frozen"] == credits["total"]
-    assert await main(["renders", "--api", engine.base_url, "--json"]) == 0
+    assert await nemo(["renders", "--api", engine.base_url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"renders": []}
     # The history is the gateway's: one clear line, exit 1.
-    assert await main(["credits", "--history", "--api", engine.base_url]) == 1
+    assert await nemo(["credits", "--history", "--api", engine.base_url]) == 1
     assert "kept by the gateway only" in capsys.readouterr().err
