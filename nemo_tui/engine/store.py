@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS ledger (
 );
 CREATE INDEX IF NOT EXISTS ledger_by_user ON ledger(user_id, created);
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id, created);
+CREATE INDEX IF NOT EXISTS messages_by_session ON messages(session_id);
 """
 # A render in one of these states may still be cancelled or failed.
 UNFINISHED_RENDER_STATES = ("pending", "processing")
@@ -160,6 +161,37 @@ class RenderJob:
     size: int | None
     error: str | None
     created: float
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A session as the gateway's project: the session, when it was made and last changed (its
+    newest draft, message or upload)."""
+
+    session: SessionRow
+    created: float
+    updated: float
+
+
+# A session with its times, for `ProjectRow` (a WHERE clause follows).
+_PROJECTS = (
+    "SELECT s.*, MAX(s.created,"
+    " COALESCE((SELECT MAX(created) FROM drafts WHERE session_id = s.session_id), 0),"
+    " COALESCE((SELECT MAX(received) FROM messages WHERE session_id = s.session_id), 0),"
+    " COALESCE((SELECT MAX(created) FROM media WHERE session_id = s.session_id), 0))"
+    " AS updated FROM sessions s"
+)
+
+
+def _project_row(row: sqlite3.Row) -> ProjectRow:
+    session = SessionRow(
+        session_id=row["session_id"],
+        task_id=row["task_id"],
+        user_id=row["user_id"],
+        task_name=row["task_name"],
+        language=row["language"],
+    )
+    return ProjectRow(session=session, created=row["created"], updated=row["updated"])
 
 
 @dataclass(frozen=True)
@@ -608,27 +640,18 @@ class Store:
         row = self._one("SELECT session_id FROM sessions WHERE task_id = ?", task_id)
         return self.session(row["session_id"]) if row else None
 
-    def user_sessions(self, user_id: str, limit: int) -> list[SessionRow]:
-        """The user's sessions, newest first."""
+    def user_projects(self, user_id: str, limit: int) -> list[ProjectRow]:
+        """The user's sessions as the gateway's projects, newest first."""
         rows = self._all(
-            "SELECT session_id FROM sessions WHERE user_id = ? ORDER BY created DESC, rowid DESC"
-            " LIMIT ?",
+            f"{_PROJECTS} WHERE s.user_id = ? ORDER BY s.created DESC, s.rowid DESC LIMIT ?",
             user_id,
             limit,
         )
-        return [s for s in (self.session(row["session_id"]) for row in rows) if s is not None]
+        return [_project_row(row) for row in rows]
 
-    def session_times(self, session_id: str) -> tuple[float, float]:
-        """(created, last changed) of a session: its newest draft, message or upload."""
-        row = self._one(
-            "SELECT s.created AS created, MAX(s.created,"
-            " COALESCE((SELECT MAX(created) FROM drafts WHERE session_id = s.session_id), 0),"
-            " COALESCE((SELECT MAX(received) FROM messages WHERE session_id = s.session_id), 0),"
-            " COALESCE((SELECT MAX(created) FROM media WHERE session_id = s.session_id), 0))"
-            " AS updated FROM sessions s WHERE s.session_id = ?",
-            session_id,
-        )
-        return (row["created"], row["updated"]) if row else (0.0, 0.0)
+    def project(self, session_id: str) -> ProjectRow | None:
+        row = self._one(f"{_PROJECTS} WHERE s.session_id = ?", session_id)
+        return _project_row(row) if row else None
 
     def draft_version(self, session_id: str) -> int:
         row = self._one("SELECT MAX(version) AS v FROM drafts WHERE session_id = ?", session_id)

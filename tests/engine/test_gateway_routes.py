@@ -4,6 +4,7 @@ key-free `outputUrl`, and a project being a session that the skills' API continu
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -109,6 +110,7 @@ def test_projects_are_listed_newest_first_with_their_session_and_only_to_their_o
         f"/api/v1/state/frontend/{first}",
         f"/services/v1/render-proxy/{first}/download",
         "/projects/task_unknown",
+        "/projects/task%0Abad%1B[31m" + "x" * 500,
     ):
         answer = stranger.get(path)
         assert answer.status_code == 404, path
@@ -180,9 +182,11 @@ def test_an_export_keeps_the_clients_id_and_its_output_url_works_without_the_key
     assert latest["size"] == len(video.content)
     assert httpx.get(latest["url"], trust_env=False).content == video.content
     tampered = url[:-1] + ("0" if url[-1] != "0" else "1")
-    refused = httpx.get(tampered, trust_env=False)
-    assert refused.status_code == 404
-    assert "unknown or expired" in envelope_error(refused)[1]
+    forever = re.sub(r"expires=\d+", "expires=" + "9" * 5000, url)
+    for bad in (tampered, forever, url.replace("expires=", "expires=²"), url.split("?")[0]):
+        refused = httpx.get(bad, trust_env=False)
+        assert refused.status_code == 404, bad
+        assert "unknown or expired" in envelope_error(refused)[1]
 
 
 def test_a_download_link_expires(
@@ -237,8 +241,9 @@ def test_usage_history_pages_and_filters_by_utc_dates(user: KeyUser) -> None:
         assert empty["items"] == [] and empty["total"] == 0
     whole_day = {"start_date": today.isoformat(), "end_date": today.isoformat()}
     assert data_of(user.get("/billing/usage/conversations", params=whole_day))["total"] == 4
-    too_big = user.get("/billing/usage/conversations", params={"page_size": 101})
-    assert too_big.status_code == 422
+    for bad in ({"page_size": 101}, {"page_no": "²"}, {"page_no": "9" * 5000}, {"start_date": "x"}):
+        refused = user.get("/billing/usage/conversations", params=bad)
+        assert refused.status_code == 422, bad
 
 
 def test_a_project_is_a_session_and_a_session_is_a_project(

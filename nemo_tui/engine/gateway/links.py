@@ -22,6 +22,9 @@ def sign(secret: bytes, render_id: str, lifetime_seconds: float) -> tuple[int, s
 
 def valid(secret: bytes, render_id: str, expires: str, given: str) -> bool:
     """True when `given` signs `render_id` until `expires` and that time has not passed."""
-    if not expires.isdigit() or int(expires) < time.time():
+    # ASCII digits only, and few: `str.isdigit` also passes "²", which `int` refuses.
+    if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
+        return False
+    if int(expires) < time.time():
         return False
     return hmac.compare_digest(signature(secret, render_id, int(expires)), given)

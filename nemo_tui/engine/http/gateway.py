@@ -28,7 +28,7 @@ from nemo_tui.engine.http.common import (
     read_json,
 )
 from nemo_tui.engine.media import uploads
-from nemo_tui.engine.store import RenderJob, SessionRow, StoredMedia, UsageRow
+from nemo_tui.engine.store import ProjectRow, RenderJob, SessionRow, StoredMedia, UsageRow
 from nemo_tui.skills import max_upload_bytes
 
 UPLOAD_FIELD = "file"
@@ -73,6 +73,11 @@ def gateway_user(request: Request) -> str:
     return key_user(request, key.strip())
 
 
+def shown(text: str) -> str:
+    """An id from the request, fit for a message: printable and short."""
+    return "".join(char for char in text[:80] if char.isprintable())
+
+
 def iso(timestamp: float) -> str:
     return (
         datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -84,31 +89,38 @@ def owned_project(request: Request, user_id: str) -> SessionRow:
     project_id = request.path_params["project_id"]
     session = engine_of(request).store.session_for_task(project_id)
     if session is None or session.user_id != user_id:
-        raise ApiError(404, f"project {project_id[:80]} not found for this API key")
+        raise ApiError(404, f"project {shown(project_id)} not found for this API key")
     return session
 
 
-def _project_json(request: Request, session: SessionRow) -> dict[str, Any]:
-    created, updated = engine_of(request).store.session_times(session.session_id)
+def _project_json(project: ProjectRow) -> dict[str, Any]:
+    session = project.session
     return {
         "project_id": session.task_id,
         "user_id": session.user_id,
         "name": session.task_name,
-        "created_at": iso(created),
-        "updated_at": iso(updated),
+        "created_at": iso(project.created),
+        "updated_at": iso(project.updated),
     }
 
 
-def _session_json(request: Request, session: SessionRow) -> dict[str, Any]:
-    created, updated = engine_of(request).store.session_times(session.session_id)
+def _session_json(project: ProjectRow) -> dict[str, Any]:
+    session = project.session
     return {
         "session_id": session.session_id,
         "project_id": session.task_id,
         "name": session.task_name,
         "status": "active",
-        "created_at": iso(created),
-        "updated_at": iso(updated),
+        "created_at": iso(project.created),
+        "updated_at": iso(project.updated),
     }
+
+
+def _project(request: Request, session: SessionRow) -> ProjectRow:
+    project = engine_of(request).store.project(session.session_id)
+    if project is None:
+        raise ApiError(404, f"project {session.task_id} not found for this API key")
+    return project
 
 
 async def verify(request: Request) -> Response:
@@ -136,7 +148,7 @@ def _query_int(request: Request, name: str, default: int, low: int, high: int) -
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not low <= int(raw) <= high:
         raise ApiError(422, f"{name} must be a whole number from {low} to {high}")
     return int(raw)
 
@@ -206,7 +218,7 @@ async def create_project(request: Request) -> Response:
     )
     return ok(
         {
-            **_project_json(request, session),
+            **_project_json(_project(request, session)),
             "session": {
                 "session_id": session.session_id,
                 "project_id": session.task_id,
@@ -218,19 +230,19 @@ async def create_project(request: Request) -> Response:
 
 async def list_projects(request: Request) -> Response:
     user_id = gateway_user(request)
-    sessions = engine_of(request).store.user_sessions(user_id, MAX_PROJECTS)
-    projects = [_project_json(request, session) for session in sessions]
+    listed = engine_of(request).store.user_projects(user_id, MAX_PROJECTS)
+    projects = [_project_json(project) for project in listed]
     return ok({"projects": projects, "count": len(projects)})
 
 
 async def get_project(request: Request) -> Response:
     session = owned_project(request, gateway_user(request))
-    return ok(_project_json(request, session))
+    return ok(_project_json(_project(request, session)))
 
 
 async def project_sessions(request: Request) -> Response:
     session = owned_project(request, gateway_user(request))
-    return ok({"sessions": [_session_json(request, session)]})
+    return ok({"sessions": [_session_json(_project(request, session))]})
 
 
 def _file_json(request: Request, stored: StoredMedia) -> dict[str, Any]:
@@ -286,7 +298,7 @@ async def _upload(request: Request) -> Response:
         if session is None or session.user_id != user_id:
             raise ApiError(
                 ErrorCode.SESSION_NOT_FOUND,
-                f"session {session_id[:80]} not found for this API key",
+                f"session {shown(session_id)} not found for this API key",
             )
         stored = await uploads.commit(
             engine.store, session.session_id, files, engine.settings.max_image_pixels
@@ -316,7 +328,7 @@ def _owned_render(request: Request, user_id: str) -> RenderJob:
     render_id = request.path_params["render_id"]
     job = engine_of(request).store.render(render_id)
     if job is None or job.user_id != user_id:
-        raise ApiError(404, f"render {render_id[:80]} not found for this API key")
+        raise ApiError(404, f"render {shown(render_id)} not found for this API key")
     return job
 
 
