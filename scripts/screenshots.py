@@ -1,7 +1,8 @@
 """Write SVG screenshots of the app's main states into `screenshots/`, at 80x24 and 120x40.
 
 The states are the ones the snapshot tests check (tests/tui/states.py): the real app, brought to
-each state by the same updates the session controller emits. Then `nemo-tui play`'s player on a
+each state by the same updates the session controller emits; the project list ("Open project…")
+over a filled timeline. Then `nemo-tui play`'s player on a
 moving test pattern, paused a second in (not snapshot-tested: which frame is on screen depends on
 timing). Run from the repository root:
 
@@ -21,7 +22,15 @@ sys.path.insert(0, str(ROOT))
 
 from nemo_tui.engine.media import samples  # noqa: E402
 from nemo_tui.tui.player import PlayerApp, VideoPlayer  # noqa: E402
-from tests.tui.states import STATES, State, arrange, freeze_clock, make_folder, state_app  # noqa: E402
+from tests.tui.states import (  # noqa: E402
+    STATES,
+    State,
+    arrange,
+    arrange_project_list,
+    freeze_clock,
+    make_folder,
+    state_app,
+)
 
 SIZES = ((80, 24), (120, 40))
 
@@ -32,6 +41,16 @@ async def shoot(state: State, size: tuple[int, int], folder: Path, output: Path)
         await arrange(state, size[0])(pilot)
         svg = app.export_screenshot(title=f"nemo-tui: {state.name.replace('_', ' ')}")
     path = output / f"{state.name}-{size[0]}x{size[1]}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
+async def shoot_project_list(size: tuple[int, int], folder: Path, output: Path) -> Path:
+    app = state_app(folder)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await arrange_project_list(size[0])(pilot)
+        svg = app.export_screenshot(title="nemo-tui: open project")
+    path = output / f"project_list-{size[0]}x{size[1]}.svg"
     path.write_text(svg, encoding="utf-8")
     return path
 
@@ -58,6 +77,8 @@ async def main(output: Path) -> None:
         for state in STATES:
             for size in SIZES:
                 print(await shoot(state, size, folder, output))
+        for size in SIZES:
+            print(await shoot_project_list(size, folder, output))
         video = samples.make_clip(Path(scratch) / "pattern.mp4", 4.0, 640, 360, audio=False)
         for size in SIZES:
             print(await shoot_playback(video, size, output))

@@ -113,6 +113,6 @@ def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Config, secrets and app state in a tmp folder, never the user's real ones."""
     monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("NEMO_STATE_DIR", str(tmp_path / "state"))
-    for name in ("NEMO_TOKEN", "NEMO_API_BASE", "NEMO_SKILL"):
+    for name in ("NEMO_TOKEN", "NEMO_API_BASE", "NEMO_SKILL", "NEMOVIDEO_API_KEY", "NEMO_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path

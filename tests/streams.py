@@ -224,7 +224,9 @@ GATEWAY = Case(
             {"type": "status", "message": "rendering"},
             {"type": "pong"},
             {"type": "toolcall_end", "tool_name": "edit_multitrack", "result": {"ok": True}},
-            {"type": "text", "content": "music."},
+            {"type": "chunk", "content": "music."},
+            # The gateway's `text` is the step's complete text: shown once, not appended.
+            {"type": "text", "content": "Adding music."},
             {"type": "done"},
             {"type": "chunk", "text": " AFTER DONE"},
         ]

@@ -62,6 +62,7 @@ from nemo_tui.api.render_status import normalize_render_status
 from nemo_tui.api.sse import StreamEvent, StreamFailure, TurnDone, parse_bytes
 from nemo_tui.api.transport import (
     CLOUD_API_BASE,
+    NEMO_TOKEN_REJECTED,
     Attribution,
     CredentialStore,
     MemoryCredentials,
@@ -150,7 +151,14 @@ class NemoClient(_ClosedOnExit):
 
     `token` is a user-supplied NEMO_TOKEN; without it an anonymous token is fetched and kept in
     `credentials`. `sleep` is what waits (429, backoff, render polls): tests pass a recorder.
+
+    This is the skills' API (SPEC 1-10); `nemo_tui.api.gateway.GatewayClient` speaks the gateway
+    (SPEC 11) behind the same methods, so `core` drives either without knowing which.
     """
+
+    # Which API this is ("skills" or "gateway"), and whether it keeps a list of projects.
+    kind = "skills"
+    lists_projects = False
 
     def __init__(
         self,
@@ -168,6 +176,7 @@ class NemoClient(_ClosedOnExit):
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         http_transport: httpx.AsyncBaseTransport | None = None,
+        token_rejected: str | None = None,
     ) -> None:
         self.skill = skill
         self.web_url = web_url.rstrip("/")
@@ -183,6 +192,7 @@ class NemoClient(_ClosedOnExit):
             sleep=sleep,
             backoff=retry_backoff,
             http_transport=http_transport,
+            user_token_rejected=token_rejected or NEMO_TOKEN_REJECTED,
         )
         # The task of each session this client created, for the claim link when credits run out.
         self._tasks: dict[str, str] = {}
@@ -256,6 +266,17 @@ class NemoClient(_ClosedOnExit):
         if state.task_id:
             self._tasks[session_id] = state.task_id
         return state
+
+    def remember_task(self, session_id: str, task_id: str) -> None:
+        """The task (on the gateway: the project) of a session known from an earlier run."""
+        self._tasks[session_id] = task_id
+
+    def task_of(self, session_id: str) -> str | None:
+        return self._tasks.get(session_id)
+
+    def web_link(self, session_id: str) -> str | None:
+        """A link to open the session in the browser, where the API has one (the gateway)."""
+        return None
 
     async def claim_token(self, task_id: str | None, session_id: str | None) -> ClaimToken:
         """The registration link for an anonymous user (SPEC 2); `claim_url` is always filled."""

@@ -200,12 +200,15 @@ def _tool_name(payload: dict[str, Any]) -> str:
 
 
 def _parse_type_tagged(payload: dict[str, Any]) -> list[StreamEvent]:
-    """Dialect B (SPEC 4.2), with the official gateway's names. Its text events are chunks to
-    append; there is no final repeat."""
+    """Dialect B (SPEC 4.2 v3), with the official gateway's names. A `chunk` is a fragment to
+    append; a `text` is the complete text of the step, so it is a final: it replaces what the
+    step's chunks showed and closes the step (chunks then their `text` show once)."""
     kind = payload["type"]
     if kind in ("text", "chunk"):
         text = payload.get("text", payload.get("content"))
-        return [TextDelta(None, None, text, partial=True)] if isinstance(text, str) else []
+        if not isinstance(text, str):
+            return []
+        return [TextDelta(None, None, text, partial=kind == "chunk")]
     if kind.startswith("thinking_"):
         return [Thinking()]
     if kind in ("tool_call", "tool_start", "toolcall_start"):

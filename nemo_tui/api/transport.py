@@ -58,6 +58,10 @@ HEALTH_ROUTE = "/health"
 HEALTH_TIMEOUT = httpx.Timeout(5.0)
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 GET_TRIES = 3
+NEMO_TOKEN_REJECTED = (
+    "Your NEMO_TOKEN was rejected (bad or expired): set a valid token, or unset NEMO_TOKEN to "
+    "use a free anonymous one."
+)
 # The largest JSON answer read (after decompression): a session state with a big draft is well
 # under a megabyte, so this only stops hostile or broken servers.
 MAX_ANSWER_BYTES = 16 * 1024 * 1024
@@ -332,8 +336,11 @@ class Transport:
         sleep: Sleep,
         backoff: float,
         http_transport: httpx.AsyncBaseTransport | None,
+        user_token_rejected: str = NEMO_TOKEN_REJECTED,
     ) -> None:
         self.base = httpx.URL(api_base.rstrip("/") + "/")
+        # What is said when the user's own token (or gateway API key) is refused: never renewed.
+        self.user_token_rejected = user_token_rejected
         # A token the user supplied (NEMO_TOKEN) is theirs: when it is rejected we say so rather
         # than quietly replacing it with an anonymous one.
         self.user_token = token
@@ -655,10 +662,7 @@ class Transport:
                 return await attempt()
             except AuthError as exc:
                 if self.user_token is not None:
-                    raise AuthError(
-                        "Your NEMO_TOKEN was rejected (bad or expired): set a valid token, or "
-                        "unset NEMO_TOKEN to use a free anonymous one."
-                    ) from None
+                    raise AuthError(self.user_token_rejected) from None
                 if reauthed:
                     raise AuthError(f"{exc} A fresh anonymous token was rejected too.") from None
                 reauthed = True

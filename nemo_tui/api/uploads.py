@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 
 from nemo_tui.api.errors import FileProblem, UploadRejected
@@ -79,17 +79,32 @@ def _quoted(filename: str) -> str:
 
 
 class MultipartBody:
-    """A `multipart/form-data` body of files under the field `files`, read lazily.
+    """A `multipart/form-data` body of files under the field `files` (or `field`), then any text
+    fields, read lazily.
 
     Its length is known up front (the files were sized when checked), so the request carries a
     `Content-Length` and the server can refuse an over-limit body before reading it.
     """
 
-    def __init__(self, paths: Sequence[Path], chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        chunk_size: int = CHUNK_SIZE,
+        *,
+        field: str = FIELD_NAME,
+        text_fields: Mapping[str, str] | None = None,
+    ) -> None:
         self.boundary = f"nemo-{uuid.uuid4().hex}"
         self._chunk_size = chunk_size
+        self._field = field
         self._files = [(path, path.stat().st_size, self._part_head(path)) for path in paths]
-        self._tail = f"--{self.boundary}--\r\n".encode()
+        # Text fields follow the files (the gateway reads its `session_id` after the file).
+        texts = "".join(
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="{_quoted(name)}"\r\n\r\n{value}\r\n'
+            for name, value in (text_fields or {}).items()
+        )
+        self._tail = f"{texts}--{self.boundary}--\r\n".encode()
         self.file_bytes = sum(size for _, size, _ in self._files)
         self.content_length = sum(len(head) + size + 2 for _, size, head in self._files) + len(
             self._tail
@@ -106,7 +121,7 @@ class MultipartBody:
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return (
             f"--{self.boundary}\r\n"
-            f'Content-Disposition: form-data; name="{FIELD_NAME}"; '
+            f'Content-Disposition: form-data; name="{self._field}"; '
             f'filename="{_quoted(path.name)}"\r\n'
             f"Content-Type: {mime}\r\n\r\n"
         ).encode()

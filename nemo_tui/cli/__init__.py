@@ -1,7 +1,7 @@
 """The `nemo-tui` command: argument parsing and wiring, one module per command.
 
-`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `play`, `renders`, `cancel`, `config`, `credits`
-and `state` are subcommands.
+`nemo-tui [PATH]` opens the TUI; `serve`, `run`, `play`, `renders`, `cancel`, `config`, `credits`,
+`state`, `projects`, `login` and `logout` are subcommands.
 Every failure a person can act on ends as one line on stderr and a non-zero exit, never a
 traceback. So does a bug: its traceback could carry a token (in a message or a URL), so only its
 type and first line are printed, scrubbed; the `debug` setting (`NEMO_DEBUG=1`) shows the whole
@@ -24,12 +24,25 @@ from nemo_tui.api.transport import scrub
 from nemo_tui.cli.app import add_app_options, run_app
 from nemo_tui.cli.info import add_info_commands
 from nemo_tui.cli.play import add_play
+from nemo_tui.cli.projects import add_project_commands
 from nemo_tui.cli.renders import add_render_commands
 from nemo_tui.cli.run import RunFailed, add_run
 from nemo_tui.cli.serve import add_serve
 from nemo_tui.config import Settings, config_path
 
-SUBCOMMANDS = ("serve", "run", "play", "renders", "cancel", "config", "credits", "state")
+SUBCOMMANDS = (
+    "serve",
+    "run",
+    "play",
+    "renders",
+    "cancel",
+    "config",
+    "credits",
+    "state",
+    "projects",
+    "login",
+    "logout",
+)
 # sysexits' EX_SOFTWARE: an internal error.
 EXIT_BUG = 70
 MAX_ERROR_LENGTH = 300
@@ -54,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_play(commands)
     add_render_commands(commands)
     add_info_commands(commands)
+    add_project_commands(commands)
     return parser
 
 

@@ -1,6 +1,7 @@
 """Which backend a command talks to: the cloud (default), another URL (`--api`), or the local engine
 of the user data dir (`--local`: the one running there, else one started in the background; see
-`local_engine`). `--log FILE` turns the diagnostics log on for any of them."""
+`local_engine`); and which of its APIs: the gateway when an API key is found (SPEC 11), else the
+skills' API. `--log FILE` turns the diagnostics log on for any of them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from nemo_tui import diagnostics
 from nemo_tui.config import Settings
+from nemo_tui.config.gateway import with_gateway
 
 
 @dataclass(frozen=True)
@@ -61,17 +63,23 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
     if getattr(args, "log", None):
         overrides["log_file"] = args.log
     if not getattr(args, "local", False):
-        settings = Settings(**overrides)
+        settings = with_gateway(Settings(**overrides))
         _start_diagnostics(settings)
-        yield Backend(settings, "local" if settings.is_local else "cloud")
+        yield Backend(settings, _label(settings))
         return
     # Imported here: only --local pays for the engine's modules.
     from nemo_tui.cli.local_engine import attached
 
     with attached(Settings(**overrides).local_engine_idle_seconds) as url:
-        settings = Settings(api_base=url, **overrides)
+        settings = with_gateway(Settings(api_base=url, **overrides))
         _start_diagnostics(settings)
-        yield Backend(settings, "local")
+        yield Backend(settings, _label(settings))
+
+
+def _label(settings: Settings) -> str:
+    """What the header calls the backend: local or cloud, and which API (SPEC 11)."""
+    where = "local" if settings.is_local else "cloud"
+    return f"{where} gateway" if settings.uses_gateway else where
 
 
 def _start_diagnostics(settings: Settings) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
 import textwrap
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
 
 from nemo_tui.api.errors import NemoError
 from nemo_tui.cli.backend import Backend, add_backend_options, open_backend
@@ -70,6 +73,7 @@ async def _with_controller(
 def run_renders(args: argparse.Namespace) -> int:
     lines: list[str] = []
     width = shutil.get_terminal_size().columns
+    rows: list[dict[str, Any]] = []
 
     async def listing(controller: SessionController) -> None:
         for record in controller.renders:
@@ -77,10 +81,14 @@ def run_renders(args: argparse.Namespace) -> int:
             if record.in_flight:
                 live = await controller.live_status(record.render_id)
             lines.append(render_line(record, live, width))
+            rows.append({**asdict(record), "live": live})
 
     with open_backend(args) as backend:
         asyncio.run(_with_controller(backend, listing))
-    print("\n".join(lines) if lines else "No renders yet on this backend.")
+    if args.json:
+        print(json.dumps({"renders": rows}, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(lines) if lines else "No renders yet on this backend.")
     return 0
 
 
@@ -108,6 +116,7 @@ def add_render_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         description="List the exports made on this backend, in flight and finished.",
     )
     add_backend_options(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.set_defaults(handler=run_renders)
     cancel = commands.add_parser(
         "cancel",

@@ -72,6 +72,8 @@ class RunPlan:
     answers: list[str] = field(default_factory=list)
     # A failed render to submit once more with a new id (`--retry`).
     retry: str | None = None
+    # An earlier project to continue instead of a fresh session (`--project`).
+    project: str | None = None
 
 
 class Answerer:
@@ -325,7 +327,12 @@ async def run_headless(
         owns_last_session=False,
     )
     try:
-        unfinished = await controller.start(fresh_session=True)
+        unfinished = await controller.start(fresh_session=plan.project is None)
+        if plan.project is not None:
+            await controller.open_project(await controller.find_project(plan.project))
+        if controller.api_kind == "gateway":
+            project = controller.memory.task_id
+            printer(Notice(f"Project {project}: nemo-tui run --project {project} continues it."))
         # An export an earlier run left half-downloaded (killed, say) is fetched first.
         for unfinished_id in unfinished:
             printer(Notice(f"Resuming the unfinished export {unfinished_id}."))
@@ -398,6 +405,7 @@ def run_run(args: argparse.Namespace) -> int:
         output_height=args.height,
         answers=list(args.answer),
         retry=args.retry,
+        project=args.project,
     )
     printer = ConsolePrinter()
     answerer = Answerer(plan.answers, interactive=sys.stdin.isatty(), err=printer.err)
@@ -438,6 +446,11 @@ def add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             "skip (repeatable, in order; without one, a terminal is asked and otherwise the "
             "first option is taken)"
         ),
+    )
+    parser.add_argument(
+        "--project",
+        metavar="ID",
+        help="continue this earlier project (see `nemo-tui projects`) instead of a new one",
     )
     parser.add_argument("--export", type=Path, metavar="OUT.mp4", help="render and save here")
     parser.add_argument(

@@ -39,6 +39,10 @@ def describe(settings: Settings) -> str:
         "keymap:        "
         + (", ".join(f"{name} = {keys}" for name, keys in settings.keymap.items()) or "defaults"),
         f"debug:         {'on' if settings.debug else 'off'}",
+        f"api:           {_api_line(settings)}",
+        f"API key:       {mask_token(settings.gateway_key())}",
+        f"official CLI:  {settings.official_cli_config}"
+        + ("" if settings.official_cli_config.exists() else " (not found)"),
         f"NEMO_TOKEN:    {mask_token(settings.user_token())}",
         f"anonymous token for this api base: {mask_token(secrets.get_token())}",
         f"client id:     {'set' if secrets.get_client_id() else 'not set'}"
@@ -47,3 +51,9 @@ def describe(settings: Settings) -> str:
         f"diagnostics:   {settings.log_file or 'off'}",
     ]
     return "\n".join(lines)
+
+
+def _api_line(settings: Settings) -> str:
+    if settings.uses_gateway:
+        return "gateway (API key; projects, chat over a WebSocket)"
+    return "skills' API (anonymous token or NEMO_TOKEN)"

@@ -1,6 +1,7 @@
 """`secrets.json`: an anonymous token (and its user id) per backend identity, kept apart from the
-settings in mode 0600 and replaced atomically, so a crash mid-write leaves the old file whole; and
-the client id shared with the official NemoVideo skill (SPEC 2).
+settings in mode 0600 and replaced atomically, so a crash mid-write leaves the old file whole; the
+gateway API key `nemo-tui login` keeps (SPEC 11); and the client id shared with the official
+NemoVideo skill (SPEC 2).
 """
 
 from __future__ import annotations
@@ -117,6 +118,22 @@ class SecretsFile:
                 else:
                     values.pop(self._key, None)
                 data[table] = values
+
+        self._update(change)
+
+    def get_api_key(self) -> str | None:
+        """The gateway API key `nemo-tui login` stored (one per install, SPEC 11)."""
+        value = self._load().get("api_key")
+        return value if isinstance(value, str) and value else None
+
+    def set_api_key(self, key: str | None) -> None:
+        """Keep (or, with None, forget) the gateway API key, in this 0600 file."""
+
+        def change(data: dict[str, Any]) -> None:
+            if key:
+                data["api_key"] = key
+            else:
+                data.pop("api_key", None)
 
         self._update(change)
 

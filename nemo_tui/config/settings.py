@@ -10,6 +10,7 @@ or `NEMO_CONFIG_DIR`). It is the app's one source of settings: nothing else in t
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -68,6 +69,20 @@ def default_state_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "state"
 
 
+def official_cli_config_file() -> Path:
+    """The official `nemovideo` CLI's own config file (GATEWAY.md 1.1: `conf` with project name
+    `nemovideo` and its `nodejs` suffix), where its `api_key` and `base_url` live."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        folder = home / "Library" / "Preferences"
+    elif sys.platform == "win32":
+        appdata = read_variable("APPDATA")
+        return Path(appdata or home) / "nemovideo-nodejs" / "Config" / "config.json"
+    else:
+        folder = Path(read_variable("XDG_CONFIG_HOME") or home / ".config")
+    return folder / "nemovideo-nodejs" / "config.json"
+
+
 def shared_client_id_file() -> Path:
     """The official NemoVideo skill's client id file (SPEC 2), under the user's home."""
     return Path.home() / ".config" / "nemovideo" / "client_id"
@@ -86,6 +101,13 @@ class Settings(BaseSettings):
     )
 
     token: SecretStr | None = None
+    # A user's API key for the gateway (SPEC 11), as the official CLI reads it. When there is one
+    # (here, in the official CLI's config file, or from `nemo-tui login`), the gateway is used.
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEMOVIDEO_API_KEY", "NEMO_API_KEY")
+    )
+    # The official CLI's config file, read for its `api_key` and `base_url`.
+    official_cli_config: Path = Field(default_factory=official_cli_config_file)
     # The key of an engine that listens beyond loopback (`nemo-tui serve --access-key`).
     access_key: SecretStr | None = None
     api_base: str = Field(
@@ -189,6 +211,14 @@ class Settings(BaseSettings):
         """How long after an editing turn the state is read once more (SPEC 4.3: the agent's
         last write may land after the stream closed); at once on a loopback engine."""
         return 0.0 if self.is_local else CLOUD_SETTLE_SECONDS
+
+    def gateway_key(self) -> str | None:
+        """The gateway API key set for this run, if any ('' counts as none)."""
+        return (self.api_key.get_secret_value() or None) if self.api_key else None
+
+    @property
+    def uses_gateway(self) -> bool:
+        return self.gateway_key() is not None
 
     def user_token(self) -> str | None:
         """The NEMO_TOKEN the user supplied, if any ('' counts as none)."""

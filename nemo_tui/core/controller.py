@@ -24,6 +24,8 @@ from nemo_tui.api.errors import (
     ServerError,
     SessionNotFound,
 )
+from nemo_tui.api.gateway import GatewayClient
+from nemo_tui.api.gateway_models import UsagePage
 from nemo_tui.api.intents import GuiHints, Intent, route
 from nemo_tui.api.questions import Question, answer_message
 from nemo_tui.api.safe_text import terminal_safe
@@ -34,6 +36,7 @@ from nemo_tui.config.environment import read_variable
 from nemo_tui.core.exports import Polling, export_filename, follow_render, inside
 from nemo_tui.core.memory import SessionMemory
 from nemo_tui.core.persistence import ChatEntry, ChatRole, PendingRender, backend_key
+from nemo_tui.core.projects import ProjectEntry, RememberedSessions, list_projects
 from nemo_tui.core.turn import run_turn
 from nemo_tui.core.updates import (
     Connection,
@@ -108,6 +111,8 @@ class SessionController:
         # One session is made however many callers need one at once (an upload and a message
         # sent while the first is still being created).
         self._session_lock = asyncio.Lock()
+        # The sessions made or opened here, for the project list on the skills' API.
+        self._sessions = RememberedSessions(settings.state_dir, backend_key(settings.api_base))
         # The last claim link offered (SPEC 2), for "Copy link" / "Open in browser".
         self.claim_url: str | None = None
         self.draft = Draft()
@@ -183,6 +188,10 @@ class SessionController:
         the cloud, never share a session, a token or a render list)."""
         self.memory.use_backend(await self._client.identify())
         self._use_remembered_skill()
+        self._sessions = RememberedSessions(self.settings.state_dir, self.memory.key)
+        if self.memory.session_id and self.memory.task_id:
+            # A gateway finds a session's state by its project: known from the last run.
+            self._client.remember_task(self.memory.session_id, self.memory.task_id)
 
     def _use_remembered_skill(self) -> None:
         """The skill last chosen on this backend, unless the person set one (config file,
@@ -196,6 +205,68 @@ class SessionController:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    # --- projects (SPEC 11) ------------------------------------------------------------------
+
+    @property
+    def api_kind(self) -> str:
+        """Which API the backend is spoken through: "skills" or "gateway"."""
+        return self._client.kind
+
+    def web_link(self) -> str | None:
+        """The browser link of the current project (the gateway's; None on the skills' API)."""
+        return self._client.web_link(self.session_id) if self.session_id else None
+
+    async def projects(self) -> list[ProjectEntry]:
+        """Every project that can be opened again, newest first (see `core.projects`)."""
+        return await list_projects(self._client, self._sessions, self.session_id)
+
+    async def find_project(self, some_id: str) -> ProjectEntry:
+        """The project (or remembered session) with this project, task or session id. On the
+        gateway an id not in the list is still tried as a project id (the list may be paged)."""
+        for entry in await self.projects():
+            if some_id in (entry.project_id, entry.session_id):
+                return entry
+        if isinstance(self._client, GatewayClient):
+            return ProjectEntry(some_id, None, some_id)
+        raise SessionNotFound(
+            f"No project {some_id} is known here; `nemo-tui projects` lists the ones there are."
+        )
+
+    async def usage_history(self, page_no: int = 1, page_size: int = 20) -> UsagePage:
+        """One page of the credit history (the gateway's; the skills' API keeps none)."""
+        if not isinstance(self._client, GatewayClient):
+            raise NemoError(
+                "The credit history is kept by the gateway only: use an API key "
+                "(NEMOVIDEO_API_KEY or `nemo-tui login`) to see it."
+            )
+        return await self._client.usage_history(page_no, page_size)
+
+    async def open_project(self, entry: ProjectEntry) -> None:
+        """Continue an earlier project: its session becomes this one and its timeline is
+        loaded; the next message goes to it. Renders in flight stay followed."""
+        task_id: str | None
+        if entry.session_id is None and isinstance(self._client, GatewayClient):
+            assert entry.project_id is not None
+            info = await self._client.open_project(entry.project_id)
+            session_id, task_id = info.session_id, info.task_id
+        elif entry.session_id is not None:
+            session_id, task_id = entry.session_id, entry.project_id
+        else:
+            raise SessionNotFound("That project has no session to continue.")
+        if task_id:
+            self._client.remember_task(session_id, task_id)
+        if session_id != self.memory.session_id:
+            async with self._session_lock:
+                self.memory.start_session(
+                    self._stored_id(session_id),
+                    self._stored_id(task_id or ""),
+                    self.memory.language,
+                )
+        await self._load_state()
+        self._sessions.note(session_id, task_id, entry.name)
+        self._emit(Connection("ready", self.backend_label, self.session_id, "opened project"))
+        self._notice(f"Opened {entry.name}: {summarize(self.draft)}")
 
     async def new_session(self) -> None:
         """Start over with an empty session (the old one stays on the backend)."""
@@ -244,6 +315,8 @@ class SessionController:
         session_id = await self._session()
         turn_id = uuid.uuid4().hex[:12]
         self._remember("user", text)
+        # The first message names the session in the project list (skills' API).
+        self._sessions.note(session_id, self.memory.task_id, text)
         self._emit(TurnStarted(turn_id, text))
         before = self.draft
         try:
@@ -567,6 +640,7 @@ class SessionController:
         self.memory.start_session(
             self._stored_id(info.session_id), self._stored_id(info.task_id), language
         )
+        self._sessions.note(info.session_id, info.task_id)
         self._set_draft(Draft())
         await self.offer_claim_link(info.session_id)
 

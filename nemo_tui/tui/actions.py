@@ -254,17 +254,25 @@ ACTIONS: tuple[UserAction, ...] = (
         palette="Cancel export",
     ),
     UserAction(
+        "open_project",
+        "open_project",
+        "Projects",
+        "Open an earlier project to continue it.",
+        slash="projects",
+        palette="Open project…",
+    ),
+    UserAction(
         "copy_link",
         "copy_link",
         "Copy link",
-        "Copy the link that saves this project to an account (OSC 52).",
+        "Copy the project's link: its gateway page, or the one that saves it to an account.",
         palette="Copy link",
     ),
     UserAction(
         "open_link",
         "open_link",
         "Open in browser",
-        "Open the link that saves this project to an account in a browser.",
+        "Open the project's link in a browser: its gateway page, or the claim link.",
         palette="Open in browser",
     ),
     UserAction(

@@ -29,6 +29,7 @@ from nemo_tui.api.errors import NemoError
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.core.controller import PREVIEW_HEIGHT
 from nemo_tui.core.persistence import ChatEntry, PendingRender
+from nemo_tui.core.projects import ProjectEntry
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
@@ -61,6 +62,7 @@ from nemo_tui.tui.footer import FittingFooter
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.player import PlayerScreen
+from nemo_tui.tui.projects import ProjectList
 from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.slash import SlashError, help_markdown, parse_slash
 from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
@@ -105,6 +107,11 @@ class SessionCore(Protocol):
     async def refresh_credits(self, *, announce: bool = False) -> None: ...
     async def refresh_state(self, *, announce: bool = False) -> None: ...
     async def new_session(self) -> None: ...
+    async def projects(self) -> list[ProjectEntry]: ...
+    async def open_project(self, entry: ProjectEntry) -> None: ...
+    def web_link(self) -> str | None: ...
+    @property
+    def api_kind(self) -> str: ...
     def switch_skill(self, skill_id: str) -> None: ...
     async def aclose(self) -> None: ...
 
@@ -626,21 +633,42 @@ class NemoApp(QuietApp):
         if new_id is not None:
             self.follow_render(new_id)
 
+    def _project_link(self) -> str | None:
+        """The gateway's page of this project, else the last link offered (the claim link)."""
+        web = self.core.web_link() if self.core is not None else None
+        return web or self.link
+
     def action_copy_link(self) -> None:
-        if not self.link:
+        link = self._project_link()
+        if not link:
             self.emit(Notice("No link yet: one is offered once a session starts."))
             return
-        copy_with_osc52(self, self.link)
+        copy_with_osc52(self, link)
         self.notify("Copied the link (OSC 52: your terminal must allow clipboard writes).")
 
     def action_open_link(self) -> None:
-        if not self.link:
+        link = self._project_link()
+        if not link:
             self.emit(Notice("No link yet: one is offered once a session starts."))
             return
         if not browser_available():
-            self.emit(Notice("No browser on this machine: use Copy link instead.", "warning"))
+            self.emit(Notice(f"No browser on this machine: the link is {link}", "warning"))
             return
-        self.open_url(self.link)
+        self.open_url(link)
+
+    def action_open_project(self) -> None:
+        """Fetch the project list, then show it; the chosen one is opened in the session group
+        (like a new session: never cancelled by a second press)."""
+        self._call(self._list_projects, "projects", "project list")
+
+    async def _list_projects(self, core: SessionCore) -> None:
+        entries = await core.projects()
+        self.push_screen(ProjectList(entries, core.api_kind), self._project_chosen)
+
+    def _project_chosen(self, entry: ProjectEntry | None) -> None:
+        if entry is not None:
+            self._call(lambda core: core.open_project(entry), "session", "open project")
+        self.query_one(ChatInput).focus()
 
     def action_copy_answer(self) -> None:
         answer = self.query_one(ChatPane).log_view.last_answer()

@@ -67,7 +67,7 @@ async def test_dialect_b_stream_through_the_client() -> None:
     async with make_client(handler) as client, client.run_sse("s1", "music") as events:
         received = [event async for event in events]
     assert received == [
-        TextDelta(None, None, "Adding music", partial=True),
+        TextDelta(None, None, "Adding music", partial=False),
         KeepAlive(),
         ToolCall("add_audio", {"volume": 0.35}),
         ToolResult("add_audio", {"ok": True}),
@@ -75,7 +75,7 @@ async def test_dialect_b_stream_through_the_client() -> None:
 
 
 async def test_error_event_mid_stream_raises_stream_error_after_the_text() -> None:
-    body = sse({"type": "text", "content": "Working"}) + b'data: {"error": "GPU "busy""}\n\n'
+    body = sse({"type": "chunk", "content": "Working"}) + b'data: {"error": "GPU "busy""}\n\n'
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)

@@ -127,25 +127,26 @@ def test_garbled_non_error_line_is_skipped_without_ending_the_turn() -> None:
 
 def test_dialect_b_events() -> None:
     events = feed(
-        message({"type": "text", "content": "Hello "})
+        message({"type": "chunk", "content": "Hello "})
         + message({"type": "tool_call", "name": "add_title", "args": {"text": "Hi"}})
         + message({"type": "tool_result", "name": "add_title", "result": {"ok": True}})
         + message({"type": "heartbeat"})
-        + message({"type": "text", "content": "world"})
+        + message({"type": "text", "content": "Hello world"})
         + message({"type": "something_new", "x": 1})
     )
+    # SPEC 4.2 v3: a chunk is a fragment, a `text` the step's complete text (a final).
     assert events == [
         TextDelta(None, None, "Hello ", partial=True),
         ToolCall("add_title", {"text": "Hi"}),
         ToolResult("add_title", {"ok": True}),
         KeepAlive(),
-        TextDelta(None, None, "world", partial=True),
+        TextDelta(None, None, "Hello world", partial=False),
     ]
 
 
 def test_multi_line_data_and_a_last_message_without_blank_line() -> None:
     events = feed(["event: message", "id: 7", 'data: {"type":', 'data: "text", "content": "x"}'])
-    assert events == [TextDelta(None, None, "x", partial=True)]
+    assert events == [TextDelta(None, None, "x", partial=False)]
 
 
 async def test_parse_stream_over_async_lines() -> None:

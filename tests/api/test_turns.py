@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nemo_tui.api.sse import TextDelta
+import json
+
+from nemo_tui.api.sse import TextDelta, parse_data
 from nemo_tui.api.turns import KeepAliveTracker, Silence, TurnAssembler
 
 
@@ -151,3 +153,34 @@ def test_ten_minutes_of_keep_alives_time_the_turn_out() -> None:
     assert tracker.keep_alive() is not Silence.TIMED_OUT and not tracker.timed_out
     clock.now += 1
     assert tracker.keep_alive() is Silence.TIMED_OUT and tracker.timed_out
+
+
+def gateway_shown(*messages: dict[str, str]) -> str:
+    """What the screen shows for dialect B messages (SPEC 4.2 v3), parsed as the wire sends them."""
+    events = [event for payload in messages for event in parse_data(json.dumps(payload))]
+    return shown(TurnAssembler(), [event for event in events if isinstance(event, TextDelta)])
+
+
+def test_gateway_chunks_then_their_text_show_once() -> None:
+    screen = gateway_shown(
+        {"type": "chunk", "text": "Adding "},
+        {"type": "chunk", "content": "music."},
+        {"type": "text", "text": "Adding music."},
+    )
+    assert screen == "Adding music."
+
+
+def test_gateway_text_alone_shows_once() -> None:
+    assert gateway_shown({"type": "text", "content": "Done."}) == "Done."
+
+
+def test_gateway_steps_each_show_once_in_order() -> None:
+    screen = gateway_shown(
+        {"type": "chunk", "text": "Looking"},
+        {"type": "text", "text": "Looking at the photos."},
+        {"type": "text", "text": "Added a title."},
+        {"type": "chunk", "text": "All "},
+        {"type": "chunk", "text": "set."},
+        {"type": "text", "text": "All set."},
+    )
+    assert screen == "Looking at the photos.\n\nAdded a title.\n\nAll set."

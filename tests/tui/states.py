@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from nemo_tui.api.models import Credits
 from nemo_tui.api.questions import parse_question
+from nemo_tui.core.projects import ProjectEntry
 from nemo_tui.core.updates import (
     Activity,
     AgentText,
@@ -32,6 +33,7 @@ from nemo_tui.tui import chat
 from nemo_tui.tui.app import NemoApp
 from nemo_tui.tui.chat import ChatInput
 from nemo_tui.tui.files import MediaTree
+from nemo_tui.tui.projects import ProjectList
 
 from .helpers import PROMO_SUMMARY, promo_draft
 
@@ -192,6 +194,39 @@ def arrange(state: State, width: int) -> Callable[[Pilot[object]], Awaitable[Non
         if width < 100 and state.narrow_pane != "chat":
             app.action_show_pane(state.narrow_pane)
         # Settle: streams coalesce and widgets mount over a few cycles.
+        for _ in range(5):
+            await pilot.pause(0.05)
+
+    return run_before
+
+
+# The project list ("Open project…", SPEC 11) over a filled timeline, on the gateway.
+PROJECTS = (
+    ProjectEntry(
+        "project_ec0738d30af8",
+        SESSION,
+        "Summer Sale promo",
+        "2026-12-07T10:42:11Z",
+        current=True,
+    ),
+    ProjectEntry("project_51b2c4e09a17", None, "Sunset over the skyline", "2026-12-06T18:05:40Z"),
+    ProjectEntry(
+        "project_a9d03f1c7e22",
+        None,
+        "Running shoes, 5-second spin on a track for the spring catalogue",
+        "2026-12-05T09:13:02Z",
+    ),
+    ProjectEntry("project_0c4e8b2d6f31", None, "untitled project_0c4e8b", "2026-11-30T21:47:55Z"),
+)
+
+
+def arrange_project_list(width: int) -> Callable[[Pilot[object]], Awaitable[None]]:
+    """The filled-timeline state with the project list opened over it."""
+    filled = arrange(State("timeline_filled", timeline_filled, "chat"), width)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await filled(pilot)
+        pilot.app.push_screen(ProjectList(list(PROJECTS), "gateway"))
         for _ in range(5):
             await pilot.pause(0.05)
 

@@ -94,6 +94,7 @@ SLASH_SHOWS = {
     "status": "Not connected to a backend",
     "new": "Not connected to a backend",
     "cancel": "Not connected to a backend",
+    "projects": "Not connected to a backend",
     "upload": "Nothing selected: select files in the file pane with space first.",
     "skill": "image-no-generator · local",
     "help": "Commands",

@@ -72,7 +72,7 @@ async def test_new_session_pressed_while_connecting_keeps_the_start_up(
 
     # The same engine again, its state route answering late: the start-up is still connecting
     # when `n` comes.
-    faults = json.dumps([{"path": "/api/state/*", "delay": 1.0, "times": 1}])
+    faults = json.dumps([{"path": "/api/state/*", "delay": 4.0, "times": 1}])
     engine = start_engine(faults=faults)
     second = engine_app(engine.base_url, SKILL, media_dir, tmp_path / "exports")
     async with second.run_test(size=(120, 40)) as pilot:
