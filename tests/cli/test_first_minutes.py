@@ -30,7 +30,10 @@ async def remember_renders(engine: RunningEngine, renders: list[PendingRender]) 
     """What earlier runs on this engine left in the app's memory of it."""
     async with NemoClient(engine.base_url) as client:
         key = backend_key(await client.identify())
-    MemoryFile(Settings().state_dir, key).save(BackendMemory(renders=renders))
+    def remember(memory: BackendMemory) -> None:
+        memory.renders.extend(renders)
+
+    MemoryFile(Settings().state_dir, key).update(remember)
 
 
 def test_renders_names_only_written_files_and_wraps_a_reason_at_words(
