@@ -70,7 +70,8 @@ def open_backend(args: argparse.Namespace) -> Iterator[Backend]:
     # Imported here: only --local pays for the engine's modules.
     from nemo_tui.cli.local_engine import attached
 
-    with attached(Settings(**overrides).local_engine_idle_seconds) as url:
+    chosen = Settings(**overrides)
+    with attached(chosen.engine.data_dir, chosen.local_engine_idle_seconds) as url:
         settings = with_gateway(Settings(api_base=url, **overrides))
         _start_diagnostics(settings)
         yield Backend(settings, _label(settings))

@@ -20,12 +20,10 @@ from nemo_tui.skills import SKILLS
 
 
 def run_config(args: argparse.Namespace) -> int:
-    # The engine's settings module is light (no uvicorn, no PyAV): only its data dir is read.
-    from nemo_tui.engine.settings import EngineSettings
-
     with open_backend(args) as backend:
         print(describe(backend.settings))
-    print(f"local engine:  {EngineSettings().data_dir} (its database, uploads and renders)")
+        engine_dir = backend.settings.engine.data_dir
+    print(f"local engine:  {engine_dir} (its database, uploads and renders)")
     print("skills:")
     for skill in SKILLS:
         print(f"  {skill.id:<26} {skill.title}")

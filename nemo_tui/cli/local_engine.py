@@ -21,7 +21,6 @@ from pathlib import Path
 import httpx
 
 from nemo_tui.engine.ownership import ClientLease, EngineRecord, is_served, read_record
-from nemo_tui.engine.settings import EngineSettings
 
 START_TIMEOUT_SECONDS = 30.0
 POLL_SECONDS = 0.05
@@ -99,9 +98,9 @@ def find_or_start(data_dir: Path, idle_seconds: float) -> str:
 
 
 @contextmanager
-def attached(idle_seconds: float) -> Iterator[str]:
-    """The local engine's URL, held as a client for the block: the engine stays while it runs."""
-    data_dir = EngineSettings().data_dir
+def attached(data_dir: Path, idle_seconds: float) -> Iterator[str]:
+    """The URL of the engine on `data_dir`, held as a client for the block: the engine stays
+    while it runs."""
     data_dir.mkdir(parents=True, exist_ok=True)
     lease = ClientLease(data_dir)
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so commands that never serve do not pay for uvicorn and PyAV at start-up.
+    from nemo_tui.config import Settings
     from nemo_tui.engine.http.server import EngineRefused, serve
     from nemo_tui.engine.ownership import FolderInUse
     from nemo_tui.engine.settings import EngineSettings
@@ -19,7 +20,9 @@ def run_serve(args: argparse.Namespace) -> int:
         "idle_exit_seconds": args.idle_exit,
         "api_keys": args.api_keys,
     }
-    settings = EngineSettings(**{key: value for key, value in overrides.items() if value})
+    # The command line over the one Settings' engine part (environment, config file).
+    given = {key: value for key, value in overrides.items() if value}
+    settings = EngineSettings(**{**Settings().engine.model_dump(exclude_unset=True), **given})
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         print(
             f"nemo-tui serve: --data {settings.data_dir} is a file; give a folder", file=sys.stderr

@@ -26,6 +26,7 @@ from pydantic_settings import (
 from nemo_tui.api.client import FOLLOW_LIMIT_SECONDS, WEB_URL
 from nemo_tui.api.transport import CLOUD_API_BASE
 from nemo_tui.config.environment import read_variable
+from nemo_tui.engine.settings import EngineSettings
 from nemo_tui.loopback import is_loopback_url
 from nemo_tui.skills import DEFAULT_SKILL_ID, SKILLS_BY_ID
 
@@ -125,6 +126,9 @@ class Settings(BaseSettings):
     render_poll_interval: float | None = Field(default=None, gt=0)
     render_poll_longest: float | None = Field(default=None, gt=0)
     render_follow_limit: float = Field(default=FOLLOW_LIMIT_SECONDS, gt=0)
+    # The local engine's own settings (`NEMO_ENGINE_*`, or an `[engine]` table in the config
+    # file): one source of settings for the app and the engine it starts.
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     # How long the local engine started for `--local` stays up once no client, request or render
     # needs it (a quick second start finds it running).
     local_engine_idle_seconds: float = Field(default=60.0, gt=0)
@@ -164,6 +168,16 @@ class Settings(BaseSettings):
         # The file's location is read at load time so NEMO_CONFIG_DIR set by a test takes effect.
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
         return init_settings, env_settings, toml
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine_environment_first(cls, value: object) -> object:
+        """The config file's `[engine]` table under the `NEMO_ENGINE_*` variables, as everywhere
+        else the environment overrides the file."""
+        if isinstance(value, dict):
+            from_environment = EngineSettings().model_dump(exclude_unset=True)
+            return EngineSettings(**{**value, **from_environment})
+        return value
 
     @property
     def is_local(self) -> bool:

@@ -239,3 +239,15 @@ def test_following_a_render_has_no_time_cap_on_a_loopback_engine(config_home: Pa
     assert Settings(api_base="https://mega-api-prod.nemovideo.ai").follow_limit_seconds == 900
     capped = Settings(api_base="http://127.0.0.1:8000", render_follow_limit=60)
     assert capped.follow_limit_seconds == 60
+
+
+def test_the_engine_settings_are_part_of_the_one_settings(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_home.mkdir()
+    (config_home / "config.toml").write_text('[engine]\nrender_preset = "faster"\nseed = 3\n')
+    monkeypatch.delenv("NEMO_ENGINE_SEED", raising=False)
+    assert (Settings().engine.render_preset, Settings().engine.seed) == ("faster", 3)
+    monkeypatch.setenv("NEMO_ENGINE_RENDER_PRESET", "slow")
+    # As for every setting, the environment overrides the file.
+    assert (Settings().engine.render_preset, Settings().engine.seed) == ("slow", 3)

@@ -30,6 +30,7 @@ async def remember_renders(engine: RunningEngine, renders: list[PendingRender]) 
     """What earlier runs on this engine left in the app's memory of it."""
     async with NemoClient(engine.base_url) as client:
         key = backend_key(await client.identify())
+
     def remember(memory: BackendMemory) -> None:
         memory.renders.extend(renders)
 
