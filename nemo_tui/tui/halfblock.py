@@ -17,6 +17,8 @@ from textual.cache import FIFOCache
 from textual.strip import Strip
 
 from nemo_tui.frames import HalfblockRow
+from nemo_tui.tui.graphics import cell_size
+from nemo_tui.tui.terminal_answers import CellSize
 
 UPPER_HALF = "▀"
 _RGB = tuple[int, int, int]
@@ -26,10 +28,11 @@ _run_styles: dict[bytes, Style] = {}
 _run_colors: dict[bytes, Color] = {}
 
 
-def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
-    """`image` fitted (aspect kept) into `columns` x `rows` cells, two pixels per cell."""
+def halfblock(image: Image.Image, columns: int, rows: int, cell: CellSize | None = None) -> Text:
+    """`image` fitted (aspect kept on cells of `cell` pixels, the terminal's by default) into
+    `columns` x `rows` cells, two pixels per cell."""
     columns, rows = max(columns, 1), max(rows, 1)
-    picture = image.convert("RGB")
+    picture = widened(image.convert("RGB"), cell or cell_size())
     picture.thumbnail((columns, rows * 2), Image.Resampling.BILINEAR)
     width, height = picture.size
     pixels = picture.load()
@@ -50,6 +53,16 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
                 style = styles[key] = Style(color=_hex(top), bgcolor=_hex(bottom))
             text.append(UPPER_HALF, style)
     return text
+
+
+def widened(picture: Image.Image, cell: CellSize) -> Image.Image:
+    """`picture` stretched across by the shape of a half block (a cell wide, half a cell tall),
+    so that drawn a pixel a half block it keeps its own shape."""
+    stretch = cell.height / 2 / cell.width
+    if abs(stretch - 1) < 0.01:
+        return picture
+    size = (max(round(picture.width * stretch), 1), picture.height)
+    return picture.resize(size, Image.Resampling.BILINEAR)
 
 
 def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
