@@ -65,10 +65,12 @@ def widened(picture: Image.Image, cell: CellSize) -> Image.Image:
     return picture.resize(size, Image.Resampling.BILINEAR)
 
 
-def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
+def strips_of(rows: list[HalfblockRow], width: int = 0, margin: Style | None = None) -> list[Strip]:
     """Half-block rows (see `frames.halfblock_runs`) as lines a widget draws as they are, centred
     in `width` cells when wider than the picture: the fast path for video, where a Rich Text of
-    every cell costs too much at 15 frames a second. Give them to `release` once not drawn."""
+    every cell costs too much at 15 frames a second. `margin` paints the cells beside the picture
+    (without it they are the terminal's default background: white in xterm). Give them to
+    `release` once not drawn."""
     if len(_run_styles) > STYLE_CACHE_LIMIT:
         _run_styles.clear()
         _run_colors.clear()
@@ -77,14 +79,14 @@ def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
     right = max(width - picture_width - left, 0)
     strips = []
     for row in rows:
-        segments = [Segment(" " * left)] if left else []
+        segments = [Segment(" " * left, margin)] if left else []
         for cells, key in row:
             style = _run_styles.get(key)
             if style is None:
                 style = _run_styles[key] = Style.from_color(_color(key[:3]), _color(key[3:]))
             segments.append(Segment(UPPER_HALF * cells, style))
         if right:
-            segments.append(Segment(" " * right))
+            segments.append(Segment(" " * right, margin))
         strips.append(Strip(segments, left + picture_width + right))
     return strips
 

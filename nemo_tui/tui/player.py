@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -83,7 +84,7 @@ class FrameView(Widget):
 
     def show(self, rows: list[HalfblockRow]) -> None:
         release(self.lines)
-        self.lines = strips_of(rows, self.size.width)
+        self.lines = strips_of(rows, self.size.width, self._margin())
         self.refresh()  # same size: no layout
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -102,8 +103,12 @@ class FrameView(Widget):
             return self.lines[y - top].adjust_cell_length(width)
         if self._blank.cell_length != width:
             release([self._blank])
-            self._blank = Strip.blank(width)
+            self._blank = Strip.blank(width, self._margin())
         return self._blank
+
+    def _margin(self) -> Style:
+        """The background around the picture: the app's, not the terminal's default."""
+        return Style(bgcolor=self.rich_style.bgcolor)
 
 
 class PositionBar(Widget):

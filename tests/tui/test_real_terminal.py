@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -54,9 +55,16 @@ def square(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def play_in_xterm(square: Path, log: Path, *, vt340: bool) -> tuple[float, int, bytes]:
-    """`nemo-tui play` on the square in a 100x30 xterm, with no graphics setting: the picture's
-    width over its height, how many position bars show, and what the app sent."""
+@dataclass
+class Seen:
+    aspect: float  # the picture's width over its height
+    bars: int  # position bars on the screen
+    sent: bytes  # what the app sent to the terminal
+    margin: tuple[int, int, int]  # the colour left of the picture, halfway down
+
+
+def play_in_xterm(square: Path, log: Path, *, vt340: bool) -> Seen:
+    """`nemo-tui play` on the square in a 100x30 xterm, with no graphics setting."""
     env = {key: value for key, value in os.environ.items() if key != "NEMO_GRAPHICS"}
     with (
         x_display() as display,
@@ -67,23 +75,27 @@ def play_in_xterm(square: Path, log: Path, *, vt340: bool) -> tuple[float, int, 
     box = picture_box(shot)
     assert box is not None
     left, top, right, bottom = box
-    return (right - left) / (bottom - top), bar_lines(shot), sent
+    margin = shot.getpixel((left // 2, (top + bottom) // 2))
+    assert isinstance(margin, tuple)
+    return Seen((right - left) / (bottom - top), bar_lines(shot), sent, margin[:3])
 
 
 @pytest.mark.usefixtures("app_dirs")
 def test_xterm_with_sixel_gets_a_square_sixel_picture_and_one_bar(
     square: Path, tmp_path: Path
 ) -> None:
-    aspect, bars, sent = play_in_xterm(square, tmp_path / "xterm.log", vt340=True)
-    assert SIXEL_DATA.search(sent), "xterm -ti vt340 says it draws Sixel: it was not used"
-    assert abs(aspect - 1) <= 0.03, f"the square shows {aspect:.3f} times as wide as tall"
-    assert bars == 1
+    seen = play_in_xterm(square, tmp_path / "xterm.log", vt340=True)
+    assert SIXEL_DATA.search(seen.sent), "xterm -ti vt340 says it draws Sixel: it was not used"
+    assert abs(seen.aspect - 1) <= 0.03, f"the square is {seen.aspect:.3f} times as wide as tall"
+    assert seen.bars == 1
 
 
 @pytest.mark.usefixtures("app_dirs")
 def test_xterm_without_sixel_gets_a_square_in_half_blocks(square: Path, tmp_path: Path) -> None:
-    aspect, bars, sent = play_in_xterm(square, tmp_path / "xterm.log", vt340=False)
-    assert not SIXEL_DATA.search(sent)
-    assert HALF_BLOCK in sent
-    assert abs(aspect - 1) <= 0.03, f"the square shows {aspect:.3f} times as wide as tall"
-    assert bars == 1
+    seen = play_in_xterm(square, tmp_path / "xterm.log", vt340=False)
+    assert not SIXEL_DATA.search(seen.sent)
+    assert HALF_BLOCK in seen.sent
+    assert abs(seen.aspect - 1) <= 0.03, f"the square is {seen.aspect:.3f} times as wide as tall"
+    assert seen.bars == 1
+    # Beside the picture, the app's dark background, not xterm's default white.
+    assert sum(seen.margin) < 100, seen.margin
