@@ -8,13 +8,14 @@ import os
 import re
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from textual_image.widget import HalfcellImage
 
 from nemo_tui.frames import load_still
-from tests.terminal import ASK_ATTRIBUTES, SIXEL_TERMINAL, Terminal
+from tests.terminal import ASK_ATTRIBUTES, PLAIN_TERMINAL, SIXEL_TERMINAL, Terminal
 
 from .helpers import shown, wait_for_text
 from .test_panes import AppMaker
@@ -23,17 +24,21 @@ SIXEL_DATA = re.compile(rb"\x1bP[0-9;]*q")
 F2, DOWN = b"\x1bOQ", b"\x1b[B"
 
 
-def open_on_photo(shoot: Path, **env: str) -> Terminal:
-    """nemo-tui on the folder (no backend needed) in a Sixel terminal, the file pane focused,
-    the first file highlighted."""
+def open_on_photo(
+    shoot: Path, answers: Mapping[bytes, bytes] = SIXEL_TERMINAL, **env: str
+) -> Terminal:
+    """nemo-tui on the folder (no backend needed) in a terminal answering `answers` (Sixel's by
+    default), the file pane focused, the first file highlighted."""
     nemo_tui = str(Path(sys.executable).parent / "nemo-tui")
     terminal = Terminal(
         [nemo_tui, str(shoot), "--api", "http://127.0.0.1:9"],
         {**os.environ, **env},
-        answers=SIXEL_TERMINAL,
+        answers=answers,
     )
-    terminal.wait(re.compile(rb"nemo-tui"), timeout=30)
-    terminal.send(F2)
+    # The folder listed (a worker reads it; on a busy machine after the first screen).
+    terminal.wait(re.compile(rb"photo1\.jpg"), timeout=30)
+    pressed = terminal.send(F2)
+    terminal.wait(re.compile(rb"All files"), after=pressed, timeout=30)  # the pane's own keys
     time.sleep(0.5)
     terminal.send(DOWN)
     return terminal
@@ -56,8 +61,7 @@ def test_a_sixel_terminal_gets_the_preview_in_sixel(shoot: Path) -> None:
 def test_without_sixel_previews_are_half_blocks_and_off_asks_nothing(
     shoot: Path, choice: str, asked: bool
 ) -> None:
-    # The pseudo-terminal answers as a VT220 without Sixel.
-    terminal = open_on_photo(shoot, NEMO_GRAPHICS=choice)
+    terminal = open_on_photo(shoot, PLAIN_TERMINAL, NEMO_GRAPHICS=choice)
     try:
         terminal.wait(re.compile("▀".encode()), timeout=30)
     finally:
