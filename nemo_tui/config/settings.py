@@ -139,8 +139,8 @@ class Settings(BaseSettings):
     log_file: Path | None = None
     # Sessions, chat history and renders in flight, per backend (`core.persistence`).
     state_dir: Path = Field(default_factory=default_state_dir)
-    # Previews in the terminal's own graphics (Sixel, kitty): "auto" asks only terminals that say
-    # they may have them, "on" always asks, "off" never does (`tui.graphics`).
+    # Previews in the terminal's own graphics (Sixel, kitty): "auto" asks every terminal that may
+    # answer, "on" asks any terminal, "off" asks nothing (`tui.graphics`).
     graphics: GraphicsChoice = "auto"
     # Action id -> keys, e.g. `[keymap]` / `export = "ctrl+e"`. The TUI checks the ids and values
     # against its action table and names what it cannot use (`tui.keymap`), so any value is kept.

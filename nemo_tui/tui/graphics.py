@@ -1,11 +1,14 @@
-"""Pictures in the terminal's own graphics, Sixel or kitty's graphics protocol, where it has them.
+"""Pictures in the terminal's own graphics, Sixel or kitty's graphics protocol, where it has them,
+and the terminal's cell size in pixels, by which every picture keeps its aspect.
 
-Whether it has them is asked of the terminal, once, before the app starts (textual-image sends a
-device-attributes request and a graphics probe, waiting up to 0.1 s for an answer): once Textual
-reads the keyboard, the answers would arrive as keys. The questions cost up to 0.3 s of start-up,
-so they are asked only of terminals that say in the environment they may have graphics, or when
-the `graphics` setting is "on" (`NEMO_GRAPHICS=on`); "off" never asks. Otherwise previews are half
-blocks, which work everywhere.
+Both are asked of the terminal once, before the app starts (`terminal_answers`): once Textual
+reads the keyboard, the answers would arrive as keys. Every terminal that may answer is asked
+(xterm and its kin say in their device attributes whether they draw Sixel); one that never
+answers costs a bounded wait, once. Not asked: `TERM=dumb`, and the Linux console about graphics
+it cannot draw. The `graphics` setting "on" asks whatever the terminal, "off" asks nothing (the
+cell size then comes from the window-size ioctl alone). Where the terminal said it draws Sixel or
+kitty graphics, textual-image draws the pictures; elsewhere they are half blocks, which work
+everywhere.
 """
 
 from __future__ import annotations
@@ -17,40 +20,70 @@ from textual.widget import Widget
 
 from nemo_tui.config.environment import read_variables
 from nemo_tui.config.settings import GraphicsChoice
+from nemo_tui.tui.terminal_answers import (
+    DEFAULT_CELL,
+    CellSize,
+    TerminalAnswers,
+    ask_terminal,
+    window_cell_size,
+)
 
-# What terminals with Sixel or kitty graphics put in the environment. TERM is the one that
-# survives ssh; the others are set by the terminal on the machine it runs on.
-GRAPHICS_TERMS = ("xterm-kitty", "xterm-ghostty", "foot", "foot-extra", "mlterm", "contour")
-GRAPHICS_PROGRAMS = ("WezTerm", "iTerm.app", "ghostty", "vscode", "mintty")
-GRAPHICS_VARIABLES = ("KITTY_WINDOW_ID", "KONSOLE_VERSION", "WT_SESSION")
+SILENT_TERMS = ("dumb",)  # answers nothing: not asked anything
+NO_GRAPHICS_TERMS = ("linux",)  # the Linux console: asked its cell size only
+
+_measured: CellSize | None = None
+
+
+def cell_size() -> CellSize:
+    """The terminal's cell in pixels as it said before the app started, else DEFAULT_CELL."""
+    return _measured or DEFAULT_CELL
 
 
 def may_have_graphics(choice: GraphicsChoice, environment: Mapping[str, str]) -> bool:
-    """Whether to ask the terminal about graphics at all, given the user's choice and what the
-    terminal put in the environment."""
+    """Whether to ask the terminal about graphics at all, given the user's choice and the
+    terminal's TERM."""
     if choice != "auto":
         return choice == "on"
-    return (
-        environment.get("TERM", "") in GRAPHICS_TERMS
-        or environment.get("TERM_PROGRAM", "") in GRAPHICS_PROGRAMS
-        or any(name in environment for name in GRAPHICS_VARIABLES)
-    )
+    return environment.get("TERM", "") not in (*SILENT_TERMS, *NO_GRAPHICS_TERMS)
 
 
 def picture_widget(choice: GraphicsChoice) -> type[Widget] | None:
-    """The textual-image widget class for this terminal's graphics, or None for half blocks."""
-    terminal = sys.__stdout__
-    said = read_variables(("TERM", "TERM_PROGRAM", *GRAPHICS_VARIABLES))
-    if not (terminal and terminal.isatty()) or not may_have_graphics(choice, said):
+    """The widget class for this terminal's graphics, or None for half blocks; asks the terminal
+    (see the module's docstring), so call it once, before the app starts."""
+    global _measured
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    if not (stdin and stdout and stdin.isatty() and stdout.isatty()):
         return None
+    said = read_variables(("TERM",))
+    graphics = may_have_graphics(choice, said)
+    answers = TerminalAnswers(cell=window_cell_size(stdout.fileno()))
+    if choice != "off" and said.get("TERM", "") not in SILENT_TERMS:
+        answers = ask_terminal(stdin.fileno(), stdout.fileno(), graphics=graphics)
+    _measured = answers.cell
+    if not graphics or not (answers.sixel or answers.kitty or choice == "on"):
+        return None
+    return _textual_image_widget(cell_size())
+
+
+def _textual_image_widget(cell: CellSize) -> type[Widget] | None:
+    """textual-image's widget for what the terminal has, asking it again (it answered us)."""
     try:
+        from textual_image import _terminal
+
+        # textual-image measures the cell itself on import, waiting again on a terminal that
+        # has said all it will: it is told what the terminal said, so pictures agree with ours.
+        setattr(_terminal.get_cell_size, "_result", _terminal.CellSize(cell.width, cell.height))  # noqa: B010
         # Importing these asks the terminal what it supports.
         from textual_image import renderable, widget
     except Exception:  # a terminal that cannot be asked is one without graphics
         return None
 
     if renderable.Image is renderable.SixelImage:
-        return widget.SixelImage
+        from nemo_tui.tui.sixel_picture import (
+            SixelPicture,
+        )  # asks nothing more: textual-image is in
+
+        return SixelPicture
     if renderable.Image is renderable.TGPImage:
         return widget.TGPImage
     return None

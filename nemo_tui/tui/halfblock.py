@@ -17,6 +17,8 @@ from textual.cache import FIFOCache
 from textual.strip import Strip
 
 from nemo_tui.frames import HalfblockRow
+from nemo_tui.tui.graphics import cell_size
+from nemo_tui.tui.terminal_answers import CellSize
 
 UPPER_HALF = "▀"
 _RGB = tuple[int, int, int]
@@ -26,10 +28,11 @@ _run_styles: dict[bytes, Style] = {}
 _run_colors: dict[bytes, Color] = {}
 
 
-def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
-    """`image` fitted (aspect kept) into `columns` x `rows` cells, two pixels per cell."""
+def halfblock(image: Image.Image, columns: int, rows: int, cell: CellSize | None = None) -> Text:
+    """`image` fitted (aspect kept on cells of `cell` pixels, the terminal's by default) into
+    `columns` x `rows` cells, two pixels per cell."""
     columns, rows = max(columns, 1), max(rows, 1)
-    picture = image.convert("RGB")
+    picture = widened(image.convert("RGB"), cell or cell_size())
     picture.thumbnail((columns, rows * 2), Image.Resampling.BILINEAR)
     width, height = picture.size
     pixels = picture.load()
@@ -52,10 +55,22 @@ def halfblock(image: Image.Image, columns: int, rows: int) -> Text:
     return text
 
 
-def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
+def widened(picture: Image.Image, cell: CellSize) -> Image.Image:
+    """`picture` stretched across by the shape of a half block (a cell wide, half a cell tall),
+    so that drawn a pixel a half block it keeps its own shape."""
+    stretch = cell.height / 2 / cell.width
+    if abs(stretch - 1) < 0.01:
+        return picture
+    size = (max(round(picture.width * stretch), 1), picture.height)
+    return picture.resize(size, Image.Resampling.BILINEAR)
+
+
+def strips_of(rows: list[HalfblockRow], width: int = 0, margin: Style | None = None) -> list[Strip]:
     """Half-block rows (see `frames.halfblock_runs`) as lines a widget draws as they are, centred
     in `width` cells when wider than the picture: the fast path for video, where a Rich Text of
-    every cell costs too much at 15 frames a second. Give them to `release` once not drawn."""
+    every cell costs too much at 15 frames a second. `margin` paints the cells beside the picture
+    (without it they are the terminal's default background: white in xterm). Give them to
+    `release` once not drawn."""
     if len(_run_styles) > STYLE_CACHE_LIMIT:
         _run_styles.clear()
         _run_colors.clear()
@@ -64,14 +79,14 @@ def strips_of(rows: list[HalfblockRow], width: int = 0) -> list[Strip]:
     right = max(width - picture_width - left, 0)
     strips = []
     for row in rows:
-        segments = [Segment(" " * left)] if left else []
+        segments = [Segment(" " * left, margin)] if left else []
         for cells, key in row:
             style = _run_styles.get(key)
             if style is None:
                 style = _run_styles[key] = Style.from_color(_color(key[:3]), _color(key[3:]))
             segments.append(Segment(UPPER_HALF * cells, style))
         if right:
-            segments.append(Segment(" " * right))
+            segments.append(Segment(" " * right, margin))
         strips.append(Strip(segments, left + picture_width + right))
     return strips
 

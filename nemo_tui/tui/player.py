@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Container
 from textual.geometry import Region
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -34,7 +36,9 @@ from nemo_tui.frames import (
 )
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.collector import QuietApp
+from nemo_tui.tui.graphics import cell_size
 from nemo_tui.tui.halfblock import release, strips_of
+from nemo_tui.tui.terminal_answers import CellSize
 
 MAX_FPS = 15
 AHEAD = 8  # frames decoded ahead: about half a second at MAX_FPS
@@ -53,6 +57,17 @@ def fitted(info: VideoInfo, width: int, height: int) -> tuple[int, int]:
     return max(int(info.width * scale), 2), max(int(info.height * scale), 2)
 
 
+def fitted_in_cells(
+    info: VideoInfo, columns: int, rows: int, cell: CellSize, rows_per_cell: int = 1
+) -> tuple[int, int]:
+    """The most of `columns` x `rows` cells of `cell` pixels the video covers with its aspect
+    kept: (columns, rows), a row counted in `rows_per_cell` parts (2: half blocks' pixels)."""
+    scale = min(columns * cell.width / max(info.width, 1), rows * cell.height / max(info.height, 1))
+    across = round(info.width * scale / cell.width)
+    down = round(info.height * scale * rows_per_cell / cell.height)
+    return min(max(across, 1), columns), min(max(down, 1), rows * rows_per_cell)
+
+
 class FrameView(Widget):
     """A frame in half blocks (lines made from the decoding child's runs), centred.
 
@@ -69,7 +84,7 @@ class FrameView(Widget):
 
     def show(self, rows: list[HalfblockRow]) -> None:
         release(self.lines)
-        self.lines = strips_of(rows, self.size.width)
+        self.lines = strips_of(rows, self.size.width, self._margin())
         self.refresh()  # same size: no layout
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -88,8 +103,12 @@ class FrameView(Widget):
             return self.lines[y - top].adjust_cell_length(width)
         if self._blank.cell_length != width:
             release([self._blank])
-            self._blank = Strip.blank(width)
+            self._blank = Strip.blank(width, self._margin())
         return self._blank
+
+    def _margin(self) -> Style:
+        """The background around the picture: the app's, not the terminal's default."""
+        return Style(bgcolor=self.rich_style.bgcolor)
 
 
 class PositionBar(Widget):
@@ -125,7 +144,8 @@ class VideoPlayer(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     VideoPlayer { layout: vertical; height: 1fr; }
-    VideoPlayer > .video-picture { height: 1fr; width: 1fr; content-align: center middle; }
+    VideoPlayer > .video-area { height: 1fr; width: 1fr; align: center middle; }
+    VideoPlayer .video-picture { height: 1fr; width: 1fr; }
     VideoPlayer > #video-bar { height: 1; width: 1fr; }
     """
 
@@ -155,6 +175,8 @@ class VideoPlayer(Widget, can_focus=True):
         self._picture: Widget = (
             picture(classes="video-picture") if picture else FrameView(classes="video-picture")
         )
+        # The picture's room: a graphics picture is sized to the video's aspect and centred in it.
+        self._area = Container(self._picture, classes="video-area")
         self._bar = PositionBar(id="video-bar")
         self._source: FrameSource | None = None
         self._waiting: Frame | None = None  # a frame taken early, not yet due
@@ -163,7 +185,7 @@ class VideoPlayer(Widget, can_focus=True):
         self._started = 0.0  # monotonic time at which the position was 0, while playing
 
     def compose(self) -> ComposeResult:
-        yield self._picture
+        yield self._area
         yield self._bar
 
     def on_mount(self) -> None:
@@ -230,15 +252,25 @@ class VideoPlayer(Widget, can_focus=True):
         self._generation += 1
         self._anchoring = True
         self._waiting = None
-        region = self._picture.content_region
+        region = self._area.content_region
         columns, rows = max(region.width, 2), max(region.height, 1)
         if self._graphics:
-            # The graphics widget scales the picture to its cells: about 10x20 pixels a cell.
-            size = fitted(self.info, min(columns * 10, 960), min(rows * 20, 540))
+            size = self._size_picture(columns, rows)
         else:
-            size = fitted(self.info, columns, rows * 2)
+            size = fitted_in_cells(self.info, columns, rows, cell_size(), rows_per_cell=2)
         assert self._source is not None
         self._source.play(self._generation, self.clock(), size)
+
+    def _size_picture(self, columns: int, rows: int) -> tuple[int, int]:
+        """Give the graphics picture the cells that keep the video's aspect (the widget stretches
+        the picture to its cells); the frames' size in pixels, at most 960x540 (the widget scales
+        them up: decoding and encoding more would cost frames)."""
+        assert self.info is not None
+        cell = cell_size()
+        across, down = fitted_in_cells(self.info, columns, rows, cell)
+        self._picture.styles.width = across
+        self._picture.styles.height = down
+        return fitted(self.info, min(across * cell.width, 960), min(down * cell.height, 540))
 
     # -- the clock's tick ------------------------------------------------------------------
 
