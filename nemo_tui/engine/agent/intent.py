@@ -266,6 +266,9 @@ def read_request(message: str) -> Request:
         request.cannot.append("redo")
     for clause in _clauses(text):
         _read_clause(clause, quotes, request)
+    if set(request.cannot) & {"transcribe", "make_voice", "make_music"}:
+        # "generate subtitles", "生成配音": a generative ask no procedural scene stands in for.
+        request.generate = False
     request.scene = (_has(words.SCENE, whole) or request.length_s is not None) and not (
         _asks_an_edit(request)
     )
@@ -415,6 +418,9 @@ def _item_refs(clause: str) -> list[ItemRef]:
         else:
             index = -1
         found.append((match.start(), ItemRef(_zh_kind(match.group(3), match.group(4)), index)))
+    if not found:
+        for match in words.each(words.THE_ONE, clause):
+            found.append((match.start(), ItemRef(_item_kind(match.group(1)), 0)))
     for match in words.each(words.FILE_NAME, clause):
         found.append((match.start(), ItemRef("file", name=match.group(0))))
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
@@ -491,7 +497,9 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
         if plain:
             request.generate_seconds = plain[0]
     elif plain and refs and not texting and not builds_here and request.motion is None:
-        request.item_lengths.extend((ref, plain[0]) for ref in refs)
+        # "the first photo 2 seconds and the last 3 seconds": a length each, in order.
+        lengths = plain if len(plain) == len(refs) else [plain[0]] * len(refs)
+        request.item_lengths.extend(zip(refs, lengths, strict=True))
     elif plain and _has(words.TRIM, clause) and not builds_here:
         request.trim_s = plain[0]
     elif plain and (
@@ -512,7 +520,7 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
 
 def _has_other_edit(clause: str) -> bool:
     """Whether a clause asks for something that takes no length (so its number is not one)."""
-    patterns = (*_CANVAS_WORDS, words.MUSIC, words.VOICE, *_MOVE_WORDS, words.LOGO)
+    patterns = (words.MUSIC, words.VOICE, *_MOVE_WORDS, words.LOGO)
     return any(_has(pattern, clause) for pattern in patterns)
 
 

@@ -224,7 +224,7 @@ def place_generated(plan: TurnPlan, clip: MediaInfo) -> TurnPlan:
         each_s=None,
     )
     draft, facts = apply_request(rest, finish(draft), [clip], lang)
-    facts = [placed, *facts]
+    facts = [placed, *facts, *(Fact(f"cannot_{key}", changed=False) for key in rest.cannot)]
     text, closing = _reply(facts, lang, plan.generate.message)
     return TurnPlan(text, _calls(facts), draft, None, lang, closing)
 

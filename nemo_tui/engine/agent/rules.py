@@ -243,11 +243,17 @@ def _item_lengths(edit: Edit, asks: list[tuple[ItemRef, float]]) -> None:
         old_end = video.end_ms()
         wanted = round(seconds * 1000)
         cap = clip_cap(segment, edit.media_by_id)
-        segment.d = min(wanted, cap) if cap is not None else wanted
+        length = min(wanted, cap) if cap is not None else wanted
+        said = edit.describe_item(video, segment)
+        if length == segment.d:
+            key = "item_length" if length == wanted else "item_length_capped"
+            edit.note(key, **said, each_ms=length, length_ms=old_end)
+            continue
+        segment.d = length
         end = lay_out(video.sg)
         edit.refit(old_end)
-        key = "item_length" if segment.d == wanted else "item_length_capped"
-        edit.did(key, **edit.describe_item(video, segment), each_ms=segment.d, length_ms=end)
+        key = "item_length" if length == wanted else "item_length_capped"
+        edit.did(key, **said, each_ms=length, length_ms=end)
 
 
 def _length_delta(edit: Edit, delta_s: float) -> None:

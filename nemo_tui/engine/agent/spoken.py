@@ -61,7 +61,10 @@ _ZH_NUMBER = re.compile(
     r"(?P<pre>第|百分之)?(?P<num>[零〇一二两三四五六七八九十百]+)"
     r"(?P<unit>秒|分|张|个|段|首|条|帧|遍|倍|次|幅|%|％)?"
 )
-_ZH_HALF_MINUTE = re.compile(r"(?<![\d.])(?:(\d+)\s*(?:分钟?半|个半分钟)|半分钟)")
+# 一个半分钟 is "a half-minute" (做一个半分钟的视频); 两个半分钟 is two and a half minutes.
+_ZH_HALF_MINUTE = re.compile(
+    r"(?<![\d.])(?:(\d+)\s*分钟?半|([2-9]|\d\d+)\s*个半分钟|1?\s*个?半分钟)"
+)
 
 
 def zh_number(text: str) -> int | None:
@@ -120,7 +123,8 @@ def _min_sec(match: re.Match[str]) -> str:
 
 
 def _zh_half_minute(match: re.Match[str]) -> str:
-    minutes = int(match.group(1)) if match.group(1) else 0
+    said = match.group(1) or match.group(2)
+    minutes = int(said) if said else 0
     return f"{minutes * 60 + 30}秒"
 
 

@@ -29,7 +29,7 @@ SPLIT = re.compile(
     re.IGNORECASE,
 )
 
-PROMO = r"\bpromo(?:tional)?\b|\badvert|\bad video\b|\bcommercial\b|宣传|广告|推广"
+PROMO = r"\bpromo(?:tional)?\b|\badvert|\bads?\b|\bcommercial\b|宣传|广告|推广"
 SLIDESHOW = r"\bslide ?shows?\b|幻灯|轮播|相册视频"
 ANIMATE = r"\banimat(?:e|ion)\b|\bbring\b.{0,24}\bto life\b|动起来|让.{0,8}动|动态视频"
 # What is in a photo moving by itself: the engine can only move the camera over it (zoom, pan).
@@ -97,7 +97,7 @@ WIPE = r"\bwipes?\b|擦除|划像"
 DISSOLVE = r"\bdissolves?\b|溶解"
 FADE = (
     r"\bcross-?fades?\b|\bfades?\b(?!\s+(?:in|out)\b)|\btransitions?\b"
-    r"|淡入淡出|交叉淡|渐变|淡化|带转场"
+    r"|淡入淡出|交叉淡|渐变|淡化|转场|过渡效果"
 )
 ZOOM_OUT = r"\bzoom(?:s|ing)?\s*out\b|缩小|拉远"
 ZOOM_IN = r"\bzoom(?:s|ing)?\s*in\b|\bslow zoom\b|\bken burns\b|放大|推近|拉近"
@@ -131,9 +131,11 @@ NUMBERED_EN = re.compile(
     r"(\d+)\b(?!\s*-?\s*(?:s|secs?|seconds?|mins?|minutes?|%|percent)\b|\.\w)"
 )
 ORDINAL_ZH = re.compile(
-    r"(?:第(\d+)|最后(?:一)?|倒数第(\d+))(张|幅|个|段|条)?"
+    r"(?:第(\d+)|最后(?:一|1)?|倒数第(\d+))(张|幅|个|段|条)?"
     r"(照片|图片|相片|图|动图|片段|视频|镜头|素材|画面)?"
 )
+# "the clip", "the GIF": the one there is (the first, when there are more).
+THE_ONE = re.compile(r"\bthe\s+(?:video\s+)?(clip|gif)\b(?!s)")
 FILE_NAME = re.compile(
     r"[\w\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
 )
@@ -210,7 +212,7 @@ CANNOT = {
     r"|\bemoji|\b3d\b|\bspin(?:ning)?\b.{0,12}\btext|抠图|去背景|模糊|裁剪|旋转|翻转|贴纸|镜像",
     "font": r"\bfonts?\b|\bbold\b|\bitalic\b|\btypeface\b|字体|加粗|斜体",
     "transcribe": r"\bauto[- ]?(?:subtitles?|captions?)\b|\btranscri|\bsubtitles? from\b"
-    r"|\bcaptions? from\b|自动字幕|识别字幕|语音转文字",
+    r"|\bcaptions? from\b|自动(?:生成|识别|添加|加)?字幕|识别字幕|生成字幕|语音转文字",
     "make_voice": r"\btext[- ]to[- ]speech\b|\btts\b|\b(?:generate|create|make|write)\s+(?:me\s+)?"
     r"(?:an?\s+|some\s+)?(?:ai\s+)?(?:voice ?-?over|narration)\b|\bread\b.{0,20}\baloud\b"
     r"|\bai voice\b|合成(?:配音|语音)|生成(?:配音|旁白|语音)|朗读",
@@ -219,7 +221,8 @@ CANNOT = {
     r"|soundtrack)\b|\bcompose\b|生成(?:音乐|配乐|歌曲)|作曲",
     "reverse_play": r"\bplay\b.{0,20}\bbackwards?\b"
     r"|\breverse\s+(?:the\s+)?(?:clip|video|playback)\b|\brewind effect\b|倒放",
-    "loop": r"\bboomerang\b|\bloop(?:ing)?\s+(?:the\s+|this\s+)?(?:gif|video|clip)\b|循环播放",
+    "loop": r"\bboomerang\b|\bloop(?:ing)?\s+(?:the\s+|this\s+)?(?:gif|video|clip)\b"
+    r"|\b(?:gif|video|clip)\s+loops?\b|循环播放",
 }
 UNDO = re.compile(r"\b(?:undo|revert)\b|\bgo back\b|撤销|撤回|回退|返回上一步")
 
