@@ -81,6 +81,8 @@ class Worlds:
         for message in world.given:
             turn = user.chat(session.session_id, message)
             assert not asked(turn) and not turn.errors, (message, turn.text)
+        if world.later:
+            user.upload(session.session_id, [self.media / name for name in world.later])
         return session
 
     def shared(self, name: str) -> Session:

@@ -25,11 +25,13 @@ SQUARE = (1080, 1080)
 
 @dataclass(frozen=True)
 class World:
-    """The uploads (file names of the test media) and the messages said before the request."""
+    """The uploads (file names of the test media), the messages said before the request, and the
+    uploads made after them (not on the timeline yet)."""
 
     media: tuple[str, ...]
     given: tuple[str, ...] = ()
     language: str = "en"
+    later: tuple[str, ...] = ()
 
 
 WORLDS: dict[str, World] = {
@@ -625,6 +627,38 @@ def _cases() -> list[Case]:
     )
     add(o, "promo", "remove the ninth photo", unchanged=True, says=("out of range",))
 
+    # -- Uploads put on the timeline, or in place of a shot --------------------------------------
+    u = "adding and replacing shots"
+    three = ("photo1.jpg", "photo2.jpg", "photo3.jpg")
+    add(
+        u,
+        "promo_later",
+        "add shoes.jpg at the end",
+        shots=(*three, "shoes.jpg"),
+        shot_ms=(5334, 5333, 5333, 5333),
+        duration=19833,
+        says=("shoes.jpg",),
+    )
+    add(
+        u,
+        "promo_later",
+        "put clip.mp4 at the start",
+        shots=("clip.mp4", *three),
+        shot_ms=(3000, 5334, 5333, 5333),
+    )
+    add(u, "promo_later", "add the new photos", shots=(*three, "shoes.jpg", "clip.mp4"))
+    add(u, "promo_later", "加入新上传的照片", shots=(*three, "shoes.jpg", "clip.mp4"))
+    add(
+        u,
+        "promo_later",
+        "replace the second photo with shoes.jpg",
+        shots=("photo1.jpg", "shoes.jpg", "photo3.jpg"),
+        duration=15000,
+        says=("Replaced",),
+    )
+    add(u, "promo_later", "把第一张换成shoes.jpg", shots=("shoes.jpg", "photo2.jpg", "photo3.jpg"))
+    add(u, "promo_later", "add photo9.jpg", unchanged=True, says=("no uploaded photo",))
+
     # -- Shape and platform ----------------------------------------------------------------------
     c = "shape and platform"
     for message, canvas in (
@@ -985,6 +1019,11 @@ def _cases() -> list[Case]:
 
 WORLDS["promo_vertical"] = World(
     (*PHOTOS, "voice.m4a", "music.mp3"), (PROMO_REQUEST, "make it vertical")
+)
+WORLDS["promo_later"] = World(
+    (*PHOTOS[:3], "music.mp3"),
+    ("turn these photos into a 15-second promo video",),
+    later=("shoes.jpg", "clip.mp4"),
 )
 WORLDS["slideshow_cuts"] = World(PHOTOS, (SLIDESHOW_REQUEST, "no transitions"))
 

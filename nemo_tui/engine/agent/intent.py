@@ -154,6 +154,10 @@ class Request:
     item_lengths: list[tuple[ItemRef, float]] = field(default_factory=list)
     item_removals: list[ItemRef] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    # Uploads put on the timeline ("add photo6.jpg at the start"; "*" for every one not on it
+    # yet), and shots replaced by an upload ("replace the second photo with shoes.jpg").
+    inserts: list[tuple[str, Literal["start", "end"]]] = field(default_factory=list)
+    replacements: list[tuple[ItemRef, str]] = field(default_factory=list)
     swaps: list[tuple[ItemRef, ItemRef]] = field(default_factory=list)
     reverse: bool = False
     # A logo added or moved; None inside means its corner was not named.
@@ -178,6 +182,7 @@ class Request:
                 self.trim_s, self.canvas, self.transition, self.motion, self.texts, self.remove,
                 self.volumes, self.volume_steps, self.duck, self.add_audio, self.item_lengths,
                 self.item_removals, self.moves, self.swaps, self.reverse, self.logo_asked,
+                self.inserts, self.replacements,
             )
         )  # fmt: skip
 
@@ -285,7 +290,7 @@ def _asks_an_edit(request: Request) -> bool:
             request.each_s, request.trim_s, request.transition, request.motion, request.remove,
             request.volumes, request.volume_steps, request.duck, request.item_lengths,
             request.item_removals, request.moves, request.swaps, request.reverse,
-            request.logo_asked, request.length_delta,
+            request.logo_asked, request.length_delta, request.inserts, request.replacements,
         )
     )  # fmt: skip
 
@@ -483,6 +488,8 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
             request.logo_asked = True
             request.logo = _corner(clause) or request.logo
     plain += lasting
+    if not removing and not texting and request.build is None:
+        refs = _read_uploads(clause, refs, request)
     _read_canvas(clause, request)
     _read_transition(clause, request)
     _read_motion(clause, refs, request)
@@ -679,10 +686,30 @@ def _read_motion(clause: str, refs: list[ItemRef], request: Request) -> None:
         request.motion_target = still.index
 
 
+def _read_uploads(clause: str, refs: list[ItemRef], request: Request) -> list[ItemRef]:
+    """Uploads put on the timeline or in place of a shot; returns the refs left for the rest of
+    the clause (the files taken here are not on the timeline yet)."""
+    files = [ref for ref in refs if ref.kind == "file" and words.first(words.VISUAL_FILE, ref.name)]
+    placed = [ref for ref in refs if ref.kind != "file"]
+    if _has(words.REPLACE, clause) and files and placed:
+        request.replacements.append((placed[0], files[0].name))
+        return []
+    if not _has(words.INSERT, clause) or _has(words.LOGO, clause):
+        return refs
+    where: Literal["start", "end"] = "start" if _has(words.TO_START, clause) else "end"
+    inserted = [(ref.name, where) for ref in files]
+    if _has(words.NEW_UPLOADS, clause):
+        inserted.append(("*", where))
+    request.inserts.extend(inserted)
+    return [ref for ref in refs if ref not in files] if inserted else refs
+
+
 def _read_order(clause: str, refs: list[ItemRef], request: Request) -> None:
     if _has(words.REVERSE, clause) and not _has(words.CANNOT["reverse_play"], clause):
         request.reverse = True
     if not refs or _has(words.LOGO, clause):
+        return
+    if request.replacements or request.inserts:
         return
     if _has(words.SWAP, clause) and len(refs) >= 2:
         request.swaps.append((refs[0], refs[1]))

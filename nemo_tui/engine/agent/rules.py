@@ -29,6 +29,7 @@ from nemo_tui.engine.agent.timeline import (
     fit_to_video,
     lay_out,
     main_video,
+    media_segment,
     new_track,
     set_transitions,
 )
@@ -147,6 +148,8 @@ def apply_request(
         (request.moves or None, _moves),
         (request.reverse or None, lambda e, _: _reverse(e)),
         (request.item_removals or None, _remove_items),
+        (request.replacements or None, _replacements),
+        (request.inserts or None, _inserts),
         (request.transition, _transition),
         (request.motion, lambda e, motion: _motion(e, motion, request.motion_target)),
     ]
@@ -328,6 +331,75 @@ def _remove_items(edit: Edit, refs: list[ItemRef]) -> None:
         end = lay_out(video.sg)
         edit.refit(old_end)
         edit.did("remove_item", **said, length_ms=end)
+
+
+def _upload(edit: Edit, name: str) -> MediaInfo | None:
+    """The uploaded photo or clip called `name`, or None with a note."""
+    found = next(
+        (
+            m
+            for m in edit.media
+            if m.name.casefold() == name.casefold() and m.kind in ("image", "video")
+        ),
+        None,
+    )
+    if found is None:
+        edit.note("no_upload", name=name)
+    return found
+
+
+def _shot_of(edit: Edit, media: MediaInfo, length: int) -> Segment:
+    """A new shot of an upload: a clip plays at most its own length, a still zooms in slowly."""
+    segment = media_segment(edit.ids.segment(), media, 0, length)
+    segment.m.fit = "cover"
+    if media.kind == "video":
+        segment.d = min(length, max(int(media.duration * 1000), 1))
+        segment.m.volume = 1.0 if media.has_audio else None
+    else:
+        segment.m.motion = "zoom_in"
+    return segment
+
+
+def _replacements(edit: Edit, pairs: list[tuple[ItemRef, str]]) -> None:
+    if (video := edit.video()) is None:
+        return
+    for ref, name in pairs:
+        old, media = edit.item(video, ref), _upload(edit, name)
+        if old is None or media is None:
+            continue
+        said = edit.describe_item(video, old)
+        new = _shot_of(edit, media, old.d)
+        if media.kind == "image" and old.m.motion:
+            new.m.motion = old.m.motion
+        new.m.transition = old.m.transition
+        video.sg[video.sg.index(old)] = new
+        _reorder(edit, video, list(video.sg))
+        edit.did("replace_item", **said, new=media.name, length_ms=video.end_ms())
+
+
+def _inserts(edit: Edit, inserts: list[tuple[str, str]]) -> None:
+    if (video := edit.video()) is None:
+        return
+    on_timeline = {s.m.src for s in video.sg}
+    for name, where in inserts:
+        if name == "*":
+            chosen = [m for m in build.Uploads.of(edit.media).visuals if m.id not in on_timeline]
+            if not chosen:
+                edit.note("no_new_uploads")
+        else:
+            media = _upload(edit, name)
+            chosen = [media] if media is not None else []
+        stills = edit.stills(video)
+        length = round(sum(s.d for s in stills) / len(stills)) if stills else build.SLIDE_MS
+        for media in chosen:
+            old_end = video.end_ms()
+            shot = _shot_of(edit, media, length)
+            video.sg = [shot, *video.sg] if where == "start" else [*video.sg, shot]
+            set_transitions(video.sg, _transition_kind(video), TRANSITION_MS)
+            end = lay_out(video.sg)
+            edit.refit(old_end)
+            on_timeline.add(media.id)
+            edit.did("insert_item", name=media.name, to=where, each_ms=shot.d, length_ms=end)
 
 
 def _transition_kind(video: Track) -> str | None:

@@ -100,6 +100,11 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "the video runs {length_s} s.",
         "move_item": "Moved {item} ({name}) to the {to_word}.",
         "reverse": "Reversed the order of the {count} shots.",
+        "replace_item": "Replaced {item} ({name}) with {new}; the video runs {length_s} s.",
+        "insert_item": "Added {name} at the {to_word} for {each_s} s; the video now runs "
+        "{length_s} s.",
+        "no_upload": "There is no uploaded photo or clip called {name}: upload it first.",
+        "no_new_uploads": "Every photo and clip you uploaded is already on the timeline.",
         "remove_item": "Removed {item} ({name}); the video now runs {length_s} s.",
         "last_item": "That is the only shot on the timeline, so I left it: say 'turn these photos "
         "into a 30-second video' to start again.",
@@ -174,6 +179,10 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "，视频总长{length_s}秒。",
         "move_item": "已把{item}（{name}）移到{to_word}。",
         "reverse": "已把{count}个镜头的顺序倒过来。",
+        "replace_item": "已把{item}（{name}）换成{new}，视频总长{length_s}秒。",
+        "insert_item": "已在{to_word}加入{name}（{each_s}秒），视频现在{length_s}秒。",
+        "no_upload": "没有叫{name}的已上传照片或视频，请先上传。",
+        "no_new_uploads": "上传的照片和视频都已经在时间线上了。",
         "remove_item": "已删除{item}（{name}），视频现在{length_s}秒。",
         "last_item": "时间线上只剩这一个镜头，所以没有删除：想重来就说“把这些照片做成30秒的视频”。",
         "no_file": "时间线上没有{name}。",

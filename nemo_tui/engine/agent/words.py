@@ -52,8 +52,8 @@ NOT_GENERATE = (
 )
 MAKE_VIDEO = (
     r"\b(?:turn(?:ing)?|mak(?:e|ing)|creat(?:e|ing)|build|put|combine|edit|assemble|produce"
-    r"|convert(?:ing)?|compile|stitch)\b.{0,120}?\b(?:video|movie|reel|film|mp4|slideshow)s?"
-    r"\b|(?:做成|制作|合成|剪成|剪辑|变成|做个|做一个|做一段|转成|转换成|生成).{0,16}(?:视频|短片|mp4)"
+    r"|convert(?:ing)?|compile|stitch)\b.{0,120}?\b(?:video|movie|reel|film|slideshow)s?"
+    r"\b|\b(?:into|to)\s+an?\s+(?:\d+p\s+)?mp4\b|(?:做成|制作|合成|剪成|剪辑|变成|做个|做一个|做一段|转成|转换成|生成).{0,16}(?:视频|短片|mp4)"
 )
 # "create my images or clips", "turn these photos and audio into": a build named by its verb and
 # the uploads alone, its product left unsaid.
@@ -137,7 +137,7 @@ ORDINAL_ZH = re.compile(
 # "the clip", "the GIF": the one there is (the first, when there are more).
 THE_ONE = re.compile(r"\bthe\s+(?:video\s+)?(clip|gif)\b(?!s)")
 FILE_NAME = re.compile(
-    r"[\w\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
+    r"[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
 )
 TRIM = r"\b(?:trim|cut|shorten)\b.{0,30}\b(?:clip|footage)s?\b|(?:剪|裁|截)(?:到|成|为|短到)"
 # "a 30-second video": a number that says how long the video is, whatever else the clause asks.
@@ -191,6 +191,15 @@ TO_START = (
     r"|\bopen with\b|最前面|开头|最前|第一个位置"
 )
 TO_END = r"\b(?:to|at)\s+the\s+(?:end|back|bottom)\b|\blast\s*$|最后面|结尾|最后"
+REPLACE = r"\breplace\b|\bswap out\b|\bswap\b.{0,40}\bfor\b|换成|替换|换掉"
+INSERT = r"\b(?:add|insert|include|append|put|bring in|use)\b|加上|加入|添加|插入|放进"
+# Uploads not yet on the timeline: "the new photos", "the rest of the pictures", 其他照片.
+NEW_UPLOADS = (
+    r"\b(?:new|other|remaining|unused|rest of the|extra)\s+(?:\w+\s+)?(?:photos|pictures|images"
+    r"|pics|clips|shots|files)\b|新(?:上传的?)?(?:照片|图片|素材|片段)|其他(?:的)?(?:照片|图片|素材)"
+    r"|剩下的(?:照片|图片)"
+)
+VISUAL_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv)$")
 REVERSE = r"\breverse\s+(?:the\s+)?order\b|\bbackwards order\b|倒序|顺序反过来|反转顺序"
 REDO = re.compile(r"\bredo\b|重做|恢复撤销")
 # Longer and shorter by an amount: "10 seconds longer", "延长5秒".
