@@ -626,6 +626,22 @@ def _cases() -> list[Case]:
         shots=("photo5.jpg", "photo4.jpg", "photo3.jpg", "photo2.jpg", "photo1.jpg"),
     )
     add(o, "promo", "remove the ninth photo", unchanged=True, says=("out of range",))
+    add(
+        o,
+        "promo",
+        "remove the first two photos",
+        shots=("photo3.jpg", "photo4.jpg", "photo5.jpg"),
+        duration=18200,
+    )
+    add(
+        o,
+        "promo",
+        "delete photos 2 and 3",
+        shots=("photo1.jpg", "photo4.jpg", "photo5.jpg"),
+        says=("second photo", "third photo"),
+    )
+    add(o, "promo", "删除前两张", shots=("photo3.jpg", "photo4.jpg", "photo5.jpg"))
+    add(o, "promo", "make the intro 5 seconds", shot_ms=(5000, 6400, 6400, 6400, 6400))
 
     # -- Uploads put on the timeline, or in place of a shot --------------------------------------
     u = "adding and replacing shots"
@@ -792,6 +808,24 @@ def _cases() -> list[Case]:
     add(t, "promo_logo", "remove all the text", texts=())
     add(t, "promo_logo", "删除标题", texts=(("Shop now", "bottom"),), says=("已删除标题",))
     add(t, "promo", "remove the title", unchanged=True, says=("couldn't find the title",))
+    add(
+        t,
+        "promo_logo",
+        "move the title to the bottom",
+        texts=(("Your brand here", "bottom"), ("Shop now", "bottom")),
+    )
+    add(
+        t,
+        "promo_logo",
+        "center the text",
+        texts=(("Your brand here", "center"), ("Shop now", "center")),
+    )
+    add(
+        t,
+        "promo_logo",
+        "把标题移到顶部",
+        texts=(("Your brand here", "top"), ("Shop now", "bottom")),
+    )
 
     # -- The logo --------------------------------------------------------------------------------
     lg = "logo"
@@ -883,6 +917,11 @@ def _cases() -> list[Case]:
         ("向左平移", ("pan_left",) * 5),
         ("第二张向右平移", ("zoom_in", "pan_right", "zoom_in", "zoom_out", "zoom_in")),
         ("每张照片都静止", ("none",) * 5),
+        (
+            "zoom in on the second and third photos",
+            ("zoom_in", "zoom_in", "zoom_in", "zoom_out", "zoom_in"),
+        ),
+        ("pan left on photos 1 and 5", ("pan_left", "zoom_out", "zoom_in", "zoom_out", "pan_left")),
     ):
         add(m, "promo", message, motions=motions, duration=30000)
 
@@ -977,6 +1016,9 @@ def _cases() -> list[Case]:
         ("换个字体", "字体"),
         ("自动生成字幕", "字幕"),
         ("倒放这个视频", "倒放"),
+        ("make the text bigger", "fonts"),
+        ("make the title red", "fonts"),
+        ("标题大一点", "字体"),
     ):
         add(d, "promo", message, unchanged=True, one_line=True, says=(words,))
     add(

@@ -145,6 +145,8 @@ class Request:
     transition: str | None = None
     motion: Motion | None = None
     motion_target: int | None = None
+    # More photos the same motion is asked for ("the second and third photos").
+    motion_more: list[int] = field(default_factory=list)
     texts: list[TextAsk] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     volumes: dict[Role, float] = field(default_factory=dict)
@@ -271,6 +273,9 @@ def read_request(message: str) -> Request:
         request.cannot.append("redo")
     for clause in _clauses(text):
         _read_clause(clause, quotes, request)
+    if "font" in request.cannot:
+        # "make the text bigger": about a style, not new words.
+        request.texts = [ask for ask in request.texts if ask.text]
     if set(request.cannot) & {"transcribe", "make_voice", "make_music"}:
         # "generate subtitles", "生成配音": a generative ask no procedural scene stands in for.
         request.generate = False
@@ -423,9 +428,22 @@ def _item_refs(clause: str) -> list[ItemRef]:
         else:
             index = -1
         found.append((match.start(), ItemRef(_zh_kind(match.group(3), match.group(4)), index)))
+    for match in words.each(words.NUMBERED_LIST, clause):
+        kind = _item_kind(match.group(1))
+        for number in (match.group(2), match.group(3)):
+            found.append((match.start(), ItemRef(kind, int(number) - 1)))
+    for match in words.each(words.FIRST_FEW, clause):
+        last = match.group(1) == "last" or match.group(4) == "后"
+        count = min(int(match.group(2) or match.group(5)), 20)
+        kind = _item_kind(match.group(3)) if match.group(3) else _zh_kind(match.group(6), None)
+        indexes = range(-count, 0) if last else range(count)
+        found += [(match.start(), ItemRef(kind, index)) for index in indexes]
     if not found:
         for match in words.each(words.THE_ONE, clause):
-            found.append((match.start(), ItemRef(_item_kind(match.group(1)), 0)))
+            said = match.group(1)
+            index = -1 if said in ("outro", "ending") else 0
+            kind = _item_kind(said) if said in ("clip", "gif") else "any"
+            found.append((match.start(), ItemRef(kind, index)))
     for match in words.each(words.FILE_NAME, clause):
         found.append((match.start(), ItemRef("file", name=match.group(0))))
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
@@ -681,9 +699,9 @@ def _read_motion(clause: str, refs: list[ItemRef], request: Request) -> None:
     if motion is None:
         return
     request.motion = motion
-    still = next((ref for ref in refs if ref.kind in ("still", "any")), None)
-    if still is not None:
-        request.motion_target = still.index
+    stills = [ref.index for ref in refs if ref.kind in ("still", "any")]
+    if stills:
+        request.motion_target, request.motion_more = stills[0], stills[1:]
 
 
 def _read_uploads(clause: str, refs: list[ItemRef], request: Request) -> list[ItemRef]:

@@ -151,11 +151,13 @@ def apply_request(
         (request.replacements or None, _replacements),
         (request.inserts or None, _inserts),
         (request.transition, _transition),
-        (request.motion, lambda e, motion: _motion(e, motion, request.motion_target)),
     ]
     for value, step in steps:
         if value is not None:
             step(edit, value)
+    if request.motion is not None:
+        for photo in [request.motion_target, *request.motion_more]:
+            _motion(edit, request.motion, photo)
     previous_end: int | None = None
     for ask in request.texts:
         previous_end = _text(edit, ask, previous_end)
@@ -190,6 +192,7 @@ def _left_after_build(request: Request) -> Request:
     return Request(
         motion=motion_left,
         motion_target=request.motion_target,
+        motion_more=request.motion_more,
         texts=[ask for ask in request.texts if ask.text and ask.start is not None],
         remove=request.remove,
         volumes={role: v for role, v in request.volumes.items() if role == "clip"},
@@ -317,14 +320,16 @@ def _reverse(edit: Edit) -> None:
 def _remove_items(edit: Edit, refs: list[ItemRef]) -> None:
     if (video := edit.video()) is None:
         return
-    doomed = [(ref, edit.item(video, ref)) for ref in refs]
-    for _, segment in doomed:
-        if segment is None or segment not in video.sg:
+    # Named as they were when asked: "remove photos 2 and 3" removes the second and the third.
+    doomed = [segment for ref in refs if (segment := edit.item(video, ref)) is not None]
+    named = {id(segment): edit.describe_item(video, segment) for segment in doomed}
+    for segment in doomed:
+        if segment not in video.sg:
             continue
         if len(video.sg) == 1:
             edit.note("last_item")
             return
-        said = edit.describe_item(video, segment)
+        said = named[id(segment)]
         old_end = video.end_ms()
         video.sg = [s for s in video.sg if s is not segment]
         set_transitions(video.sg, _transition_kind(video), TRANSITION_MS)
@@ -467,7 +472,7 @@ def _motion(edit: Edit, motion: Motion, target: int | None) -> None:
 def _text(edit: Edit, ask: TextAsk, previous_end: int | None) -> int | None:
     """Add one text; returns where it ends, for a text that follows it in the same list."""
     if not ask.text:
-        edit.note("needs_words", kind=ask.kind)
+        _move_texts(edit, ask)
         return previous_end
     seconds = TEXT_MS / 1000 if ask.seconds is None else ask.seconds
     if _out_of_range(edit, "text", seconds) or _out_of_range(edit, "length", ask.start or 1.0):
@@ -498,6 +503,24 @@ def _text(edit: Edit, ask: TextAsk, previous_end: int | None) -> int | None:
     if ask.corner:
         edit.note("text_corner", corner=ask.corner, pos=pos)
     return start + length
+
+
+def _move_texts(edit: Edit, ask: TextAsk) -> None:
+    """ "move the title to the bottom": the words already there, to the place asked."""
+    name = "Title" if ask.kind == "title" else None
+    tracks = [t for t in edit.draft.t if t.tt == TRACK_TEXT and t.sg]
+    tracks = [t for t in tracks if name is None or t.m.name == name]
+    if ask.pos is None:
+        edit.note("needs_words", kind=ask.kind)
+        return
+    if not tracks:
+        edit.note("no_track", target=ask.kind)
+        return
+    for track in tracks:
+        for segment in track.sg:
+            segment.m.pos = ask.pos
+    count = sum(len(track.sg) for track in tracks)
+    edit.did("text_move", kind=ask.kind, pos=ask.pos, count=count)
 
 
 def _logo(edit: Edit, corner: Corner | None) -> None:

@@ -135,7 +135,15 @@ ORDINAL_ZH = re.compile(
     r"(照片|图片|相片|图|动图|片段|视频|镜头|素材|画面)?"
 )
 # "the clip", "the GIF": the one there is (the first, when there are more).
-THE_ONE = re.compile(r"\bthe\s+(?:video\s+)?(clip|gif)\b(?!s)")
+THE_ONE = re.compile(r"\bthe\s+(?:video\s+)?(clip|gif|intro|opening shot|outro|ending)\b(?!s)")
+# "photos 2 and 3", "the first two photos", "前两张".
+NUMBERED_LIST = re.compile(
+    r"\b(" + STILL_WORD + "|" + CLIP_WORD + "|" + ANY_WORD + r")s\s+(\d+)\s*(?:and|&|,)\s*(\d+)\b"
+)
+FIRST_FEW = re.compile(
+    r"\b(first|last)\s+(\d+)\s+(" + STILL_WORD + "|" + CLIP_WORD + "|" + ANY_WORD + r")s\b"
+    r"|(前|后)(\d+)(张|个|段)"
+)
 FILE_NAME = re.compile(
     r"[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
 )
@@ -219,7 +227,11 @@ CANNOT = {
     "picture_edit": r"\bremove the background\b|\bbackground remov|\bgreen ?screen\b|\bblur\b"
     r"|\brotate\b|\bflip\b|\bmirror\b|\bupscale\b|\bstabili[sz]e|\bsticker"
     r"|\bemoji|\b3d\b|\bspin(?:ning)?\b.{0,12}\btext|抠图|去背景|模糊|裁剪|旋转|翻转|贴纸|镜像",
-    "font": r"\bfonts?\b|\bbold\b|\bitalic\b|\btypeface\b|字体|加粗|斜体",
+    "font": r"\bfonts?\b|\bbold\b|\bitalic\b|\btypeface\b|字体|加粗|斜体"
+    r"|\b(?:bigger|smaller|larger|tiny|huge|red|blue|green|yellow|black|white|colou?r(?:ed)?)\s+"
+    r"(?:text|title|words|letters|caption)s?\b|\b(?:text|title|words|caption)s?\b.{0,16}"
+    r"\b(?:bigger|smaller|larger|size|colou?r|red|blue|green|yellow|black)\b"
+    r"|(?:文字|标题|字)(?:大一点|小一点|变大|变小|颜色|改成红色)",
     "transcribe": r"\bauto[- ]?(?:subtitles?|captions?)\b|\btranscri|\bsubtitles? from\b"
     r"|\bcaptions? from\b|自动(?:生成|识别|添加|加)?字幕|识别字幕|生成字幕|语音转文字",
     "make_voice": r"\btext[- ]to[- ]speech\b|\btts\b|\b(?:generate|create|make|write)\s+(?:me\s+)?"
