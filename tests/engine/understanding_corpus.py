@@ -642,6 +642,7 @@ def _cases() -> list[Case]:
     )
     add(o, "promo", "删除前两张", shots=("photo3.jpg", "photo4.jpg", "photo5.jpg"))
     add(o, "promo", "make the intro 5 seconds", shot_ms=(5000, 6400, 6400, 6400, 6400))
+    add(o, "promo", "删掉最后一段", shots=("photo1.jpg", "photo2.jpg", "photo3.jpg", "photo4.jpg"))
 
     # -- Uploads put on the timeline, or in place of a shot --------------------------------------
     u = "adding and replacing shots"
@@ -844,6 +845,7 @@ def _cases() -> list[Case]:
     add(lg, "promo_logo", "move the logo to the top left", logo="top-left", says=("top-left",))
     add(lg, "promo_logo", "remove the logo", logo=None, tracks=("Video", "BGM", "Title", "Text"))
     add(lg, "promo_logo", "把标志移到左下角", logo="bottom-left")
+    add(lg, "promo_logo", "把logo放到右下角", logo="bottom-right")
     add(lg, "promo", "add the logo in the top-right corner", unchanged=True, says=("logo picture",))
 
     # -- Volume: absolute, relative, ducking, muting ---------------------------------------------
@@ -884,6 +886,15 @@ def _cases() -> list[Case]:
         unchanged=True,
     )
     add(v, "two_music_promo", "add background music calm", volumes={"bgm": 0.35})
+    add(
+        v,
+        "two_music_promo",
+        "switch the music to upbeat",
+        volumes={"bgm": 0.35},
+        says=("upbeat.mp3",),
+    )
+    add(v, "promo", "kill the music", tracks=("Video", "Voice"))
+    add(v, "promo", "音乐声音太大了", volumes={"bgm": 0.2})
 
     # -- Transitions and camera motion -----------------------------------------------------------
     m = "transitions and motion"
@@ -917,6 +928,7 @@ def _cases() -> list[Case]:
         ("向左平移", ("pan_left",) * 5),
         ("第二张向右平移", ("zoom_in", "pan_right", "zoom_in", "zoom_out", "zoom_in")),
         ("每张照片都静止", ("none",) * 5),
+        ("stop the movement", ("none",) * 5),
         (
             "zoom in on the second and third photos",
             ("zoom_in", "zoom_in", "zoom_in", "zoom_out", "zoom_in"),
@@ -991,6 +1003,14 @@ def _cases() -> list[Case]:
         volumes={"bgm": 0.2},
     )
     add(s, "promo", "做成20秒，然后去掉转场", duration=20000, transition="none")
+    add(
+        s,
+        "promo",
+        "make it 20 seconds with the title 'Drop'",
+        duration=20000,
+        texts=(("Drop", "center"),),
+        text_spans=((0, 3000),),
+    )
     add(s, "promo", "make it square and speed it up", canvas=SQUARE, says=("playback speed",))
 
     # -- What it cannot do: one line, the closest things, the draft untouched ----------------------

@@ -80,6 +80,11 @@ _META = frozenset(
 _STARTS_BEFORE = (
     r"(?:\b(?:at|from|after|starting at|starts at|beginning at)\s+(?:the\s+)?|在第?|从第?|第)$"
 )
+# Said beside a text, a length for the whole video ("make it 30 seconds ... with the title 'X'").
+_WHOLE_VIDEO = (
+    r"\b(?:make|set|change|cut|shorten|extend|lengthen|stretch|trim)\s+(?:it|the video"
+    r"|the whole(?: thing| video)?|everything|this)\b|做成|改成|总长|时长"
+)
 _PERCENT = re.compile(r"((?<![\d.])\d+(?:\.\d+)?)\s*(?:[%％]|percent\b)")
 _AT_END = r"\bat the (?:end|close)\b|\bto close\b|结尾|片尾"
 _SAYS = (
@@ -465,9 +470,7 @@ def _item_kind(word: str) -> ItemKind:
 def _zh_kind(counter: str | None, noun: str | None) -> ItemKind:
     if noun in ("照片", "图片", "相片", "图", "动图") or (noun is None and counter in ("张", "幅")):
         return "still"
-    if noun in ("片段", "视频") or (noun is None and counter == "段"):
-        return "clip" if noun == "视频" or counter == "段" else "any"
-    return "any"
+    return "clip" if noun == "视频" else "any"
 
 
 def _read_clause(original: str, quotes: list[str], request: Request) -> None:
@@ -529,6 +532,7 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
         request.trim_s = plain[0]
     elif plain and (
         builds_here
+        or (texting and _has(_WHOLE_VIDEO, clause))
         or (
             not texting
             and (
@@ -606,7 +610,7 @@ def _text_asks(
     pos, corner = _text_position(clause)
     start = next((value for kind, value in durations if kind == "start"), None)
     seconds = lasting[0] if lasting else None
-    if seconds is None and plain and not builds_here:
+    if seconds is None and plain and not builds_here and not _has(_WHOLE_VIDEO, clause):
         seconds = plain[0]
     if ranges:
         low, high = float(ranges[0].group(1)), float(ranges[0].group(2))
@@ -759,7 +763,11 @@ def _read_audio(clause: str, request: Request) -> None:
         request.volume_steps[role or "bgm"] = 0.5
     elif (role or _has(words.VOLUME, clause)) and _has(words.LOUDER, clause):
         request.volume_steps[role or "bgm"] = 1.5
-    elif role in ("bgm", "voice") and _has(words.ADD, clause) and request.build is None:
+    elif (
+        role in ("bgm", "voice")
+        and request.build is None
+        and (_has(words.ADD, clause) or _has(r"\b(?:switch|change|swap)\b|换成|换一首|换", clause))
+    ):
         request.add_audio.append(role)
 
 

@@ -415,6 +415,9 @@ def _length(edit: Edit, length_s: float) -> None:
     if _out_of_range(edit, "length", length_s) or (video := edit.video()) is None:
         return
     old_end = video.end_ms()
+    if round(length_s * 1000) == old_end:
+        edit.note("length_same", length_ms=old_end)
+        return
     caps = [clip_cap(s, edit.media_by_id) for s in video.sg]
     end = fill(video.sg, round(length_s * 1000), [s.d for s in video.sg], caps)
     edit.refit(old_end)

@@ -100,6 +100,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "the video runs {length_s} s.",
         "move_item": "Moved {item} ({name}) to the {to_word}.",
         "reverse": "Reversed the order of the {count} shots.",
+        "length_same": "The video is already {length_s} s long.",
         "text_move": "Moved {kind_word} to the {pos}.",
         "replace_item": "Replaced {item} ({name}) with {new}; the video runs {length_s} s.",
         "insert_item": "Added {name} at the {to_word} for {each_s} s; the video now runs "
@@ -180,6 +181,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "，视频总长{length_s}秒。",
         "move_item": "已把{item}（{name}）移到{to_word}。",
         "reverse": "已把{count}个镜头的顺序倒过来。",
+        "length_same": "视频已经是{length_s}秒了。",
         "text_move": "已把{kind_word}移到{pos_word}。",
         "replace_item": "已把{item}（{name}）换成{new}，视频总长{length_s}秒。",
         "insert_item": "已在{to_word}加入{name}（{each_s}秒），视频现在{length_s}秒。",

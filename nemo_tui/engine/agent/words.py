@@ -104,8 +104,8 @@ ZOOM_IN = r"\bzoom(?:s|ing)?\s*in\b|\bslow zoom\b|\bken burns\b|放大|推近|�
 PAN_LEFT = r"\bpan(?:s|ning)?\s+(?:to\s+the\s+)?left\b|向左|往左|左移"
 PAN_RIGHT = r"\bpan(?:s|ning)?\s+(?:to\s+the\s+)?right\b|向右|往右|右移"
 NO_MOTION = (
-    r"\b(?:no|without(?:\s+any)?)\s+(?:motion|movement|zoom(?:ing)?|pan(?:ning)?|ken burns)\b"
-    r"|不要(?:动|缩放|运动|动效)|静止|无动效"
+    r"\b(?:no|without(?:\s+any)?|stop(?:\s+the)?)\s+(?:motion|movement|zoom(?:ing)?|pan(?:ning)?"
+    r"|ken burns)\b|\bkeep\b.{0,20}\bstill\b|\bstatic\b|不要(?:动|缩放|运动|动效)|静止|无动效"
 )
 ORDINALS = {
     "first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6,
@@ -142,7 +142,7 @@ NUMBERED_LIST = re.compile(
 )
 FIRST_FEW = re.compile(
     r"\b(first|last)\s+(\d+)\s+(" + STILL_WORD + "|" + CLIP_WORD + "|" + ANY_WORD + r")s\b"
-    r"|(前|后)(\d+)(张|个|段)"
+    r"|(?<!最)(前|后)(\d+)(张|个|段)"
 )
 FILE_NAME = re.compile(
     r"[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
@@ -162,27 +162,29 @@ TITLE = r"\btitles?\b|\bheadlines?\b|\bheadings?\b|标题"
 TEXT = r"\btexts?\b|\bcaptions?\b|\bsubtitles?\b|\blabels?\b|\boverlays?\b|文字|字幕|文本"
 TEXT_OVERLAYS = r"\btext\s+overlays?\b|\btexts\b|\bcaptions\b|文字|字幕"
 REMOVE = (
-    r"\b(?:remove|delete|drop|clear|erase|get rid of|take (?:off|out)|hide)\b"
+    r"\b(?:remove|delete|drop|clear|erase|get rid of|take (?:off|out)|hide|kill|ditch|lose)\b"
     r"|删除|去掉|移除|删掉|去除|不要"
 )
 ADD = r"\b(?:add|put|include|insert|use|with|give)\b|添加|加上|加入|配上|加个|加一|加"
 TOP = r"\btop\b|\bupper\b|顶部|上方|顶端|上面|上部"
 CENTER = r"\bcent(?:er|re)\b|\bmiddle\b|中间|居中|中央|正中"
 BOTTOM = r"\bbottom\b|\blower\b|底部|下方|底端|下面|下部"
-MUSIC = r"\bmusic\b|\bbgm\b|\bsoundtrack\b|\bsong\b|背景音乐|音乐|配乐|歌曲"
+# English words inside Chinese text have no word boundary (把logo放...): those that Chinese
+# messages borrow are matched between non-letters instead.
+MUSIC = r"\bmusic\b|(?<![a-z])bgm(?![a-z])|\bsoundtrack\b|\bsong\b|背景音乐|音乐|配乐|歌曲"
 VOICE = r"\bvoice(?:over|-over)?\b|\bnarration\b|\bnarrator\b|\bvo\b|旁白|配音|人声|解说"
 CLIP_SOUND = r"\b(?:clip|video|original)\s+(?:sound|audio)\b|原声|视频声音"
 VOLUME = r"\bvolume\b|\bloud(?:ness)?\b|音量"
 MUTE = r"\bmute\b|\bsilence\b|\bturn off\b|静音|关掉|关闭"
 UNMUTE = r"\bunmute\b|取消静音"
-LOGO = r"\blogos?\b|\bwatermarks?\b|\bbrand mark\b|标志|徽标|水印|标识|商标"
+LOGO = r"(?<![a-z])logos?(?![a-z])|\bwatermarks?\b|\bbrand mark\b|标志|徽标|水印|标识|商标"
 TOP_LEFT = r"\b(?:top|upper)[- ]left\b|\bleft[- ](?:top|upper)\b|左上"
 TOP_RIGHT = r"\b(?:top|upper)[- ]right\b|\bright[- ](?:top|upper)\b|右上"
 BOTTOM_LEFT = r"\b(?:bottom|lower)[- ]left\b|\bleft[- ](?:bottom|lower)\b|左下"
 BOTTOM_RIGHT = r"\b(?:bottom|lower)[- ]right\b|\bright[- ](?:bottom|lower)\b|右下"
 QUIETER = (
     r"\bquieter\b|\bsofter\b|\blower\b|\bturn\b.{0,24}\bdown\b|\bdecrease\b|\breduce\b"
-    r"|\bless loud\b|\btoo loud\b|调低|降低|小一点|小声|轻一点|太大声|太吵|低一点|减小"
+    r"|\bless loud\b|\btoo loud\b|调低|降低|小一点|小声|轻一点|太大|太吵|太响|低一点|减小"
 )
 LOUDER = (
     r"\blouder\b|\braise\b|\bturn\b.{0,24}\bup\b|\bincrease\b|\bboost\b|\btoo quiet\b"
