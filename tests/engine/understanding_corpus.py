@@ -1070,6 +1070,16 @@ def _cases() -> list[Case]:
     )
     add(q, "two_music", "make a 9-second video from these photos", duration=9000)
 
+    # -- Near-miss spellings ---------------------------------------------------------------------
+    ty = "typos"
+    add(ty, "promo", "remove the trasitions", transition="none")
+    add(ty, "promo", "make it verticle", canvas=VERTICAL)
+    add(ty, "promo", "lower the muisc", volumes={"bgm": 0.2})
+    add(ty, "promo", "make the frist photo 5 secnods", shot_ms=(5000, 6400, 6400, 6400, 6400))
+    add(ty, "promo", "make it twnety seconds", duration=20000)
+    add(ty, "promo", "add the tittle 'Sale'", texts=(("Sale", "center"),))
+    add(ty, "promo", "add the title 'Trasition Sale'", texts=(("Trasition Sale", "center"),))
+
     # -- The request's language ------------------------------------------------------------------
     lang = "language of the reply"
     add(lang, "promo_zh", "make it vertical", canvas=VERTICAL, says=("竖屏",))

@@ -28,7 +28,7 @@ from nemo_tui.api.draft import (
     OverlayPosition,
     TextPosition,
 )
-from nemo_tui.engine.agent import spoken
+from nemo_tui.engine.agent import spelling, spoken
 from nemo_tui.engine.agent import words as words
 
 BuildKind = Literal["promo", "slideshow", "animate"]
@@ -260,6 +260,7 @@ def durations_in(text: str) -> list[float]:
 def read_request(message: str) -> Request:
     """Everything the message asks for (an empty Request when it asks for nothing known)."""
     text, quotes = _take_quotes(_tidy(message))
+    text = spelling.corrected(text)
     request = Request()
     whole = text.lower()
     request.refs_uploads = _has(words.UPLOAD_REF, whole)
