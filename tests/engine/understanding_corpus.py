@@ -1070,6 +1070,55 @@ def _cases() -> list[Case]:
     )
     add(q, "two_music", "make a 9-second video from these photos", duration=9000)
 
+    # -- More ways of saying it --------------------------------------------------------------
+    w = "more ways of saying it"
+    add(
+        w,
+        "promo",
+        "reorder the photos 3, 1, 2, 4, 5",
+        shots=("photo3.jpg", "photo1.jpg", "photo2.jpg", "photo4.jpg", "photo5.jpg"),
+    )
+    add(
+        w,
+        "promo",
+        "顺序改成3,1,2",
+        shots=("photo3.jpg", "photo1.jpg", "photo2.jpg", "photo4.jpg", "photo5.jpg"),
+    )
+    add(
+        w,
+        "promo",
+        "cut the last photo",
+        shots=("photo1.jpg", "photo2.jpg", "photo3.jpg", "photo4.jpg"),
+    )
+    add(w, "promo", "cut the voiceover", tracks=("Video", "BGM"))
+    add(w, "promo", "make the second photo longer", unchanged=True, says=("By how much?",))
+    add(w, "promo", "make the video longer", unchanged=True, says=("By how much?",))
+    add(
+        w,
+        "promo",
+        "make the music 50 percent and the voice 80 percent",
+        volumes={"bgm": 0.5, "voice": 0.8},
+    )
+    add(w, "promo", "music 20% voice 60%", volumes={"bgm": 0.2, "voice": 0.6})
+    add(
+        w,
+        "promo_logo",
+        "change the title to say 'Hi'",
+        texts=(("Hi", "center"), ("Shop now", "bottom")),
+        says=("Changed the title",),
+    )
+    add(
+        w,
+        "promo",
+        "insert a title 'Hello' at 3 seconds",
+        texts=(("Hello", "center"),),
+        text_spans=((3000, 6000),),
+    )
+    add(w, "promo", "I want the words 'Buy now' at the bottom", texts=(("Buy now", "bottom"),))
+    add(w, "promo", "make a caption saying 'Fresh'", texts=(("Fresh", "bottom"),))
+    add(w, "promo", "lengthen the video to 40 seconds", duration=40000)
+    add(w, "promo", "shorten the first photo to 2 seconds", shot_ms=(2000, 6400, 6400, 6400, 6400))
+
     # -- Near-miss spellings ---------------------------------------------------------------------
     ty = "typos"
     add(ty, "promo", "remove the trasitions", transition="none")

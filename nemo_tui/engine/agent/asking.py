@@ -101,6 +101,7 @@ def ask_for(message: str, request: Request, media: Sequence[MediaInfo], lang: st
         and not any(re.search(k, lowered) for k in (words.PROMO, words.SLIDESHOW, words.ANIMATE))
         and not request.generate
         and request.build not in ("slideshow", "animate")
+        and not (request.needs_amount or request.item_lengths or request.order)
         and request.length_s is None
         and request.each_s is None
         and not request.texts

@@ -167,6 +167,10 @@ class Request:
     replacements: list[tuple[ItemRef, str]] = field(default_factory=list)
     swaps: list[tuple[ItemRef, ItemRef]] = field(default_factory=list)
     reverse: bool = False
+    # Shots in a new order, as 1-based places of the old one ("reorder 3, 1, 2").
+    order: list[int] = field(default_factory=list)
+    # "make the second photo longer": by how much is not said, so it is asked.
+    needs_amount: bool = False
     # A logo added or moved; None inside means its corner was not named.
     logo: Corner | None = None
     logo_asked: bool = False
@@ -189,7 +193,7 @@ class Request:
                 self.trim_s, self.canvas, self.transition, self.motion, self.texts, self.remove,
                 self.volumes, self.volume_steps, self.duck, self.add_audio, self.item_lengths,
                 self.item_removals, self.moves, self.swaps, self.reverse, self.logo_asked,
-                self.inserts, self.replacements,
+                self.inserts, self.replacements, self.order, self.needs_amount,
             )
         )  # fmt: skip
 
@@ -302,6 +306,7 @@ def _asks_an_edit(request: Request) -> bool:
             request.volumes, request.volume_steps, request.duck, request.item_lengths,
             request.item_removals, request.moves, request.swaps, request.reverse,
             request.logo_asked, request.length_delta, request.inserts, request.replacements,
+            request.order,
         )
     )  # fmt: skip
 
@@ -492,7 +497,9 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
         for pattern in (words.PROMO, words.SLIDESHOW, words.ANIMATE, words.MAKE_VIDEO)
     )
 
-    removing = _has(words.REMOVE, clause) and not _has(words.NO_TRANSITION, clause)
+    removing = (
+        _has(words.REMOVE, clause) or (_has(words.CUT_OUT, clause) and not durations)
+    ) and not _has(words.NO_TRANSITION, clause)
     texting = False
     if removing:
         targets = _removal_targets(clause)
@@ -521,6 +528,8 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
     for kind, value in durations:
         if kind in ("more", "less") and not texting:
             request.length_delta = value if kind == "more" else -value
+    if not durations and not texting and _has(words.NO_AMOUNT, clause) and not builds_here:
+        request.needs_amount = True
 
     if request.generate and _has(words.GENERATE, clause):
         if plain:
@@ -730,6 +739,10 @@ def _read_uploads(clause: str, refs: list[ItemRef], request: Request) -> list[It
 def _read_order(clause: str, refs: list[ItemRef], request: Request) -> None:
     if _has(words.REVERSE, clause) and not _has(words.CANNOT["reverse_play"], clause):
         request.reverse = True
+    elif _has(words.REORDER, clause) and not refs:
+        said = [int(m.group(0)) for m in words.each(r"(?<![\d.])\d{1,2}(?![\d.%])", clause)]
+        if len(said) >= 2 and len(set(said)) == len(said) and min(said) >= 1:
+            request.order = said
     if not refs or _has(words.LOGO, clause):
         return
     if request.replacements or request.inserts:
@@ -751,7 +764,10 @@ def _read_audio(clause: str, request: Request) -> None:
         role = "voice"
     elif _has(words.MUSIC, clause):
         role = "bgm"
-    percent = words.first(_PERCENT, clause)
+    percents = list(words.each(_PERCENT, clause))
+    if len(percents) >= 2 and _pair_volumes(clause, percents, request):
+        return
+    percent = percents[0] if percents else None
     if _has(words.UNMUTE, clause):
         request.volumes[role or "bgm"] = 0.35 if role in (None, "bgm") else 1.0
     elif _has(words.MUTE, clause) and (role or _has(r"\baudio\b|\bsound\b|声音", clause)):
@@ -770,6 +786,23 @@ def _read_audio(clause: str, request: Request) -> None:
         and (_has(words.ADD, clause) or _has(r"\b(?:switch|change|swap)\b|换成|换一首|换", clause))
     ):
         request.add_audio.append(role)
+
+
+def _pair_volumes(clause: str, percents: list[re.Match[str]], request: Request) -> bool:
+    """ "music 20% and the voice 80%": each percent goes to the sound named just before it (or
+    just after, for the first). False when fewer than two sounds are named."""
+    named: list[tuple[int, Role]] = sorted(
+        [(m.start(), "clip") for m in words.each(words.CLIP_SOUND, clause)]
+        + [(m.start(), "voice") for m in words.each(words.VOICE, clause)]
+        + [(m.start(), "bgm") for m in words.each(words.MUSIC, clause)]
+    )
+    if len({role for _, role in named}) < 2:
+        return False
+    for percent in percents:
+        before = [role for at, role in named if at < percent.start()]
+        role = before[-1] if before else named[0][1]
+        request.volumes[role] = float(percent.group(1)) / 100
+    return True
 
 
 def scene_prompt(text: str, quotes: list[str]) -> str:

@@ -63,6 +63,7 @@ GENERATE_LIMITS = (1.0, 60.0)
 _TOOLS = {
     "canvas": "set_canvas",
     "title": "add_text",
+    "title_change": "add_text",
     "text": "add_text",
     "volume": "set_volume",
     "mute": "set_volume",

@@ -147,6 +147,7 @@ def apply_request(
         (request.swaps or None, _swaps),
         (request.moves or None, _moves),
         (request.reverse or None, lambda e, _: _reverse(e)),
+        (request.order or None, _order),
         (request.item_removals or None, _remove_items),
         (request.replacements or None, _replacements),
         (request.inserts or None, _inserts),
@@ -163,6 +164,8 @@ def apply_request(
         previous_end = _text(edit, ask, previous_end)
     if request.logo_asked:
         _logo(edit, request.logo)
+    if request.needs_amount and not (request.length_delta or request.item_lengths):
+        edit.note("needs_amount")
     for target in request.remove:
         _remove(edit, target)
     for role, volume in request.volumes.items():
@@ -308,6 +311,18 @@ def _moves(edit: Edit, moves: list[Move]) -> None:
         order = [segment, *order] if move.to == "start" else [*order, segment]
         _reorder(edit, video, order)
         edit.did("move_item", **said, to=move.to)
+
+
+def _order(edit: Edit, places: list[int]) -> None:
+    if (video := edit.video()) is None:
+        return
+    if max(places) > len(video.sg):
+        edit.note("out_of_range", what="any", value=max(places), low=1, high=len(video.sg))
+        return
+    named = [video.sg[place - 1] for place in places]
+    rest = [s for s in video.sg if all(s is not n for n in named)]
+    _reorder(edit, video, [*named, *rest])
+    edit.did("order", names=", ".join(s.m.name or "" for s in video.sg))
 
 
 def _reverse(edit: Edit) -> None:
@@ -496,13 +511,16 @@ def _text(edit: Edit, ask: TextAsk, previous_end: int | None) -> int | None:
     pos = ask.pos or ("center" if is_title else "bottom")
     size = build.TITLE_SIZE if is_title else build.TEXT_SIZE
     segment = build.text_segment(edit.ids.segment(), ask.text, start, length, pos, size)
+    key: str = ask.kind
+    old = next((s.m.text for s in track.sg if s.m.text), None) if is_title else None
     if is_title:
         track.sg = [segment]
         edit.draft.m.title = ask.text
+        key = "title_change" if old is not None and old != ask.text else key
     else:
         track.sg.append(segment)
     edit.draft.d = edit.draft.computed_duration()
-    edit.did(ask.kind, text=ask.text, pos=pos, start_ms=start, end_ms=start + length)
+    edit.did(key, text=ask.text, old=old, pos=pos, start_ms=start, end_ms=start + length)
     if ask.corner:
         edit.note("text_corner", corner=ask.corner, pos=pos)
     return start + length

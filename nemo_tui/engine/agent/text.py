@@ -100,6 +100,11 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "the video runs {length_s} s.",
         "move_item": "Moved {item} ({name}) to the {to_word}.",
         "reverse": "Reversed the order of the {count} shots.",
+        "title_change": 'Changed the title from "{old}" to "{text}", {pos_word}, '
+        "{start_s}-{end_s} s.",
+        "order": "The shots now run in this order: {names}.",
+        "needs_amount": "By how much? Try: make it 5 seconds longer, or make the second photo 4 "
+        "seconds.",
         "length_same": "The video is already {length_s} s long.",
         "text_move": "Moved {kind_word} to the {pos}.",
         "replace_item": "Replaced {item} ({name}) with {new}; the video runs {length_s} s.",
@@ -181,6 +186,9 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "，视频总长{length_s}秒。",
         "move_item": "已把{item}（{name}）移到{to_word}。",
         "reverse": "已把{count}个镜头的顺序倒过来。",
+        "title_change": "已把标题从「{old}」改成「{text}」，位于{pos_word}，{start_s}-{end_s}秒。",
+        "order": "镜头顺序现在是：{names}。",
+        "needs_amount": "要改多少？试试：延长5秒，或者第二张照片4秒。",
         "length_same": "视频已经是{length_s}秒了。",
         "text_move": "已把{kind_word}移到{pos_word}。",
         "replace_item": "已把{item}（{name}）换成{new}，视频总长{length_s}秒。",

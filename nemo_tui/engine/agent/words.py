@@ -210,6 +210,11 @@ NEW_UPLOADS = (
     r"|剩下的(?:照片|图片)"
 )
 VISUAL_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv)$")
+REORDER = r"\b(?:reorder|re-order|rearrange|order|sequence)\b|顺序|排序|重新排列"
+# "cut the voiceover", "cut the last photo": with nothing after it but what to cut, cut removes.
+CUT_OUT = r"\bcut\s+(?:out\s+)?(?:the|this|that|my)\b|剪掉|裁掉"
+# "longer" / "shorter" with no amount: how much is not said.
+NO_AMOUNT = r"\b(?:longer|shorter)\b|长一点|短一点|加长|缩短"
 REVERSE = r"\breverse\s+(?:the\s+)?order\b|\bbackwards order\b|倒序|顺序反过来|反转顺序"
 REDO = re.compile(r"\bredo\b|重做|恢复撤销")
 # Longer and shorter by an amount: "10 seconds longer", "延长5秒".
