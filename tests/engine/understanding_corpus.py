@@ -1119,6 +1119,17 @@ def _cases() -> list[Case]:
     add(w, "promo", "lengthen the video to 40 seconds", duration=40000)
     add(w, "promo", "shorten the first photo to 2 seconds", shot_ms=(2000, 6400, 6400, 6400, 6400))
 
+    add(w, "one_photo", "zoom in on it for 6 seconds", duration=6000, motions=("zoom_in",))
+    add(w, "one_photo", "pan right", duration=5000, motions=("pan_right",))
+    add(
+        w,
+        "empty",
+        "make me a video about autumn leaves, 8 seconds",
+        duration=8000,
+        generated=True,
+        says=('"autumn leaves"',),
+    )
+
     # -- Near-miss spellings ---------------------------------------------------------------------
     ty = "typos"
     add(ty, "promo", "remove the trasitions", transition="none")

@@ -152,6 +152,9 @@ class Request:
     motion_target: int | None = None
     # More photos the same motion is asked for ("the second and third photos").
     motion_more: list[int] = field(default_factory=list)
+    # A length said beside a camera move ("zoom in on it for 6 seconds"): the shot's, when the
+    # one photo becomes a moving shot.
+    motion_seconds: float | None = None
     texts: list[TextAsk] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     volumes: dict[Role, float] = field(default_factory=dict)
@@ -531,6 +534,8 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
     if not durations and not texting and _has(words.NO_AMOUNT, clause) and not builds_here:
         request.needs_amount = True
 
+    if plain and request.motion is not None and any(_has(p, clause) for p in _MOVE_WORDS):
+        request.motion_seconds = plain[0]
     if request.generate and _has(words.GENERATE, clause):
         if plain:
             request.generate_seconds = plain[0]
@@ -812,7 +817,8 @@ def scene_prompt(text: str, quotes: list[str]) -> str:
     restored = _restore_quotes(text[: words.WINDOW], quotes)[: words.WINDOW]
     english = words.first(_PROMPT_AFTER, restored)
     if english:
-        prompt = english.group(1)
+        # "a video about autumn leaves, 8 seconds": the length is not part of the scene.
+        prompt = words.replace(_DURATION, " ", spoken.in_digits(english.group(1)[: words.WINDOW]))
     else:
         prompt = restored.lower()[: words.WINDOW] if restored.isascii() else restored
         prompt = spoken.in_digits(prompt)

@@ -152,9 +152,14 @@ def plan_turn(
                 scene = scene_question(request.scene_prompt, lang)
                 return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=scene)
             return _plan_generate(message, draft, lang, request.scene_prompt, seconds)
-        if request.subject_motion and not has_video and Uploads.of(media).images:
-            # "make the shoes move on a track": the closest thing is the camera moving over it.
+        images = Uploads.of(media).images
+        if not has_video and request.build is None and images and (
+            request.subject_motion or (request.motion and len(images) == 1)
+        ):
+            # "make the shoes move on a track", "zoom in on it for 6 seconds": the one photo
+            # becomes a moving shot (the camera moving over it is the closest thing).
             request.build = "animate"
+            request.length_s = request.length_s or request.motion_seconds
         if request.cannot and not request.asks_anything():
             line = describe(Fact(f"cannot_{request.cannot[0]}", changed=False), lang)
             return TurnPlan(line, [], draft.model_copy(deep=True), None, lang)
