@@ -153,8 +153,11 @@ def plan_turn(
                 return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=scene)
             return _plan_generate(message, draft, lang, request.scene_prompt, seconds)
         images = Uploads.of(media).images
-        if not has_video and request.build is None and images and (
-            request.subject_motion or (request.motion and len(images) == 1)
+        if (
+            not has_video
+            and request.build is None
+            and images
+            and (request.subject_motion or (request.motion and len(images) == 1))
         ):
             # "make the shoes move on a track", "zoom in on it for 6 seconds": the one photo
             # becomes a moving shot (the camera moving over it is the closest thing).
