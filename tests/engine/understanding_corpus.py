@@ -1130,6 +1130,21 @@ def _cases() -> list[Case]:
         says=('"autumn leaves"',),
     )
 
+    add(
+        w,
+        "promo",
+        "zoom in slowly, and make the first photo 5 seconds",
+        shot_ms=(5000, 6400, 6400, 6400, 6400),
+        motions=("zoom_in",) * 5,
+    )
+    add(
+        w,
+        "promo",
+        "make the first photo 5 seconds and zoom in on it",
+        shot_ms=(5000, 6400, 6400, 6400, 6400),
+        motions=("zoom_in", "zoom_out", "zoom_in", "zoom_out", "zoom_in"),
+    )
+
     # -- Near-miss spellings ---------------------------------------------------------------------
     ty = "typos"
     add(ty, "promo", "remove the trasitions", transition="none")

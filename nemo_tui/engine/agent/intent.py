@@ -188,6 +188,8 @@ class Request:
     # It reads like a description of a new video (a kind of video named, or a length).
     scene: bool = False
     scene_prompt: str = ""
+    # The shots the last clause named, for "it" in the next ("... the first photo, zoom in on it").
+    named_before: list[ItemRef] = field(default_factory=list, repr=False)
 
     def asks_anything(self) -> bool:
         return any(
@@ -492,6 +494,9 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
         if kind == "each":
             request.each_s = value
     refs = _item_refs(clause)
+    if not refs and words.first(r"\b(?:on|over|across)\s+(?:it|them|that one|this one)\b", clause):
+        refs = request.named_before
+    request.named_before = refs or request.named_before
     for key, pattern in words.CANNOT.items():
         if _has(pattern, clause) and key not in request.cannot:
             request.cannot.append(key)
@@ -534,12 +539,13 @@ def _read_clause(original: str, quotes: list[str], request: Request) -> None:
     if not durations and not texting and _has(words.NO_AMOUNT, clause) and not builds_here:
         request.needs_amount = True
 
-    if plain and request.motion is not None and any(_has(p, clause) for p in _MOVE_WORDS):
+    moves_here = any(_has(pattern, clause) for pattern in (*_MOVE_WORDS, words.NO_MOTION))
+    if plain and moves_here:
         request.motion_seconds = plain[0]
     if request.generate and _has(words.GENERATE, clause):
         if plain:
             request.generate_seconds = plain[0]
-    elif plain and refs and not texting and not builds_here and request.motion is None:
+    elif plain and refs and not texting and not builds_here and not moves_here:
         # "the first photo 2 seconds and the last 3 seconds": a length each, in order.
         lengths = plain if len(plain) == len(refs) else [plain[0]] * len(refs)
         request.item_lengths.extend(zip(refs, lengths, strict=True))
