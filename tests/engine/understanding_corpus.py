@@ -1145,6 +1145,26 @@ def _cases() -> list[Case]:
         motions=("zoom_in", "zoom_out", "zoom_in", "zoom_out", "zoom_in"),
     )
 
+    add(
+        w,
+        "promo",
+        "第一张和第二张换一下位置",
+        shots=("photo2.jpg", "photo1.jpg", "photo3.jpg", "photo4.jpg", "photo5.jpg"),
+    )
+    add(w, "promo", "去掉最后两张", shots=("photo1.jpg", "photo2.jpg", "photo3.jpg"))
+    add(w, "promo", "把第三张照片改成4秒", shot_ms=(6400, 6400, 4000, 6400, 6400))
+    add(w, "promo", "加一句字幕「限量发售」放在底部", texts=(("限量发售", "bottom"),))
+    add(w, "promo", "背景音乐调小一点", volumes={"bgm": 0.2})
+    add(w, "promo", "做成抖音竖屏，15秒", canvas=VERTICAL, duration=15000)
+    add(
+        w,
+        "promo",
+        "把第4张放到最前面",
+        shots=("photo4.jpg", "photo1.jpg", "photo2.jpg", "photo3.jpg", "photo5.jpg"),
+    )
+    add(w, "promo", "视频长一点", unchanged=True, says=("要改多少",))
+    add(w, "promo", "加快速度", unchanged=True, one_line=True, says=("播放速度",))
+
     # -- Near-miss spellings ---------------------------------------------------------------------
     ty = "typos"
     add(ty, "promo", "remove the trasitions", transition="none")

@@ -142,7 +142,7 @@ NUMBERED_LIST = re.compile(
 )
 FIRST_FEW = re.compile(
     r"\b(first|last)\s+(\d+)\s+(" + STILL_WORD + "|" + CLIP_WORD + "|" + ANY_WORD + r")s\b"
-    r"|(?<!最)(前|后)(\d+)(张|个|段)"
+    r"|(前|后)([2-9]|\d\d)(张|个|段)"
 )
 FILE_NAME = re.compile(
     r"[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|avi|webm|mkv|mp3|wav|m4a|aac)\b"
@@ -194,7 +194,10 @@ DUCK = (
     r"\bduck(?:s|ed|ing)?\b|\b(?:under|beneath|behind|below)\s+the\s+(?:voice|narration|vo)\b"
     r"|(?:音乐|背景音乐|配乐)(?:压低|让位)|压低(?:背景)?音乐|避让"
 )
-SWAP = r"\bswap\b|\bexchange\b|\bswitch\b.{0,40}\band\b|\btrade places\b|交换|互换|对调|调换"
+SWAP = (
+    r"\bswap\b|\bexchange\b|\bswitch\b.{0,40}\band\b|\btrade places\b|交换|互换|对调|调换"
+    r"|换(?:一下|个)?位置|换一下"
+)
 MOVE = r"\bmove\b|\bput\b|\bplace\b|\bbring\b|\bshift\b|移到|放到|挪到|调到|放在"
 TO_START = (
     r"\b(?:to|at)\s+the\s+(?:start|beginning|front|top)\b|\bfirst\s*$|\bup front\b"
@@ -227,7 +230,7 @@ LESS_BEFORE = r"(?:\b(?:shorter|shorten|cut|trim)\b.{0,20}\bby\s+|\btake off\s+|
 # Requests that no rule can carry out, each with the closest things the agent can do instead.
 CANNOT = {
     "speed": r"\bspeed\b|\bslow[- ]?mo(?:tion)?\b|\bfaster\b|\bslower\b|\btime[- ]?lapse\b"
-    r"|\b\d+(?:\.\d+)?x\b|加速|减速|慢动作|快进|倍速|变速",
+    r"|\b\d+(?:\.\d+)?x\b|加速|减速|慢动作|快进|倍速|变速|加快|放慢|速度",
     "color": r"\bfilters?\b|\bblack and white\b|\bsepia\b|\bgrayscale\b|\bcolou?r grad"
     r"|\bsaturat|\bbrightness\b|\bcontrast\b|\bvintage\b|\bwarmer\b|\bcooler\b|滤镜|黑白"
     r"|调色|复古|饱和度|亮度|对比度",
