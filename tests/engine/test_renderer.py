@@ -477,6 +477,20 @@ async def test_logo_track_is_overlaid_top_right(
     assert near(frame_at(out, 1.5).getpixel((254, 14)), SAND)
 
 
+async def test_logo_goes_to_the_corner_its_segment_names(
+    library: dict[str, MediaInfo], tmp_path: Path
+) -> None:
+    draft = draft_of(
+        track("v1", 0, segment("s1", 1000, src="photo3")),
+        track("v2", 0, segment("l1", 1000, st=0, src="logo", pos="bottom-left"), role="overlay"),
+    )
+    out = await render_small(draft, library, tmp_path / "logo-left.mp4")
+    # 64 px square, 10 px from the left and bottom edges: its corner sits near (10, 106).
+    frame = frame_at(out, 0.5)
+    assert near(frame.getpixel((13, 109)), PURPLE, 30)
+    assert near(frame.getpixel((254, 14)), SAND)
+
+
 async def test_only_audio_and_text_renders_on_black(
     library: dict[str, MediaInfo], tmp_path: Path
 ) -> None:

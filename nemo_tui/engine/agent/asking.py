@@ -1,13 +1,16 @@
 """When the engine's agent asks instead of editing (SPEC 4.4), and how it reads the answer.
 
-It asks only when a request is truly ambiguous: "make a video" (or 做个视频) with media uploaded and
-neither a length nor a kind of video named asks for the length and the shape; "add background
-music" with two or more music files and none named asks which one. Everything else, the five
-skills' typical requests included, is acted on at once.
+It asks only when a request is truly ambiguous: "make a video" (or 做个视频, or "create my images
+or clips") with media uploaded and neither a length nor a kind of video named asks for the length
+and the shape; a description of a new video with nothing uploaded and no length ("a coffee
+product showcase") asks how long the scene should be; "add background music" with two or more
+music files and none named asks which one. Everything else, the five skills' typical requests
+included, is acted on at once.
 
 The answer comes back as the next message, one line `<n>. <prompt>: <label>` per question, or
-`Skipped`. Its lines carry their own prompts, so they are read without memory; only `Skipped`
-needs to know what was asked (the caller keeps the kind of the last question per session).
+`Skipped`. Its lines carry their own prompts (the scene question names the scene in its prompt),
+so they are read without memory; only `Skipped` needs to know what was asked (the caller keeps
+the kind of the last question per session).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from nemo_tui.engine.agent.build import Uploads
 from nemo_tui.engine.agent.intent import Request, durations_in, read_request
 from nemo_tui.engine.media.info import MediaInfo
 
-AskKind = Literal["make", "music"]
+AskKind = Literal["make", "music", "scene"]
 
 TITLE = {"en": "A few choices before I start", "zh": "开始之前确认一下"}
 LENGTH_PROMPT = {"en": "How long should it be?", "zh": "视频要多长？"}
@@ -36,6 +39,11 @@ SHAPE_OPTIONS = {
     "zh": ("16:9 横屏", "9:16 竖屏", "1:1 方形"),
 }
 MUSIC_PROMPT = {"en": "Which music should I use?", "zh": "用哪首背景音乐？"}
+SCENE_PROMPT = {"en": "How long should the scene “{}” be?", "zh": "「{}」的画面要多长？"}
+SCENE_OPTIONS = {"en": ("5 seconds", "10 seconds", "15 seconds"), "zh": ("5秒", "10秒", "15秒")}
+_SCENE_ANSWER = re.compile(r"^How long should the scene “(.+)” be\?$|^「(.+)」的画面要多长？$")
+# The scene's words as a question prompt: no colon (it ends the prompt in an answer line).
+SCENE_PROMPT_LIMIT = 120
 SKIPPED = "Skipped"
 
 _ANSWER_LINE = re.compile(r"^\s*\d+\.\s*(?P<prompt>.+?):\s*(?P<labels>.*?)\s*$")
@@ -73,15 +81,27 @@ def named_music(message: str, media: Sequence[MediaInfo]) -> MediaInfo | None:
     return None
 
 
+def scene_question(prompt: str, lang: str) -> Ask:
+    """How long a described scene should be; the prompt carries the scene's words."""
+    said = " ".join(prompt.replace(":", " ").replace("：", " ").split())[:SCENE_PROMPT_LIMIT]
+    question = _question("scene", SCENE_PROMPT[lang].format(said), SCENE_OPTIONS[lang])
+    return Ask("scene", {"title": TITLE[lang], "questions": [question]})
+
+
 def ask_for(message: str, request: Request, media: Sequence[MediaInfo], lang: str) -> Ask | None:
     """The question a truly ambiguous request deserves, or None when it can be acted on."""
     if not media:
         return None
-    lowered = message.lower()
+    lowered = message.lower()[: words.WINDOW]
     vague_make = (
-        re.search(words.MAKE_VIDEO, lowered) is not None
+        (
+            re.search(words.MAKE_VIDEO, lowered) is not None
+            or (request.from_uploads and not request.asks_anything())
+        )
         and not any(re.search(k, lowered) for k in (words.PROMO, words.SLIDESHOW, words.ANIMATE))
         and not request.generate
+        and request.build not in ("slideshow", "animate")
+        and not (request.needs_amount or request.item_lengths or request.order)
         and request.length_s is None
         and request.each_s is None
         and not request.texts
@@ -115,6 +135,8 @@ class Answer:
 
     request: Request
     music: MediaInfo | None = None
+    # A scene's words and length, when the answer is to the scene question.
+    scene: tuple[str, float] | None = None
 
 
 def read_answer(message: str, asked: AskKind | None, media: Sequence[MediaInfo]) -> Answer | None:
@@ -125,6 +147,8 @@ def read_answer(message: str, asked: AskKind | None, media: Sequence[MediaInfo])
             return Answer(Request(build="promo"))
         if asked == "music":
             return Answer(Request(add_audio=["bgm"]), _first_music(media))
+        if asked == "scene":
+            return Answer(Request())
         return None
     lengths, shapes = set(LENGTH_PROMPT.values()), set(SHAPE_PROMPT.values())
     musics = set(MUSIC_PROMPT.values())
@@ -135,6 +159,12 @@ def read_answer(message: str, asked: AskKind | None, media: Sequence[MediaInfo])
         if match is None:
             return None
         prompt, labels = match.group("prompt"), match.group("labels")
+        scene = _SCENE_ANSWER.match(prompt)
+        if scene is not None:
+            found = durations_in(labels)
+            if labels == SKIPPED or not found:
+                return Answer(Request())
+            return Answer(Request(), scene=(scene.group(1) or scene.group(2), found[0]))
         if prompt in lengths or prompt in shapes:
             request = request or Request(build="promo")
             if labels != SKIPPED and prompt in lengths:

@@ -3,11 +3,14 @@ still of SPEC section 9.
 
 A build is a new cut: it starts from a blank draft with the old canvas and replaces every track.
 Photos and clips go on the Video track in upload order; a file whose name contains "logo" is not a
-slide but an overlay in the top-right corner; audio whose name suggests a voice (voice, vo,
-narration, 旁白, 配音) becomes the Voice track at full volume, any other audio the background music
-at 35% with a 1.5 s fade-out, both cut to the video's length. A promo with text overlays opens on a
-title (the first quoted words, else the placeholder "Your brand here" / "你的品牌", which the reply
-asks the user to replace) and closes on a call to action ("Shop now" / "立即选购").
+slide but an overlay in a corner (top-right unless the message names another); audio whose name
+suggests a voice (voice, vo, narration, 旁白, 配音) becomes the Voice track at full volume, any
+other audio the background music at 35% with a 1.5 s fade-out, both cut to the video's length.
+Quoted texts in a build message go on screen in order: the first opens it as the title, the last
+of two or more closes it, the ones between follow the title. A promo asked for text overlays
+with no quoted words opens on the placeholder "Your brand here" / "你的品牌" (the reply asks the
+user to replace it) and closes on a call to action ("Shop now" / "立即选购"). A GIF is shown as a
+still (its first frame): the renderer does not play a GIF's own frames, and the reply says so.
 """
 
 from __future__ import annotations
@@ -107,6 +110,7 @@ def build(
     video.sg = [_shot(ids.segment(), media) for media in shots]
     fresh.t.append(video)
     values: dict[str, Any] = {"images": sum(m.kind == "image" for m in shots)}
+    values["gifs"] = sum(m.name.lower().endswith(".gif") for m in shots)
     values["clips"] = len(shots) - values["images"]
     transition: str | None = request.transition or "fade"
     if transition == "none":
@@ -137,7 +141,7 @@ def build(
     values.update(length_ms=end, transition=transition or "none", transition_ms=transition_ms)
     if transition_ms and (first := video.sg[0].m.transition) is not None:
         values["transition_ms"] = first.d
-    values.update(_add_logo(fresh, ids, uploads, end))
+    values.update(_add_logo(fresh, ids, uploads, end, request))
     values.update(_add_audio(fresh, ids, uploads, end, request))
     values.update(_add_texts(fresh, ids, request, end, language))
     fresh.d = fresh.computed_duration()
@@ -179,17 +183,24 @@ def _set_motions(
             segment.m.motion = "zoom_in" if kind == "animate" else "none"
 
 
-def _add_logo(draft: Draft, ids: Ids, uploads: Uploads, end: int) -> dict[str, Any]:
+def _add_logo(
+    draft: Draft, ids: Ids, uploads: Uploads, end: int, request: Request
+) -> dict[str, Any]:
     if not uploads.logos:
         return {}
-    logo = uploads.logos[0]
+    track = logo_track(draft, ids, uploads.logos[0], end, request.logo or "top-right")
+    return {"logo": uploads.logos[0].name, "logo_corner": track.sg[0].m.pos}
+
+
+def logo_track(draft: Draft, ids: Ids, logo: MediaInfo, end: int, corner: str) -> Track:
+    """A Logo overlay track showing `logo` in `corner` from 0 to `end`, appended to the draft."""
     track = new_track(ids.track("v"), TRACK_VIDEO, "Logo", OVERLAY_ROLE)
     segment = media_segment(ids.segment(), logo, 0, end)
     segment.m.fit = "contain"
-    segment.m.pos = "top-right"
+    segment.m.pos = corner  # type: ignore[assignment]
     track.sg = [segment]
     draft.t.append(track)
-    return {"logo": logo.name}
+    return track
 
 
 def _add_audio(
@@ -216,25 +227,41 @@ def _add_audio(
 
 
 def _add_texts(draft: Draft, ids: Ids, request: Request, end: int, language: str) -> dict[str, Any]:
-    asked = next((ask for ask in request.texts if ask.kind == "title" and ask.text), None)
-    if asked is None and not request.text_overlays:
+    """The title, the texts between and the closing line (see the module's docstring)."""
+    asked = [ask for ask in request.texts if ask.text and ask.start is None]
+    if not asked and not request.text_overlays:
         return {}
-    title = asked.text if asked and asked.text else DEFAULT_TITLE[language]
-    length = min(_ms(asked.seconds if asked else None, TITLE_MS), end)
+    first = asked[0] if asked else None
+    title = first.text if first and first.text else DEFAULT_TITLE[language]
+    length = min(_ms(first.seconds if first else None, TITLE_MS), end)
     track = new_track(ids.track("x"), TRACK_TEXT, "Title")
-    pos = (asked and asked.pos) or "center"
+    pos = (first and first.pos) or "center"
     track.sg = [text_segment(ids.segment(), title, 0, length, pos, TITLE_SIZE)]
     draft.t.append(track)
     draft.m.title = title
     values: dict[str, Any] = {"title": title, "title_end_ms": length}
-    values["title_is_default"] = asked is None
-    if request.text_overlays and end >= length + CLOSING_MS:
+    values["title_is_default"] = first is None
+    closing = asked[-1].text if len(asked) >= 2 else None
+    if closing is None and request.text_overlays:
         closing = CLOSING_TEXT[language]
-        track = new_track(ids.track("x"), TRACK_TEXT, "Text")
+    middle = [ask.text for ask in asked[1:-1] if ask.text]
+    texts = new_track(ids.track("x"), TRACK_TEXT, "Text")
+    cursor = length
+    for words in middle:
+        piece = min(TITLE_MS, end - cursor - (CLOSING_MS if closing else 0))
+        if piece <= 0:
+            break
+        texts.sg.append(text_segment(ids.segment(), words, cursor, piece, "center", TEXT_SIZE))
+        cursor += piece
+    if closing and end >= cursor + CLOSING_MS:
         start = end - CLOSING_MS
-        track.sg = [text_segment(ids.segment(), closing, start, CLOSING_MS, "bottom", CLOSING_SIZE)]
-        draft.t.append(track)
+        texts.sg.append(
+            text_segment(ids.segment(), closing, start, CLOSING_MS, "bottom", CLOSING_SIZE)
+        )
         values["cta"] = closing
+    if texts.sg:
+        draft.t.append(texts)
+        values["middle"] = [s.m.text for s in texts.sg if s.m.text != values.get("cta")]
     return values
 
 

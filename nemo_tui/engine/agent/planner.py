@@ -8,11 +8,17 @@ the plan as ADK events.
 Language: the reply is in the session's language ('en' or 'zh'), except that a message written in
 Chinese is always answered in Chinese (the plan's `language` says which was used).
 
-Generate: the engine has no generative model. For "generate a 10-second video of ...", `plan_turn`
+Generate: the engine has no generative model. For "generate a 10-second video of ...", and for a
+plain description of a new video when the session has no photos or clips ("5-second coffee
+product showcase. Duration: 5 seconds", as the official CLI's `create` sends it), `plan_turn`
 returns `generate=GenerateRequest(...)` with the draft unchanged; the server charges credits,
 renders a procedural scene and calls `place_generated(plan, clip)`, which puts the clip on the
 Video track, applies the rest of the message (e.g. "vertical", a title) and says plainly that the
-scene is a stand-in coloured from the prompt.
+scene is a stand-in coloured from the prompt. A description with no length asks for one.
+
+Cannot: a request no rule can carry out (speed, filters, fonts, a voice or music to be made...)
+is answered with one line naming the closest things the agent can do, the draft untouched; said
+beside other edits, the line follows what was done.
 
 Honesty: a message asking for what is in a photo to move ("the shoes in motion on a track") is
 told plainly that only the camera can move over a photo (zoom, pan), with or without the edits
@@ -34,9 +40,17 @@ from typing import Any
 
 from nemo_tui.api.draft import TRACK_VIDEO, Draft
 from nemo_tui.cjk import has_cjk
-from nemo_tui.engine.agent.asking import Ask, AskKind, ask_for, named_music, read_answer
+from nemo_tui.engine.agent import words
+from nemo_tui.engine.agent.asking import (
+    Ask,
+    AskKind,
+    ask_for,
+    named_music,
+    read_answer,
+    scene_question,
+)
 from nemo_tui.engine.agent.build import Uploads
-from nemo_tui.engine.agent.intent import read_request
+from nemo_tui.engine.agent.intent import Request, read_request
 from nemo_tui.engine.agent.rules import apply_request, finish
 from nemo_tui.engine.agent.text import Fact, closing, describe, help_text, undo_text
 from nemo_tui.engine.agent.timeline import Ids, main_video, media_segment, new_track
@@ -49,6 +63,7 @@ GENERATE_LIMITS = (1.0, 60.0)
 _TOOLS = {
     "canvas": "set_canvas",
     "title": "add_text",
+    "title_change": "add_text",
     "text": "add_text",
     "volume": "set_volume",
     "mute": "set_volume",
@@ -119,14 +134,44 @@ def plan_turn(
     one a question. `asked` is the kind of the last question put in this session, if any."""
     lang = reply_language(message, language)
     answer = read_answer(message, asked, media)
+    if answer is not None and answer.scene is not None:
+        prompt, chosen_seconds = answer.scene
+        return _plan_generate(prompt, draft, lang, prompt, chosen_seconds)
     if answer is not None:
         request, chosen = answer.request, answer.music
+        if not request.asks_anything():
+            needs = describe(Fact("needs_scene"), lang)
+            return TurnPlan(needs, [], draft.model_copy(deep=True), None, lang)
     else:
         request = read_request(message)
-        if request.generate:
-            return _plan_generate(
-                message, draft, lang, request.generate_prompt, request.generate_seconds
-            )
+        has_video = _has_video(draft)
+        visuals = Uploads.of(media).visuals
+        if request.generate or (_describes_new_video(request) and not visuals and not has_video):
+            seconds = request.generate_seconds or request.length_s
+            if seconds is None and not request.generate and request.scene_prompt:
+                scene = scene_question(request.scene_prompt, lang)
+                return TurnPlan("", [], draft.model_copy(deep=True), None, lang, ask=scene)
+            return _plan_generate(message, draft, lang, request.scene_prompt, seconds)
+        images = Uploads.of(media).images
+        if (
+            not has_video
+            and request.build is None
+            and images
+            and (request.subject_motion or (request.motion and len(images) == 1))
+        ):
+            # "make the shoes move on a track", "zoom in on it for 6 seconds": the one photo
+            # becomes a moving shot (the camera moving over it is the closest thing).
+            request.build = "animate"
+            request.length_s = request.length_s or request.motion_seconds
+        if request.cannot and not request.asks_anything():
+            line = describe(Fact(f"cannot_{request.cannot[0]}", changed=False), lang)
+            return TurnPlan(line, [], draft.model_copy(deep=True), None, lang)
+        if _asks_export(message, request):
+            hint = describe(Fact("export_hint"), lang)
+            return TurnPlan(hint, [], draft.model_copy(deep=True), None, lang)
+        if (request.refs_uploads or request.from_uploads) and not media and not has_video:
+            note = describe(Fact("need_media", {"what": "visuals"}, changed=False), lang)
+            return TurnPlan(note, [], draft.model_copy(deep=True), None, lang)
         if request.subject_motion and not request.asks_anything():
             # Said before any question: no answer to one would make the subject move.
             cannot = describe(Fact("cannot_animate", changed=False), lang)
@@ -147,6 +192,7 @@ def plan_turn(
     if request.subject_motion:
         # Said whenever a message asks for the subject to move, so a zoom is never taken for it.
         facts.append(Fact("camera_only", changed=False))
+    facts += [Fact(f"cannot_{key}", changed=False) for key in request.cannot]
     text, closing = _reply(facts, lang, message)
     return TurnPlan(text, _calls(facts), new_draft, None, lang, closing)
 
@@ -179,12 +225,39 @@ def place_generated(plan: TurnPlan, clip: MediaInfo) -> TurnPlan:
         },
     )
     rest = replace(
-        read_request(plan.generate.message), generate=False, generate_prompt="", build=None
+        read_request(plan.generate.message),
+        generate=False,
+        generate_prompt="",
+        build=None,
+        length_s=None,
+        each_s=None,
     )
     draft, facts = apply_request(rest, finish(draft), [clip], lang)
-    facts = [placed, *facts]
+    facts = [placed, *facts, *(Fact(f"cannot_{key}", changed=False) for key in rest.cannot)]
     text, closing = _reply(facts, lang, plan.generate.message)
     return TurnPlan(text, _calls(facts), draft, None, lang, closing)
+
+
+def _has_video(draft: Draft) -> bool:
+    video = main_video(draft)
+    return video is not None and bool(video.sg)
+
+
+def _describes_new_video(request: Request) -> bool:
+    """A description of a video to make from nothing: a kind of video or a length, and nothing
+    that needs photos or clips (they are asked for instead when the message names them)."""
+    if request.refs_uploads or request.from_uploads or request.cannot:
+        return False
+    return request.scene or (request.build is not None and not request.refs_uploads)
+
+
+_EXPORT = r"\bexport\b|\bdownload\b|\bsend me the video\b|导出|下载"
+
+
+def _asks_export(message: str, request: Request) -> bool:
+    """ "export 1080p MP4" reaching the agent: the client's own export does that (SPEC 9)."""
+    text = message.lower()[: words.WINDOW]
+    return not request.asks_anything() and words.found(_EXPORT, text)
 
 
 def _plan_generate(

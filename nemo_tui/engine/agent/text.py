@@ -37,6 +37,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "center": "in the center", "bottom": "at the bottom", "visuals": "photos or clips",
         "image": "a photo", "music": "a music file (mp3, m4a, wav)",
         "voice_file": "a voice recording (mp3, m4a, wav)",
+        "logo_file": "a logo picture (a file with 'logo' in its name, png or jpg)",
+        "top-left": "top-left", "top-right": "top-right", "bottom-left": "bottom-left",
+        "bottom-right": "bottom-right", "start": "start", "end": "end",
     },
     "zh": {
         "zoom_in": "缓慢放大", "zoom_out": "缓慢缩小", "pan_left": "向左平移",
@@ -47,6 +50,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "top": "顶部", "center": "中间", "bottom": "底部", "visuals": "照片或视频片段",
         "image": "一张照片", "music": "一个音乐文件（mp3、m4a、wav）",
         "voice_file": "一段旁白录音（mp3、m4a、wav）",
+        "logo_file": "一张标志图片（文件名里带logo，png或jpg）",
+        "top-left": "左上角", "top-right": "右上角", "bottom-left": "左下角",
+        "bottom-right": "右下角", "start": "开头", "end": "结尾",
     },
 }  # fmt: skip
 
@@ -89,6 +95,60 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "first photo.",
         "camera_only": "To be plain: that is the camera moving over the photo; what is in the "
         "photo does not move, since this local engine has no model that animates pictures.",
+        "item_length": "{item_cap} ({name}) now lasts {each_s} s; the video runs {length_s} s.",
+        "item_length_capped": "{item_cap} ({name}) is only {each_s} s long, so it plays in full; "
+        "the video runs {length_s} s.",
+        "move_item": "Moved {item} ({name}) to the {to_word}.",
+        "reverse": "Reversed the order of the {count} shots.",
+        "title_change": 'Changed the title from "{old}" to "{text}", {pos_word}, '
+        "{start_s}-{end_s} s.",
+        "order": "The shots now run in this order: {names}.",
+        "needs_amount": "By how much? Try: make it 5 seconds longer, or make the second photo 4 "
+        "seconds.",
+        "length_same": "The video is already {length_s} s long.",
+        "text_move": "Moved {kind_word} to the {pos}.",
+        "replace_item": "Replaced {item} ({name}) with {new}; the video runs {length_s} s.",
+        "insert_item": "Added {name} at the {to_word} for {each_s} s; the video now runs "
+        "{length_s} s.",
+        "no_upload": "There is no uploaded photo or clip called {name}: upload it first.",
+        "no_new_uploads": "Every photo and clip you uploaded is already on the timeline.",
+        "remove_item": "Removed {item} ({name}); the video now runs {length_s} s.",
+        "last_item": "That is the only shot on the timeline, so I left it: say 'turn these photos "
+        "into a 30-second video' to start again.",
+        "no_file": "There is no {name} on the timeline.",
+        "text_corner": "Text sits at the top, in the center or at the bottom, not in a corner, so "
+        "it is {pos_word}.",
+        "logo_where": "Where should the logo go? Try: move the logo to the bottom-left corner.",
+        "logo_move": "Moved the logo to the {corner_word} corner.",
+        "logo_add": "Added the logo {name} in the {corner_word} corner, 0-{length_s} s.",
+        "volume_step": "{role_word_cap} is now at {percent}% (it was {old}%).",
+        "volume_limit": "{role_word_cap} is already at {percent}%, as far as it goes.",
+        "duck": "Lowered the background music to {percent}% throughout{voice_note}.",
+        "gif_still": "To be plain: a GIF shows as a still picture (its first frame); this engine "
+        "does not play a GIF's own animation.",
+        "needs_scene": "What should the scene show? Try: generate a 10-second video of a sunset "
+        "over a city skyline.",
+        "cannot_speed": "I can't change playback speed; I can trim a clip, set how long each "
+        "photo shows, or change the whole video's length.",
+        "cannot_color": "I can't change colours or add filters; I can change the shape, the "
+        "transitions, the camera motion, the texts and the music.",
+        "cannot_picture_edit": "I can't edit what is inside a picture (background, blur, "
+        "rotation, stickers); I can move the camera over it, reorder, trim or remove shots.",
+        "cannot_font": "I can't change fonts or text styles; I can change a text's words, its "
+        "place (top, center, bottom) and its timing.",
+        "cannot_transcribe": "I can't transcribe speech into subtitles; add the words yourself: "
+        "add text 'Hello' at 5 seconds.",
+        "cannot_make_voice": "I can't make a voice-over (no speech model here); upload a "
+        "recording and I'll put it under the video.",
+        "cannot_make_music": "I can't compose music (no generative model here); upload a track "
+        "and I'll lay it under the video at 35%.",
+        "cannot_reverse_play": "I can't play footage backwards; I can reverse the order of the "
+        "shots, trim or remove them.",
+        "cannot_loop": "I can't loop or boomerang footage; I can lengthen a shot or the whole "
+        "video, and the music repeats to fill it.",
+        "cannot_redo": "I can undo, but not redo: say the edit again and I'll make it.",
+        "export_hint": "When you're ready, click the Export button: the video renders as an MP4, "
+        "1080p by default.",
     },
     "zh": {
         "canvas": "画布已改为{shape_word}（{width}x{height}）。",
@@ -121,6 +181,49 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "试试：第一张照片缓慢放大。",
         "camera_only": "说明一下：这是镜头在照片上移动，照片里的东西本身不会动，"
         "因为本地引擎没有能让画面动起来的模型。",
+        "item_length": "{item_cap}（{name}）现在{each_s}秒，视频总长{length_s}秒。",
+        "item_length_capped": "{item_cap}（{name}）只有{each_s}秒，所以完整保留"
+        "，视频总长{length_s}秒。",
+        "move_item": "已把{item}（{name}）移到{to_word}。",
+        "reverse": "已把{count}个镜头的顺序倒过来。",
+        "title_change": "已把标题从「{old}」改成「{text}」，位于{pos_word}，{start_s}-{end_s}秒。",
+        "order": "镜头顺序现在是：{names}。",
+        "needs_amount": "要改多少？试试：延长5秒，或者第二张照片4秒。",
+        "length_same": "视频已经是{length_s}秒了。",
+        "text_move": "已把{kind_word}移到{pos_word}。",
+        "replace_item": "已把{item}（{name}）换成{new}，视频总长{length_s}秒。",
+        "insert_item": "已在{to_word}加入{name}（{each_s}秒），视频现在{length_s}秒。",
+        "no_upload": "没有叫{name}的已上传照片或视频，请先上传。",
+        "no_new_uploads": "上传的照片和视频都已经在时间线上了。",
+        "remove_item": "已删除{item}（{name}），视频现在{length_s}秒。",
+        "last_item": "时间线上只剩这一个镜头，所以没有删除：想重来就说“把这些照片做成30秒的视频”。",
+        "no_file": "时间线上没有{name}。",
+        "text_corner": "文字只能放在顶部、中间或底部，不能放在角上，所以放在{pos_word}。",
+        "logo_where": "标志要放在哪里？试试：把标志移到左下角。",
+        "logo_move": "已把标志移到{corner_word}。",
+        "logo_add": "已在{corner_word}添加标志{name}，0-{length_s}秒。",
+        "volume_step": "{role_word}音量已调到{percent}%（原来{old}%）。",
+        "volume_limit": "{role_word}音量已经是{percent}%，不能再调了。",
+        "duck": "已把背景音乐全程降到{percent}%{voice_note}。",
+        "gif_still": "说明一下：GIF会显示为一张静止的图片（第一帧），本地引擎不播放GIF本身的动画。",
+        "needs_scene": "要生成什么画面？试试：生成一个10秒的城市天际线日落视频。",
+        "cannot_speed": "我没法改变播放速度；我可以剪短片段、设置每张照片的时长，"
+        "或者改变整个视频的时长。",
+        "cannot_color": "我没法调色或加滤镜；我可以改画幅、转场、镜头运动、文字和音乐。",
+        "cannot_picture_edit": "我没法修改画面里的内容（背景、模糊、旋转、贴纸）；"
+        "我可以让镜头在画面上移动，或者调整、剪短、删除镜头。",
+        "cannot_font": "我没法改字体或文字样式；我可以改文字内容、位置（顶部、中间、底部）"
+        "和出现时间。",
+        "cannot_transcribe": "我没法把语音识别成字幕；可以自己加文字，"
+        "比如：在第5秒添加文字「你好」。",
+        "cannot_make_voice": "我没法生成配音（这里没有语音模型）；上传一段录音，"
+        "我会把它铺在视频下面。",
+        "cannot_make_music": "我没法作曲（这里没有生成模型）；上传一首音乐，"
+        "我会以35%的音量铺在视频下面。",
+        "cannot_reverse_play": "我没法倒放视频；我可以把镜头顺序倒过来，或者剪短、删除镜头。",
+        "cannot_loop": "我没法循环或做回旋效果；我可以延长某个镜头或整个视频，音乐会重复铺满。",
+        "cannot_redo": "我可以撤销，但不能重做：再说一次那个修改，我会重新做。",
+        "export_hint": "准备好了就点击导出按钮：视频会渲染成MP4，默认1080p。",
     },
 }  # fmt: skip
 
@@ -144,11 +247,13 @@ _RANGE_NAMES = {
     "en": {
         "length": "the video length", "each": "a photo's length", "trim": "the clip length",
         "text": "a text's length", "volume": "the volume", "generate": "a generated scene",
-        "photo": "the photo number",
+        "photo": "the photo number", "still": "the photo number", "clip": "the clip number",
+        "any": "the shot number",
     },
     "zh": {
         "length": "视频时长", "each": "每张照片的时长", "trim": "片段时长", "text": "文字时长",
         "volume": "音量", "generate": "生成画面的时长", "photo": "照片序号",
+        "still": "照片序号", "clip": "片段序号", "any": "镜头序号",
     },
 }  # fmt: skip
 
@@ -214,7 +319,33 @@ def _expand(values: Values, language: str) -> dict[str, Any]:
         expanded["what_word"] = _RANGE_NAMES[language][values["what"]]
     if "target" in values and isinstance(values["target"], int):
         expanded["target"] = _target(values["target"], values.get("count", 0), language)
+    if "item" in values:
+        expanded["item"] = item_name(
+            values["item"], values["item_kind"], values["item_count"], language
+        )
+        expanded["item_cap"] = expanded["item"][:1].upper() + expanded["item"][1:]
+    if "voice" in values and isinstance(values["voice"], bool):
+        if language == "zh":
+            expanded["voice_note"] = "，让旁白更清楚" if values["voice"] else ""
+        else:
+            expanded["voice_note"] = ", so the voice stands out" if values["voice"] else ""
     return expanded
+
+
+def item_name(index: int, kind: str, count: int, language: str) -> str:
+    """A photo or clip by its place: "the second photo", "the last clip", 第二张照片."""
+    if language == "zh":
+        noun = "张照片" if kind == "still" else "段视频"
+        if index == count - 1 and count > 1:
+            return f"最后一{noun}"
+        return f"第{index + 1}{noun}"
+    noun = "photo" if kind == "still" else "clip"
+    if count == 1:
+        return f"the {noun}"
+    if index == count - 1:
+        return f"the last {noun}"
+    ordinals = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+    return f"the {ordinals[index]} {noun}" if index < len(ordinals) else f"{noun} {index + 1}"
 
 
 def _target(index: int, count: int, language: str) -> str:
@@ -268,11 +399,11 @@ def _extras(values: Values, language: str) -> str:
             f"{fade} s."
         )
     if values.get("logo"):
-        logo = values["logo"]
+        logo, corner = values["logo"], values.get("logo_corner", "top-right")
         sentences.append(
-            f"{logo}全程显示在右上角。"
+            f"{logo}全程显示在{_WORDS['zh'][corner]}。"
             if zh
-            else f"{logo} sits in the top-right corner throughout."
+            else f"{logo} sits in the {corner} corner throughout."
         )
     if values.get("title"):
         title, title_end = values["title"], seconds(values["title_end_ms"])
@@ -286,9 +417,13 @@ def _extras(values: Values, language: str) -> str:
                 if zh
                 else "Swap in your own: say add a title '...'."
             )
+    for middle in values.get("middle", []):
+        sentences.append(f"接着显示「{middle}」。" if zh else f'"{middle}" follows it.')
     if values.get("cta"):
         cta = values["cta"]
         sentences.append(f"结尾显示「{cta}」。" if zh else f'"{cta}" closes it.')
+    if values.get("gifs"):
+        sentences.append(describe(Fact("gif_still", changed=False), language))
     return "".join(sentences) if zh else " ".join(sentences)
 
 
@@ -345,7 +480,18 @@ def _build_animate(values: Values, language: str) -> str:
     return f"{head} {extras}" if extras else head
 
 
+def _swap(values: Values, language: str) -> str:
+    names = [
+        (item_name(v["item"], v["item_kind"], v["item_count"], language), v["name"])
+        for v in (values["a"], values["b"])
+    ]
+    if language == "zh":
+        return f"已交换{names[0][0]}（{names[0][1]}）和{names[1][0]}（{names[1][1]}）。"
+    return f"Swapped {names[0][0]} ({names[0][1]}) and {names[1][0]} ({names[1][1]})."
+
+
 _BUILDS: dict[str, Callable[[Values, str], str]] = {
+    "swap": _swap,
     "build_promo": _build_promo,
     "build_slideshow": _build_slideshow,
     "build_animate": _build_animate,

@@ -503,7 +503,8 @@ class _GraphBuilder:
 
     def overlay(self, base: str, track: Track) -> str:
         """Extra video tracks (a logo, a picture-in-picture clip) drawn over the main picture at
-        OVERLAY_WIDTH_SHARE of its width, top-right unless the segment says centre or bottom."""
+        OVERLAY_WIDTH_SHARE of its width, in the corner the segment names (top-right unless it says
+        another corner, bottom or centre)."""
         overlay_w = _even(self.width * OVERLAY_WIDTH_SHARE)
         margin = round(self.width * OVERLAY_MARGIN_SHARE)
         for item in track.placed():
@@ -530,10 +531,13 @@ class _GraphBuilder:
                 )
                 eof = "pass"
             x, y = f"W-w-{margin}", f"{margin}"
-            if item.segment.m.pos == "center":
+            pos = item.segment.m.pos or "top-right"
+            if pos == "center":
                 x, y = "(W-w)/2", "(H-h)/2"
-            elif item.segment.m.pos == "bottom":
+            if pos.startswith("bottom"):
                 y = f"H-h-{margin}"
+            if pos.endswith("left"):
+                x = f"{margin}"
             enable = filter_value(f"between(t,{start_s},{end_s})")
             base = self.chain(
                 f"[{base}][{small}]",
