@@ -338,7 +338,6 @@ def _cases() -> list[Case]:
         "turn this GIF into a 5-second video",
         duration=5000,
         shots=("spin.gif",),
-        says=("GIF shows as a still",),
     )
     add(
         b,
@@ -347,7 +346,7 @@ def _cases() -> list[Case]:
         question=("How long should it be?", "Which shape?"),
         unchanged=True,
     )
-    add(b, "one_gif", "把这个动图做成8秒的视频", duration=8000, says=("GIF",))
+    add(b, "one_gif", "把这个动图做成8秒的视频", duration=8000)
     add(
         b,
         "photos_music",

@@ -9,8 +9,8 @@ other audio the background music at 35% with a 1.5 s fade-out, both cut to the v
 Quoted texts in a build message go on screen in order: the first opens it as the title, the last
 of two or more closes it, the ones between follow the title. A promo asked for text overlays
 with no quoted words opens on the placeholder "Your brand here" / "你的品牌" (the reply asks the
-user to replace it) and closes on a call to action ("Shop now" / "立即选购"). A GIF is shown as a
-still (its first frame): the renderer does not play a GIF's own frames, and the reply says so.
+user to replace it) and closes on a call to action ("Shop now" / "立即选购"). An animated GIF
+plays as a clip (its own frames, again until its slot is full) and gets no camera move.
 """
 
 from __future__ import annotations
@@ -110,7 +110,6 @@ def build(
     video.sg = [_shot(ids.segment(), media) for media in shots]
     fresh.t.append(video)
     values: dict[str, Any] = {"images": sum(m.kind == "image" for m in shots)}
-    values["gifs"] = sum(m.name.lower().endswith(".gif") for m in shots)
     values["clips"] = len(shots) - values["images"]
     transition: str | None = request.transition or "fade"
     if transition == "none":

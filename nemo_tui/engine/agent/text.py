@@ -124,8 +124,6 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "volume_step": "{role_word_cap} is now at {percent}% (it was {old}%).",
         "volume_limit": "{role_word_cap} is already at {percent}%, as far as it goes.",
         "duck": "Lowered the background music to {percent}% throughout{voice_note}.",
-        "gif_still": "To be plain: a GIF shows as a still picture (its first frame); this engine "
-        "does not play a GIF's own animation.",
         "needs_scene": "What should the scene show? Try: generate a 10-second video of a sunset "
         "over a city skyline.",
         "cannot_speed": "I can't change playback speed; I can trim a clip, set how long each "
@@ -205,7 +203,6 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "volume_step": "{role_word}音量已调到{percent}%（原来{old}%）。",
         "volume_limit": "{role_word}音量已经是{percent}%，不能再调了。",
         "duck": "已把背景音乐全程降到{percent}%{voice_note}。",
-        "gif_still": "说明一下：GIF会显示为一张静止的图片（第一帧），本地引擎不播放GIF本身的动画。",
         "needs_scene": "要生成什么画面？试试：生成一个10秒的城市天际线日落视频。",
         "cannot_speed": "我没法改变播放速度；我可以剪短片段、设置每张照片的时长，"
         "或者改变整个视频的时长。",
@@ -422,8 +419,6 @@ def _extras(values: Values, language: str) -> str:
     if values.get("cta"):
         cta = values["cta"]
         sentences.append(f"结尾显示「{cta}」。" if zh else f'"{cta}" closes it.')
-    if values.get("gifs"):
-        sentences.append(describe(Fact("gif_still", changed=False), language))
     return "".join(sentences) if zh else " ".join(sentences)
 
 
