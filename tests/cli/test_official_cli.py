@@ -154,7 +154,8 @@ def test_credits_and_their_history_for_a_new_key(cli: Cli) -> None:
 
 
 def test_create_with_export_makes_a_project_and_saves_its_mp4(cli: Cli) -> None:
-    created = cli("create", "-p", "generate a sunset over the sea", "-d", "3", "--export")
+    # A plain description, as people give `create`: the engine takes it as text-to-video.
+    created = cli("create", "-p", "coffee product showcase", "-d", "3", "--export")
     project_id = project_id_in(created.stdout)
     assert "✓ Done! Project:" in created.stdout
     saved = cli.home / "output" / f"{project_id}.mp4"
