@@ -1,0 +1,279 @@
+"""The link to the terminal: how far behind the app the person's screen is, and the pace of what
+keeps changing (the player's pictures, a streaming answer), so the app never queues more output
+than the link carries.
+
+Over SSH the screen shows output only as fast as the link carries it; what the app writes faster
+waits (Textual's writer queue, the pseudo-terminal's buffer, sshd's window) and every key's
+effect waits behind it: 200x60 playback writes about 0.9 MB a second, so at 250 KB/s `q` took
+5 s to act. How far behind the screen is can only be learnt from the terminal. After it paints,
+the app asks the terminal where its cursor is (a cursor position report, `ESC[6n`, which every
+terminal descended from the VT100 answers); the answer comes back once the terminal has read
+everything written before the question. One question is out at a time, and while it is the link
+is `busy`: live panes hold back what they would write (the player drops frames, a streaming
+answer gathers more text before its next write). So at most one picture is on its way at a
+time, and a key's effect waits for that one at most. The time an answer takes, less the
+quickest recent one (the round trip with nothing queued), is what the output before it cost.
+
+A terminal that does not answer is left alone: after `SILENT_SECONDS` without a first answer
+nothing is asked or held back again.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import App
+from textual.driver import Driver
+from textual.message import Message
+
+from nemo_tui.frames import FULL_DETAIL, Detail
+
+PROBE = "\x1b[6n"
+# A question unanswered this long is taken as lost, and before any answer, as a terminal that
+# does not answer.
+SILENT_SECONDS = 3.0
+# Answers remembered: the lags of recent output, and the round trips of questions asked with
+# nothing written before them (the link's own delay, asked about every `ROUND_TRIP_EVERY`).
+ANSWERS_KEPT = 30
+ROUND_TRIP_EVERY = 1.0
+# Answers it takes to judge what the output costs.
+SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Question:
+    asked_at: float
+    written: int  # characters written before it
+    bare: bool  # nothing new was written before it: its answer times the round trip alone
+
+
+class Link:
+    """What the app wrote, the question in flight and the answers' lags. The driver reports
+    writes (`wrote`) and answers (`answered`, from its input thread); the app reports each paint
+    (`painted`) and live panes ask `busy` before they write."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._send: Callable[[str], None] | None = None
+        self._written = 0  # characters written so far
+        self._asked: Question | None = None  # the question in flight
+        self._covered = 0  # characters written before the last question answered
+        # (asked at, lag, characters written since the question before)
+        self._lags: deque[tuple[float, float, int]] = deque(maxlen=ANSWERS_KEPT)
+        self._round_trips: deque[float] = deque(maxlen=ANSWERS_KEPT)
+        self._timed_at = float("-inf")  # when the last bare question was asked
+        self._silent = False
+
+    def attach(self, send: Callable[[str], None]) -> None:
+        """`send` writes to the terminal without being counted: the driver's own write."""
+        self._send = send
+
+    def wrote(self, characters: int) -> None:
+        self._written += characters
+
+    def painted(self) -> None:
+        """The app wrote a screen update: ask about it, unless a question is already out (its
+        answer will be followed by one for this)."""
+        if self._asked is None and self._written != self._covered:
+            self._ask()
+
+    def _ask(self) -> None:
+        if self._send is None or self._silent:
+            return
+        now = self._clock()
+        bare = self._written == self._covered
+        if bare:
+            self._timed_at = now
+        with self._lock:
+            self._asked = Question(now, self._written, bare)
+        self._send(PROBE)
+
+    def answered(self, at: float) -> None:
+        """The terminal answered at `at` (any thread)."""
+        with self._lock:
+            question, self._asked = self._asked, None
+            if question is None:
+                return  # a question already given up as lost
+            lag, size = at - question.asked_at, question.written - self._covered
+            self._covered = question.written
+            if question.bare:
+                self._round_trips.append(lag)
+            else:
+                self._lags.append((question.asked_at, lag, size))
+
+    def busy(self) -> bool:
+        """Whether output is still on its way to the terminal, so live panes should hold back."""
+        asked = self._asked
+        answering = bool(self._lags or self._round_trips)
+        if asked is not None:
+            if self._clock() - asked.asked_at < SILENT_SECONDS:
+                # Until a first answer the terminal may be one that never answers: hold nothing.
+                return answering
+            with self._lock:
+                self._asked = None
+                self._silent = not answering  # never answered: it will not
+            return False
+        if self._silent or self._send is None:
+            return False
+        if self._written != self._covered or self._clock() - self._timed_at >= ROUND_TRIP_EVERY:
+            # Written since the last question, or time to time the round trip: ask first.
+            self._ask()
+            return answering
+        return False
+
+    def room(self, budget: float) -> bool:
+        """Whether one more update like the largest recent ones can go out now and still reach
+        the terminal within `budget` seconds: the link is not busy, or only one update is on
+        its way and, at what such updates cost, both arrive in time (a fast link carries the
+        next picture while the answer about the last is on its way back)."""
+        if not self.busy():
+            return True
+        asked = self._asked
+        if asked is None or asked.written != self._written:
+            return False
+        cost = self.cost(since=float("-inf"))
+        return cost is not None and 2 * cost - (self._clock() - asked.asked_at) <= budget
+
+    def cost(self, since: float) -> float | None:
+        """What the largest updates asked about after `since` (at least half the largest's
+        size: pictures, not the bar under them) typically took to reach the terminal beyond the
+        round trip, in seconds: the median, as a busy machine delays an answer now and then.
+        None until `SAMPLES` such answers came."""
+        with self._lock:
+            answers = [(lag, size) for asked_at, lag, size in self._lags if asked_at >= since]
+            round_trip = min(self._round_trips, default=0.0)
+        largest = max((size for _, size in answers), default=0)
+        lags = [lag for lag, size in answers if size * 2 >= largest]
+        if len(lags) < SAMPLES:
+            return None
+        return max(statistics.median(lags) - round_trip, 0.0)
+
+
+def metered(base: type[Driver], link: Link) -> type[Driver]:
+    """`base` with its writes counted by `link`, questions sent through it, and the terminal's
+    answers to them handed to `link` instead of the app."""
+
+    class Metered(base):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            link.attach(super().write)
+
+        def write(self, data: str) -> None:
+            link.wrote(len(data))
+            super().write(data)
+
+        def process_message(self, message: Message) -> None:
+            if isinstance(message, events.CursorPosition):
+                link.answered(message.time)
+                return
+            super().process_message(message)
+
+    return Metered
+
+
+class PacedApp(App[int]):
+    """An app that knows its link to the terminal (`terminal_link`): its driver is metered and
+    each paint is asked about. Under test (headless) nothing is written, so nothing is busy."""
+
+    def __init__(self) -> None:
+        self.terminal_link = Link()  # before App's own set-up, which picks the driver class
+        super().__init__()
+
+    def get_driver_class(self) -> type[Driver]:
+        return metered(super().get_driver_class(), self.terminal_link)
+
+    def post_display_hook(self) -> None:
+        self.terminal_link.painted()
+
+
+def link_of(app: App[object]) -> Link | None:
+    return app.terminal_link if isinstance(app, PacedApp) else None
+
+
+# The player's picture, finest first: each step is about half the bytes of the one before.
+DETAILS = (
+    FULL_DETAIL,
+    Detail(mask=0xF0),
+    Detail(rows=1, mask=0xF0),
+    Detail(columns=2, rows=1, mask=0xE0),
+    Detail(columns=4, rows=1, mask=0xC0),
+    Detail(columns=4, rows=1, mask=0xC0, shrink=2),
+    Detail(columns=8, rows=1, mask=0xC0, shrink=2),
+)
+# The longest a picture may take to reach the terminal: the most a key's effect waits behind it.
+FRAME_BUDGET = 0.1
+# Seconds between changes of detail, so the pictures of the last one are measured first.
+SETTLE_SECONDS = 1.0
+# Frames shown and held are counted over this many seconds for the status.
+WINDOW_SECONDS = 2.0
+# Ticks that held a frame for the link in that window before the bar says so: a quarter of the
+# player's ticks (a hold now and then is a busy machine, not the link).
+HELD_TO_SAY = 15
+
+
+class PicturePace:
+    """The player's side of the link: a frame is shown only when the link has room for it
+    (`ready`; otherwise it waits for the next tick, and is dropped if a newer one is due by
+    then), and the picture's detail steps down while pictures take longer than `FRAME_BUDGET`
+    to arrive, and up again when the finer step would fit with room to spare (`adapt`). `note`
+    says so in the player's bar."""
+
+    def __init__(self, link: Link | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._link = link
+        self._clock = clock
+        self.level = 0
+        self._changed_at = clock()
+        self._shown: deque[float] = deque()
+        self._held: deque[float] = deque()
+
+    @property
+    def detail(self) -> Detail:
+        return DETAILS[self.level]
+
+    def ready(self) -> bool:
+        if self._link is not None and not self._link.room(FRAME_BUDGET):
+            self._held.append(self._clock())
+            return False
+        return True
+
+    def shown(self) -> None:
+        self._shown.append(self._clock())
+
+    def adapt(self) -> bool:
+        """Change the detail if the link asks for it; True if it changed (decode again)."""
+        now = self._clock()
+        if self._link is None or now - self._changed_at < SETTLE_SECONDS:
+            return False
+        cost = self._link.cost(since=self._changed_at + SETTLE_SECONDS / 4)
+        if cost is None:
+            return False
+        level = self.level
+        if cost > FRAME_BUDGET:
+            # Each step about halves a picture: as many steps as it takes, at once.
+            while cost > FRAME_BUDGET and level < len(DETAILS) - 1:
+                cost, level = cost / 2, level + 1
+        elif cost < FRAME_BUDGET / 3 and level > 0:
+            level -= 1  # a finer picture would still fit, with room to spare
+        if level == self.level:
+            return False
+        self.level, self._changed_at = level, now
+        return True
+
+    def note(self) -> str:
+        """'12 fps for the link' while frames are held for it or the detail is lowered."""
+        now = self._clock()
+        for times in (self._shown, self._held):
+            while times and times[0] < now - WINDOW_SECONDS:
+                times.popleft()
+        if len(self._held) < HELD_TO_SAY and self.level == 0:
+            return ""
+        fps = round(len(self._shown) / WINDOW_SECONDS)
+        detail = ", less detail," if self.level else ""
+        return f"{fps} fps{detail} for the link"

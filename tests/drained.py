@@ -1,0 +1,58 @@
+"""A pseudo-terminal at the end of a slow link: the program's output is read off the terminal at
+a bounded rate (bytes a second), as sshd reads it when the network carries only so much, so the
+program's writes back up into the terminal's buffer and block, as they do over a slow SSH link.
+Used by the link tests and by `tests/bench/link_bench.py`."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+
+from tests.terminal import PLAIN_TERMINAL, Terminal
+
+ASK_CURSOR = b"\x1b[6n"
+# Every terminal answers where its cursor is (a VT100 report); the app's link pacing asks.
+ANSWERING_TERMINAL = {**PLAIN_TERMINAL, ASK_CURSOR: b"\x1b[1;1R"}
+
+# Reads of at most this much at a time: a few milliseconds' worth at the rates measured.
+MAX_READ = 16384
+
+
+class DrainedTerminal(Terminal):
+    """`Terminal`, its output read at `rate` bytes a second at most. Queries are answered once
+    the link has carried them, as a terminal at the other end would."""
+
+    def __init__(
+        self,
+        argv: list[str],
+        env: Mapping[str, str],
+        rate: float,
+        size: tuple[int, int] = (120, 40),
+        answers: Mapping[bytes, bytes] = ANSWERING_TERMINAL,
+    ) -> None:
+        self.rate = rate
+        super().__init__(argv, env, size=size, answers=answers)
+
+    def _read(self) -> None:
+        # A read takes about 5 ms of the link: small enough that the drain is smooth.
+        size = max(256, min(MAX_READ, int(self.rate / 200)))
+        due = time.perf_counter()
+        tail = b""  # a query may arrive split over two reads
+        while True:
+            try:
+                data = os.read(self._master, size)
+            except OSError:
+                return
+            if not data:
+                return
+            now = time.perf_counter()
+            self.chunks.append((now, data))
+            seen, tail = tail + data, (tail + data)[-16:]
+            for query, answer in self._answers.items():
+                if query in seen:
+                    os.write(self._master, answer)
+                    tail = b""
+            # The link carries `rate` bytes a second: the next read waits its turn.
+            due = max(due, now - 0.05) + len(data) / self.rate
+            time.sleep(max(due - time.perf_counter(), 0.0))
