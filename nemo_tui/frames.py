@@ -143,8 +143,8 @@ class Detail:
     mask: int = 0xF8
 
     def pixels(self, size: tuple[int, int]) -> tuple[int, int]:
-        """The size to decode at, for a picture of `size` half-block pixels (one a column, two a
-        row)."""
+        """The pixels drawn at this detail of a picture of `size` half-block pixels (one a
+        column, two a row)."""
         width, height = size[0] // self.shrink, size[1] // self.shrink
         return max(width // self.columns, 1), max(height * self.rows // 2, 1)
 
@@ -209,16 +209,13 @@ class FrameSource:
             )
             self._process.start()
 
-    def play(
-        self,
-        generation: int,
-        start: float,
-        size: tuple[int, int],
-        detail: Detail = FULL_DETAIL,
-    ) -> None:
-        """Decode from `start` seconds at `size` (half-block pixels, or an image's pixels) and,
-        for half blocks, `detail`."""
-        self._commands.put(("play", generation, start, size, detail))
+    def play(self, generation: int, start: float, size: tuple[int, int]) -> None:
+        self._commands.put(("play", generation, start, size))
+
+    def set_detail(self, detail: Detail) -> None:
+        """Draw half-block pictures at `detail` from the next frame on (the ones already
+        waiting keep theirs), without decoding again."""
+        self._commands.put(("detail", detail))
 
     def next(self) -> Frame | None:
         try:
@@ -248,18 +245,28 @@ def _decode_ahead(
     frames: multiprocessing.Queue[Frame],
 ) -> None:
     """The child: wait for a command; on "play", decode from there until the end or the next
-    command; on "stop", end."""
+    command; on "detail", draw the frames that follow at that detail; on "stop", end."""
     # Frames still queued when told to stop are not worth waiting for the parent to read.
     frames.cancel_join_thread()
+    detail = FULL_DETAIL
     command: tuple[Any, ...] | None = commands.get()
-    while command is not None and command[0] == "play":
-        _, generation, start, size, detail = command
+    while command is not None and command[0] in ("play", "detail"):
+        if command[0] == "detail":
+            detail, command = command[1], commands.get()
+            continue
+        _, generation, start, size = command
         command = None
-        if not images:
-            size = detail.pixels(size)
         try:
             for moment, image in play_frames(path, start, max_fps, size):
-                picture = image if images else halfblock_runs(image, detail)
+                picture: Any
+                if images:
+                    picture = image
+                else:
+                    # Decoded at full detail, so the detail can change between two frames.
+                    fewer = detail.pixels(image.size)
+                    if fewer != image.size:
+                        image = image.resize(fewer, Image.Resampling.BOX)
+                    picture = halfblock_runs(image, detail)
                 while command is None:
                     try:
                         frames.put((generation, moment, picture), timeout=0.05)
@@ -268,6 +275,8 @@ def _decode_ahead(
                         command = _pending(commands)
                 if command is None:
                     command = _pending(commands)
+                if command is not None and command[0] == "detail":
+                    detail, command = command[1], None
                 if command is not None:
                     break
         except (OSError, ValueError, av.FFmpegError):

@@ -17,6 +17,8 @@ ANSWERING_TERMINAL = {**PLAIN_TERMINAL, ASK_CURSOR: b"\x1b[1;1R"}
 
 # Reads of at most this much at a time: a few milliseconds' worth at the rates measured.
 MAX_READ = 16384
+# Longer than any query answered.
+QUERY_TAIL = 16
 
 
 class DrainedTerminal(Terminal):
@@ -38,7 +40,7 @@ class DrainedTerminal(Terminal):
         # A read takes about 5 ms of the link: small enough that the drain is smooth.
         size = max(256, min(MAX_READ, int(self.rate / 200)))
         due = time.perf_counter()
-        tail = b""  # a query may arrive split over two reads
+        tail = b""  # the end of the last read: a query may arrive split over two
         while True:
             try:
                 data = os.read(self._master, size)
@@ -48,11 +50,15 @@ class DrainedTerminal(Terminal):
                 return
             now = time.perf_counter()
             self.chunks.append((now, data))
-            seen, tail = tail + data, (tail + data)[-16:]
+            seen = tail + data
             for query, answer in self._answers.items():
-                if query in seen:
-                    os.write(self._master, answer)
-                    tail = b""
+                # Each query once, however the reads split it: only those ending in `data`.
+                at = seen.find(query)
+                while at != -1:
+                    if at + len(query) > len(tail):
+                        os.write(self._master, answer)
+                    at = seen.find(query, at + 1)
+            tail = seen[-QUERY_TAIL:]
             # The link carries `rate` bytes a second: the next read waits its turn.
             due = max(due, now - 0.05) + len(data) / self.rate
             time.sleep(max(due - time.perf_counter(), 0.0))

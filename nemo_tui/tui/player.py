@@ -256,7 +256,7 @@ class VideoPlayer(Widget, can_focus=True):
         else:
             size = fitted(self.info, columns, rows * 2)
         assert self._source is not None
-        self._source.play(self._generation, self.clock(), size, self._pace.detail)
+        self._source.play(self._generation, self.clock(), size)
 
     # -- the clock's tick ------------------------------------------------------------------
 
@@ -302,8 +302,8 @@ class VideoPlayer(Widget, can_focus=True):
                 self._held = due  # the link still carries the last picture: maybe next tick
             else:
                 self._show(due[2])
-        if self._pace.adapt():
-            self._restart()  # the picture's detail changed for the link
+        if self._pace.adapt() and self._source is not None:
+            self._source.set_detail(self._pace.detail)
         if self.info.duration and now >= self.info.duration:  # 0: a length nobody wrote down
             self.position = self.info.duration
             self.playing = False

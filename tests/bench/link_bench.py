@@ -49,7 +49,7 @@ NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
 BAR_TIME = re.compile(rb"[\xe2\x96\xb6\xe2\x8f\xb8]+ (\d\d):(\d\d) / ")
 ADAPTING = re.compile(rb"(\d+ fps[^\x1b]*?for the link)")
 KEY_GOAL, LAG_GOAL, EXIT_GOAL = 0.2, 0.5, 0.5
-PLAYER_TERMINAL = {**SYNC_TERMINAL, **ANSWERING_TERMINAL}
+LINK_TERMINAL = {**SYNC_TERMINAL, **ANSWERING_TERMINAL}
 LINE_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
 
 
@@ -57,6 +57,15 @@ def pictures_in(text: bytes) -> int:
     """Synchronized updates that draw a picture: many lines (the bar alone is one), in half
     blocks or, at lower detail, coloured spaces."""
     return sum(1 for update in text.split(SYNC_START)[1:] if len(LINE_MOVE.findall(update)) >= 10)
+
+
+def effect_after(terminal: DrainedTerminal, keys: bytes, effect: re.Pattern[bytes]) -> float:
+    """Seconds from `keys` written to the terminal until `effect` arrived (30 s: never)."""
+    pressed = terminal.send(keys)
+    try:
+        return terminal.wait(effect, pressed, timeout=30) - pressed
+    except TimeoutError:
+        return 30.0
 
 
 def p95(values: list[float]) -> float:
@@ -101,7 +110,7 @@ def exit_seconds(terminal: DrainedTerminal, keys: bytes) -> float:
 
 def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, keys: int) -> dict:
     terminal = DrainedTerminal(
-        [NEMO_TUI, "play", str(video)], os.environ, rate, size=size, answers=PLAYER_TERMINAL
+        [NEMO_TUI, "play", str(video)], os.environ, rate, size=size, answers=LINK_TERMINAL
     )
     try:
         first_picture = terminal.wait(re.compile(HALF_BLOCK), timeout=60)
@@ -113,9 +122,7 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
         lag = position_lag(terminal, first_picture, ended)
         latencies = []
         for press in range(keys):
-            pressed = terminal.send(b" ")
-            effect = PAUSED if press % 2 == 0 else PLAYING
-            latencies.append(terminal.wait(effect, pressed, timeout=30) - pressed)
+            latencies.append(effect_after(terminal, b" ", PAUSED if press % 2 == 0 else PLAYING))
             time.sleep(0.4)
         time.sleep(1.0)
         adapting = ADAPTING.findall(received(terminal, started, time.perf_counter()))
@@ -139,7 +146,7 @@ def answer_row(base_url: str, folder: Path, rate: float, chunks: int) -> dict:
         mark = Path(scratch) / "started"
         bench_dir = str(Path(__file__).parent)
         argv = [sys.executable, "-c", STREAM_CHILD, base_url, str(folder), str(mark), bench_dir]
-        terminal = DrainedTerminal(argv, os.environ, rate)
+        terminal = DrainedTerminal(argv, os.environ, rate, answers=LINK_TERMINAL)
         try:
             while not mark.exists() or not mark.read_text():
                 time.sleep(0.005)
@@ -148,8 +155,7 @@ def answer_row(base_url: str, folder: Path, rate: float, chunks: int) -> dict:
             latencies: list[float] = []
             deadline = started + 120
             while terminal.seen(last_words, started) is None and time.perf_counter() < deadline:
-                pressed = terminal.send(b"q")
-                latencies.append(terminal.wait(re.compile(b"q"), pressed, timeout=30) - pressed)
+                latencies.append(effect_after(terminal, b"q", re.compile(b"q")))
                 time.sleep(0.05)
             shown = terminal.wait(last_words, started, timeout=5) - started
             sent = received(terminal, started, started + shown)
