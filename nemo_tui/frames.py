@@ -190,7 +190,8 @@ Frame = tuple[int, float, Any]
 
 class FrameSource:
     """A video decoded ahead in a child process: `play` (re)starts it at a time and a size,
-    `next` takes a ready frame without waiting. At most `ahead` frames wait, so the child
+    `set_detail` makes its half-block pictures coarser or finer (a slow link), `next` takes a
+    ready frame without waiting. At most `ahead` frames wait, so the child
     decodes only as fast as they are taken. Frames carry the generation they were asked with,
     so frames of an earlier `play` are told apart."""
 

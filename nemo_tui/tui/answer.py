@@ -57,6 +57,7 @@ MAX_GAP_SECONDS = 1.0
 FLUSH_CHARS = 4000
 TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
+# While the link is busy, a due write looks again this often.
 LINK_POLL_SECONDS = 0.02
 
 # Textual's paragraph block: `Markdown.BLOCKS` is the public way to it.

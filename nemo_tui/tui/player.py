@@ -6,7 +6,9 @@ already scaled to the picture's size) and turns each frame into what the termina
 runs, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. Up to AHEAD
 frames wait. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
 more than LATE behind the clock is dropped rather than shown late, so a slow terminal sees fewer
-frames, never a picture lagging behind the clock.
+frames, never a picture lagging behind the clock. Over a slow link a frame also waits while the
+terminal is still being sent the last one, and half-block pictures get coarser while each takes
+too long to arrive (`link.PicturePace`); the bar says so ("6 fps for the link").
 """
 
 from __future__ import annotations
@@ -302,8 +304,8 @@ class VideoPlayer(Widget, can_focus=True):
                 self._held = due  # the link still carries the last picture: maybe next tick
             else:
                 self._show(due[2])
-        if self._pace.adapt() and self._source is not None:
-            self._source.set_detail(self._pace.detail)
+        if not self._graphics and self._pace.adapt() and self._source is not None:
+            self._source.set_detail(self._pace.detail)  # half blocks only: the bytes are runs
         if self.info.duration and now >= self.info.duration:  # 0: a length nobody wrote down
             self.position = self.info.duration
             self.playing = False
