@@ -95,18 +95,20 @@ class Link:
             self._asked = Question(now, self._written, bare)
         self._send(PROBE)
 
-    def answered(self, at: float) -> None:
-        """The terminal answered at `at` (any thread)."""
+    def answered(self, at: float) -> bool:
+        """The terminal answered at `at` (any thread); False if nothing was asked (a report
+        someone else asked for, or an answer to a question given up as lost)."""
         with self._lock:
             question, self._asked = self._asked, None
             if question is None:
-                return  # a question already given up as lost
+                return False
             lag, size = at - question.asked_at, question.written - self._covered
             self._covered = question.written
             if question.bare:
                 self._round_trips.append(lag)
             else:
                 self._lags.append((question.asked_at, lag, size))
+        return True
 
     def busy(self) -> bool:
         """Whether output is still on its way to the terminal, so live panes should hold back."""
@@ -158,7 +160,7 @@ class Link:
 
 def metered(base: type[Driver], link: Link) -> type[Driver]:
     """`base` with its writes counted by `link`, questions sent through it, and the terminal's
-    answers to them handed to `link` instead of the app."""
+    answers to them handed to `link` instead of the app (other cursor reports go on to it)."""
 
     class Metered(base):  # type: ignore[valid-type, misc]
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -170,8 +172,7 @@ def metered(base: type[Driver], link: Link) -> type[Driver]:
             super().write(data)
 
         def process_message(self, message: Message) -> None:
-            if isinstance(message, events.CursorPosition):
-                link.answered(message.time)
+            if isinstance(message, events.CursorPosition) and link.answered(message.time):
                 return
             super().process_message(message)
 

@@ -59,10 +59,11 @@ def attached_link() -> tuple[Link, FakeTerminal]:
 
 def test_a_paint_is_asked_about_and_the_link_is_busy_until_the_terminal_answers() -> None:
     link, terminal = attached_link()
+    assert not link.answered(terminal.now)  # nothing asked: a report for someone else
     assert not link.busy()  # no answer yet from this terminal: it may be one that never answers
     assert terminal.sent == [PROBE]  # a first question with nothing before it: the round trip
     terminal.now += 0.05
-    link.answered(terminal.now)
+    assert link.answered(terminal.now)
 
     link.wrote(5000)
     link.painted()
