@@ -6,13 +6,15 @@ Each program runs on a pseudo-terminal whose output is read at a bounded rate (`
 4 MB/s, 1 MB/s, 250 KB/s, 100 KB/s, as an SSH link carries it), so what the program writes faster
 than that backs up into its own writes.
 
-- The player (`nemo-tui play`, half blocks, a 1280x720 30 fps test pattern) at 120x40 and 200x60:
-  the bytes a second the terminal was sent, the pictures it was sent a second and the rest of the
-  15 the player aims at (dropped), the lag of the position on screen behind the clock (the bar's
+- The player (`nemo-tui play`, half blocks, a 1280x720 25 fps test pattern) at 120x40 and 200x60:
+  over `--seconds` from `WARMUP` s after the first picture (the player adapts meanwhile), the
+  bytes a second the terminal was sent, the pictures it was sent a second and the rest of the 15
+  the player aims at (dropped); the lag of the position on screen behind the clock (the bar's
   `MM:SS` as it reaches the terminal, against the moment the first picture did plus those
-  seconds; the worst over the run), key to effect (space pressed `--keys` times, 0.4 s apart,
-  until the bar's ⏸ or ▶ arrives; p95), and `q` to the process's exit. What the player said in
-  its bar about adapting ("12 fps for the link") is shown too.
+  seconds; the worst since the first picture); key to effect (space pressed `--keys` times,
+  0.4 s apart, until the bar's ⏸ or ▶ arrives; p95; a key with no effect in `MISSED` s is
+  counted as that and said); and `q` to the process's exit. What the player said in its bar
+  about adapting ("12 fps for the link") is shown too.
 - A streamed answer of `--chunks` chunks (the chat app on 120x40, streamed from a loopback stub
   as in `ui_bench.py`, while a key is typed every 50 ms): bytes a second, the paints a second
   (synchronized updates), the seconds after the stream's start until its last words arrived,
@@ -49,6 +51,9 @@ NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
 BAR_TIME = re.compile(rb"[\xe2\x96\xb6\xe2\x8f\xb8]+ (\d\d):(\d\d) / ")
 ADAPTING = re.compile(rb"(\d+ fps[^\x1b]*?for the link)")
 KEY_GOAL, LAG_GOAL, EXIT_GOAL = 0.2, 0.5, 0.5
+# Seconds after the first picture before the rates are measured: the player adapts meanwhile.
+WARMUP = 3.0
+MISSED = 10.0  # a key whose effect never came
 LINK_TERMINAL = {**SYNC_TERMINAL, **ANSWERING_TERMINAL}
 LINE_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
 
@@ -60,12 +65,18 @@ def pictures_in(text: bytes) -> int:
 
 
 def effect_after(terminal: DrainedTerminal, keys: bytes, effect: re.Pattern[bytes]) -> float:
-    """Seconds from `keys` written to the terminal until `effect` arrived (30 s: never)."""
+    """Seconds from `keys` written to the terminal until `effect` arrived (`MISSED`: never)."""
     pressed = terminal.send(keys)
     try:
-        return terminal.wait(effect, pressed, timeout=30) - pressed
+        return terminal.wait(effect, pressed, timeout=MISSED) - pressed
     except TimeoutError:
-        return 30.0
+        return MISSED
+
+
+def toggled(terminal: DrainedTerminal) -> re.Pattern[bytes]:
+    """What space should bring to the bar: the other of ⏸ and ▶ than it shows now."""
+    output = terminal.output
+    return PLAYING if output.rfind(PAUSED.pattern) > output.rfind(PLAYING.pattern) else PAUSED
 
 
 def p95(values: list[float]) -> float:
@@ -114,6 +125,7 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
     )
     try:
         first_picture = terminal.wait(re.compile(HALF_BLOCK), timeout=60)
+        time.sleep(WARMUP)
         started = time.perf_counter()
         time.sleep(seconds)
         ended = time.perf_counter()
@@ -121,9 +133,11 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
         pictures = pictures_in(sent)
         lag = position_lag(terminal, first_picture, ended)
         latencies = []
-        for press in range(keys):
-            latencies.append(effect_after(terminal, b" ", PAUSED if press % 2 == 0 else PLAYING))
+        for _ in range(keys):
+            latencies.append(effect_after(terminal, b" ", toggled(terminal)))
             time.sleep(0.4)
+        if toggled(terminal) is PLAYING:  # paused: play on until q
+            effect_after(terminal, b" ", PLAYING)
         time.sleep(1.0)
         adapting = ADAPTING.findall(received(terminal, started, time.perf_counter()))
         quit_after = exit_seconds(terminal, b"q")
@@ -136,6 +150,7 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
         "dropped": max(MAX_FPS - pictures / elapsed, 0.0),
         "lag": lag,
         "key": p95(latencies),
+        "missed": latencies.count(MISSED),
         "exit": quit_after,
         "note": adapting[-1].decode(errors="replace") if adapting else "",
     }
@@ -201,7 +216,8 @@ def main() -> None:
                         f"{size[0]}x{size[1]:<5} {name:>9} {row['bytes'] / 1000:7.0f} "
                         f"{row['shown']:8.1f} {row['dropped']:9.1f} {row['lag']:6.2f} "
                         f"{row['key'] * 1000:5.0f} ms {row['exit']:6.2f}s  "
-                        f"{verdict(row['key'], row['exit'], row['lag']):<5}  {row['note']}",
+                        f"{verdict(row['key'], row['exit'], row['lag']):<5}  {row['note']}"
+                        + (f" ({row['missed']} keys never acted)" if row["missed"] else ""),
                         flush=True,
                     )
         if args.only != "player":
