@@ -6,6 +6,8 @@ Used by the link tests and by `tests/bench/link_bench.py`."""
 from __future__ import annotations
 
 import os
+import subprocess
+import threading
 import time
 from collections.abc import Mapping
 
@@ -34,9 +36,25 @@ class DrainedTerminal(Terminal):
         answers: Mapping[bytes, bytes] = ANSWERING_TERMINAL,
     ) -> None:
         self.rate = rate
+        self._reader: threading.Thread | None = None
         super().__init__(argv, env, size=size, answers=answers)
 
+    def close(self) -> None:
+        """As `Terminal.close`, but the reader ends before the descriptor is closed: a reader
+        waking from its pause could otherwise read a descriptor number already reused by the
+        next terminal, and take its output."""
+        self.send(b"\x11")  # ctrl+q
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        if self._reader is not None:
+            self._reader.join(timeout=10)  # it ends once the program's side is closed
+        os.close(self._master)
+
     def _read(self) -> None:
+        self._reader = threading.current_thread()
         # A read takes about 5 ms of the link: small enough that the drain is smooth.
         size = max(256, min(MAX_READ, int(self.rate / 200)))
         due = time.perf_counter()

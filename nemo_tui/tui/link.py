@@ -131,28 +131,36 @@ class Link:
         return False
 
     def room(self, budget: float) -> bool:
-        """Whether one more update like the largest recent ones can go out now and still reach
-        the terminal within `budget` seconds: the link is not busy, or only one update is on
-        its way and, at what such updates cost, both arrive in time (a fast link carries the
-        next picture while the answer about the last is on its way back)."""
+        """Whether one more update like the largest recent ones can go out now and, with what
+        is still on its way, reach the terminal within `budget` seconds, at the rate recent
+        ones did: on a fast link the next picture goes out while the answer about the last is
+        on its way back; on a slow one, not before."""
         if not self.busy():
             return True
-        asked = self._asked
-        if asked is None or asked.written != self._written:
+        with self._lock:
+            largest = self._largest()
+            round_trip = min(self._round_trips, default=0.0)
+        if len(largest) < SAMPLES:
             return False
-        cost = self.cost(since=float("-inf"))
-        return cost is not None and 2 * cost - (self._clock() - asked.asked_at) <= budget
+        seconds = sum(max(lag - round_trip, 0.001) for _, lag, _ in largest)
+        rate = sum(size for _, _, size in largest) / seconds  # characters a second
+        update = statistics.median(size for _, _, size in largest)
+        return (self._written - self._covered + update) / rate <= budget
+
+    def _largest(self, since: float = float("-inf")) -> list[tuple[float, float, int]]:
+        """The answers about the largest updates asked after `since` (at least half the size
+        of the largest: pictures, not the bar under them)."""
+        recent = [answer for answer in self._lags if answer[0] >= since]
+        largest = max((size for _, _, size in recent), default=0)
+        return [answer for answer in recent if answer[2] * 2 >= largest]
 
     def cost(self, since: float) -> float | None:
-        """What the largest updates asked about after `since` (at least half the largest's
-        size: pictures, not the bar under them) typically took to reach the terminal beyond the
-        round trip, in seconds: the median, as a busy machine delays an answer now and then.
-        None until `SAMPLES` such answers came."""
+        """What the largest updates asked about after `since` typically took to reach the
+        terminal beyond the round trip, in seconds: the median, as a busy machine delays an
+        answer now and then. None until `SAMPLES` such answers came."""
         with self._lock:
-            answers = [(lag, size) for asked_at, lag, size in self._lags if asked_at >= since]
+            lags = [lag for _, lag, _ in self._largest(since)]
             round_trip = min(self._round_trips, default=0.0)
-        largest = max((size for _, size in answers), default=0)
-        lags = [lag for lag, size in answers if size * 2 >= largest]
         if len(lags) < SAMPLES:
             return None
         return max(statistics.median(lags) - round_trip, 0.0)

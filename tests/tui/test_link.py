@@ -114,6 +114,22 @@ def test_cost_is_what_the_largest_updates_take_beyond_the_round_trip() -> None:
     assert not link.room(FRAME_BUDGET)  # a picture out, and the next would wait 0.25 s
 
 
+def test_a_fast_link_takes_the_next_picture_while_the_answer_about_the_last_is_out() -> None:
+    link, terminal = attached_link()
+    for _ in range(4):
+        link.wrote(20_000)  # a picture: 10 ms on the way
+        link.painted()
+        terminal.now += 0.01
+        link.answered(terminal.now)
+    link.wrote(20_000)
+    link.painted()
+    assert link.busy()
+    assert link.room(FRAME_BUDGET)  # it and the next arrive in 20 ms
+    for _ in range(9):
+        link.wrote(20_000)
+    assert not link.room(FRAME_BUDGET)  # ten out and one more: 110 ms
+
+
 class CostOf:
     """A link whose pictures cost what the test says."""
 
