@@ -9,13 +9,16 @@ effect waits behind it: 200x60 playback writes about 0.9 MB a second, so at 250 
 the app asks the terminal where its cursor is (a cursor position report, `ESC[6n`, which every
 terminal descended from the VT100 answers); the answer comes back once the terminal has read
 everything written before the question. One question is out at a time, and while it is the link
-is `busy`: live panes hold back what they would write (the player drops frames, a streaming
-answer gathers more text before its next write). So at most one picture is on its way at a
-time, and a key's effect waits for that one at most. The time an answer takes, less the
-quickest recent one (the round trip with nothing queued), is what the output before it cost.
+is `busy`: a streaming answer gathers more text before its next write, and the player sends the
+next picture only if it and what is still on its way would arrive within `FRAME_BUDGET` at the
+rate recent pictures did (`room`), else it drops frames, then draws them coarser. So a key's
+effect waits behind at most that much output. What an answer took, less the round trip of a
+question asked with nothing before it (timed every `ROUND_TRIP_EVERY` while live panes ask), is
+what the output before it cost.
 
 A terminal that does not answer is left alone: after `SILENT_SECONDS` without a first answer
-nothing is asked or held back again.
+nothing is asked or held back again. What this leans on in Textual (the driver class an app
+picks, the hook after each paint, the parser's cursor reports) is watched by canary tests.
 """
 
 from __future__ import annotations

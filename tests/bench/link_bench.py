@@ -13,8 +13,8 @@ than that backs up into its own writes.
   `MM:SS` as it reaches the terminal, against the moment the first picture did plus those
   seconds; the worst since the first picture); key to effect (space pressed `--keys` times,
   0.4 s apart, until the bar's ⏸ or ▶ arrives; p95; a key with no effect in `MISSED` s is
-  counted as that and said); and `q` to the process's exit. What the player said in its bar
-  about adapting ("12 fps for the link") is shown too.
+  counted as that and said); and `q` to the process's exit. The last thing the bar said about
+  adapting while measured ("12 fps for the link") is shown too.
 - A streamed answer of `--chunks` chunks (the chat app on 120x40, streamed from a loopback stub
   as in `ui_bench.py`, while a key is typed every 50 ms): bytes a second, the paints a second
   (synchronized updates), the seconds after the stream's start until its last words arrived,
@@ -139,7 +139,7 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
         if toggled(terminal) is PLAYING:  # paused: play on until q
             effect_after(terminal, b" ", PLAYING)
         time.sleep(1.0)
-        adapting = ADAPTING.findall(received(terminal, started, time.perf_counter()))
+        adapting = ADAPTING.findall(sent)  # what the bar said while measured
         quit_after = exit_seconds(terminal, b"q")
     finally:
         terminal.close()
