@@ -223,6 +223,8 @@ DETAILS = (
 FRAME_BUDGET = 0.1
 # Seconds between changes of detail, so the pictures of the last one are measured first.
 SETTLE_SECONDS = 1.0
+# How long what pictures cost at a level is remembered.
+REMEMBER_SECONDS = 10.0
 # Frames shown and held are counted over this many seconds for the status.
 WINDOW_SECONDS = 2.0
 # Ticks that held a frame for the link in that window before the bar says so: a quarter of the
@@ -242,6 +244,9 @@ class PicturePace:
         self._clock = clock
         self.level = 0
         self._changed_at = clock()
+        # What pictures cost at each level lately, and when: a finer level is tried again only
+        # if it fitted (or, unmeasured for `REMEMBER_SECONDS`, is likely to).
+        self._costs: dict[int, tuple[float, float]] = {}
         self._shown: deque[float] = deque()
         self._held: deque[float] = deque()
 
@@ -267,11 +272,15 @@ class PicturePace:
         if cost is None:
             return False
         level = self.level
+        self._costs[level] = (now, cost)
+        finer_at, finer = self._costs.get(level - 1, (now, cost * 2))
+        if now - finer_at > REMEMBER_SECONDS:
+            finer = cost * 2  # the link may have changed since
         if cost > FRAME_BUDGET:
             # Each step about halves a picture: as many steps as it takes, at once.
             while cost > FRAME_BUDGET and level < len(DETAILS) - 1:
                 cost, level = cost / 2, level + 1
-        elif cost < FRAME_BUDGET / 3 and level > 0:
+        elif level > 0 and finer < FRAME_BUDGET * 2 / 3:
             level -= 1  # a finer picture would still fit, with room to spare
         if level == self.level:
             return False

@@ -24,6 +24,7 @@ from nemo_tui.tui.link import (
     DETAILS,
     FRAME_BUDGET,
     PROBE,
+    REMEMBER_SECONDS,
     ROUND_TRIP_EVERY,
     SETTLE_SECONDS,
     SILENT_SECONDS,
@@ -158,6 +159,16 @@ def test_detail_drops_as_many_steps_as_the_link_needs_and_climbs_back_one_at_a_t
     now[0] += SETTLE_SECONDS
     assert not pace.adapt()  # fits, but a finer picture (about twice the bytes) would not
     link.value = FRAME_BUDGET / 4
+    assert pace.adapt()
+    assert pace.level == 2
+    link.value = FRAME_BUDGET * 2  # finer did not fit after all
+    now[0] += SETTLE_SECONDS
+    assert pace.adapt()
+    assert pace.level == 3
+    link.value = FRAME_BUDGET / 4
+    now[0] += SETTLE_SECONDS
+    assert not pace.adapt()  # level 2 was measured too slow: not again, for a while
+    now[0] += REMEMBER_SECONDS
     assert pace.adapt()
     assert pace.level == 2
 
