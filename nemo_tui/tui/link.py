@@ -17,8 +17,9 @@ question asked with nothing before it (timed every `ROUND_TRIP_EVERY` while live
 what the output before it cost.
 
 A terminal that does not answer is left alone: after `SILENT_SECONDS` without a first answer
-nothing is asked or held back again. What this leans on in Textual (the driver class an app
-picks, the hook after each paint, the parser's cursor reports) is watched by canary tests.
+nothing is asked or held back again (the player's picture stands still until then). What this
+leans on in Textual (the driver class an app picks, the hook after each paint, the parser's
+cursor reports) is watched by canary tests.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ SILENT_SECONDS = 3.0
 # nothing written before them (the link's own delay, asked about every `ROUND_TRIP_EVERY`).
 ANSWERS_KEPT = 30
 ROUND_TRIP_EVERY = 1.0
-# Answers it takes to judge what the output costs.
+# Answers it takes to judge what the output costs, unless one took this long (seconds).
 SAMPLES = 3
+FAR_TOO_SLOW = 0.3
 
 
 @dataclass(frozen=True)
@@ -114,23 +116,23 @@ class Link:
         return True
 
     def busy(self) -> bool:
-        """Whether output is still on its way to the terminal, so live panes should hold back."""
+        """Whether output is still on its way to the terminal, so live panes should hold back.
+        Until a first answer, too: the first pictures would otherwise go out unpaced."""
         asked = self._asked
-        answering = bool(self._lags or self._round_trips)
         if asked is not None:
             if self._clock() - asked.asked_at < SILENT_SECONDS:
-                # Until a first answer the terminal may be one that never answers: hold nothing.
-                return answering
+                return True
             with self._lock:
                 self._asked = None
-                self._silent = not answering  # never answered: it will not
+                # Never answered: a terminal that does not answer, not held for again.
+                self._silent = not (self._lags or self._round_trips)
             return False
         if self._silent or self._send is None:
             return False
         if self._written != self._covered or self._clock() - self._timed_at >= ROUND_TRIP_EVERY:
             # Written since the last question, or time to time the round trip: ask first.
             self._ask()
-            return answering
+            return True
         return False
 
     def room(self, budget: float) -> bool:
@@ -165,6 +167,10 @@ class Link:
             lags = [lag for _, lag, _ in self._largest(since)]
             round_trip = min(self._round_trips, default=0.0)
         if len(lags) < SAMPLES:
+            # Fewer answers will do when even the quickest is far too slow (a slow link's
+            # first full-size pictures): the sooner it is said, the less they hold keys.
+            if lags and min(lags) - round_trip > FAR_TOO_SLOW:
+                return min(lags) - round_trip
             return None
         return max(statistics.median(lags) - round_trip, 0.0)
 
@@ -243,7 +249,7 @@ class PicturePace:
         self._link = link
         self._clock = clock
         self.level = 0
-        self._changed_at = clock()
+        self._changed_at = clock() - SETTLE_SECONDS  # the first pictures can be judged at once
         # What pictures cost at each level lately, and when: a finer level is tried again only
         # if it fitted (or, unmeasured for `REMEMBER_SECONDS`, is likely to).
         self._costs: dict[int, tuple[float, float]] = {}

@@ -61,8 +61,8 @@ def attached_link() -> tuple[Link, FakeTerminal]:
 def test_a_paint_is_asked_about_and_the_link_is_busy_until_the_terminal_answers() -> None:
     link, terminal = attached_link()
     assert not link.answered(terminal.now)  # nothing asked: a report for someone else
-    assert not link.busy()  # no answer yet from this terminal: it may be one that never answers
-    assert terminal.sent == [PROBE]  # a first question with nothing before it: the round trip
+    assert link.busy()  # a first question with nothing before it: the round trip
+    assert terminal.sent == [PROBE]
     terminal.now += 0.05
     assert link.answered(terminal.now)
 
@@ -84,6 +84,7 @@ def test_a_terminal_that_never_answers_is_never_waited_for() -> None:
     link, terminal = attached_link()
     link.wrote(5000)
     link.painted()
+    assert link.busy()  # until it answers, or is taken as never answering
     terminal.now += SILENT_SECONDS + 0.1
     assert not link.busy()
     link.wrote(5000)
@@ -150,13 +151,13 @@ def test_detail_drops_as_many_steps_as_the_link_needs_and_climbs_back_one_at_a_t
     link = CostOf()
     pace = PicturePace(link, clock=lambda: now[0])  # type: ignore[arg-type]
     link.value = FRAME_BUDGET * 5  # a picture takes five times too long: about three halvings
-    assert not pace.adapt()  # settling after the start
-    now[0] = SETTLE_SECONDS
-    assert pace.adapt()
+    assert pace.adapt()  # judged from the first pictures on
     assert pace.level == 3
     assert pace.note() == "0 fps, less detail, for the link"
     link.value = FRAME_BUDGET / 2
-    now[0] += SETTLE_SECONDS
+    now[0] += SETTLE_SECONDS / 2
+    assert not pace.adapt()  # settling: the new detail's pictures are measured first
+    now[0] += SETTLE_SECONDS / 2
     assert not pace.adapt()  # fits, but a finer picture (about twice the bytes) would not
     link.value = FRAME_BUDGET / 4
     assert pace.adapt()
