@@ -13,10 +13,6 @@ from collections.abc import Mapping
 
 from tests.terminal import PLAIN_TERMINAL, Terminal
 
-ASK_CURSOR = b"\x1b[6n"
-# Every terminal answers where its cursor is (a VT100 report); the app's link pacing asks.
-ANSWERING_TERMINAL = {**PLAIN_TERMINAL, ASK_CURSOR: b"\x1b[1;1R"}
-
 # Reads of at most this much at a time: a few milliseconds' worth at the rates measured.
 MAX_READ = 16384
 # Longer than any query answered.
@@ -33,7 +29,7 @@ class DrainedTerminal(Terminal):
         env: Mapping[str, str],
         rate: float,
         size: tuple[int, int] = (120, 40),
-        answers: Mapping[bytes, bytes] = ANSWERING_TERMINAL,
+        answers: Mapping[bytes, bytes] = PLAIN_TERMINAL,
     ) -> None:
         self.rate = rate
         self._reader: threading.Thread | None = None

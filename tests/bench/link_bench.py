@@ -44,7 +44,7 @@ from nemo_tui.engine.media import samples
 from nemo_tui.tui.player import MAX_FPS
 from tests.bench.playback_bench import HALF_BLOCK, PAUSED, PLAYING, SYNC_START, SYNC_TERMINAL
 from tests.bench.ui_bench import STREAM_CHILD, media_folder, sse_server
-from tests.drained import ANSWERING_TERMINAL, DrainedTerminal
+from tests.drained import DrainedTerminal
 
 RATES = ((4_000_000, "4 MB/s"), (1_000_000, "1 MB/s"), (250_000, "250 KB/s"), (100_000, "100 KB/s"))
 NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
@@ -54,7 +54,6 @@ KEY_GOAL, LAG_GOAL, EXIT_GOAL = 0.2, 0.5, 0.5
 # Seconds after the first picture before the rates are measured: the player adapts meanwhile.
 WARMUP = 3.0
 MISSED = 10.0  # a key whose effect never came
-LINK_TERMINAL = {**SYNC_TERMINAL, **ANSWERING_TERMINAL}
 LINE_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
 
 
@@ -121,7 +120,7 @@ def exit_seconds(terminal: DrainedTerminal, keys: bytes) -> float:
 
 def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, keys: int) -> dict:
     terminal = DrainedTerminal(
-        [NEMO_TUI, "play", str(video)], os.environ, rate, size=size, answers=LINK_TERMINAL
+        [NEMO_TUI, "play", str(video)], os.environ, rate, size=size, answers=SYNC_TERMINAL
     )
     try:
         first_picture = terminal.wait(re.compile(HALF_BLOCK), timeout=60)
@@ -161,7 +160,7 @@ def answer_row(base_url: str, folder: Path, rate: float, chunks: int) -> dict:
         mark = Path(scratch) / "started"
         bench_dir = str(Path(__file__).parent)
         argv = [sys.executable, "-c", STREAM_CHILD, base_url, str(folder), str(mark), bench_dir]
-        terminal = DrainedTerminal(argv, os.environ, rate, answers=LINK_TERMINAL)
+        terminal = DrainedTerminal(argv, os.environ, rate, answers=SYNC_TERMINAL)
         try:
             while not mark.exists() or not mark.read_text():
                 time.sleep(0.005)
