@@ -128,20 +128,44 @@ def _duration(path: Path) -> float:
 HalfblockRow = list[tuple[int, bytes]]
 
 
-def halfblock_runs(image: Image.Image) -> list[HalfblockRow]:
-    """`image`, at its size (one pixel a column, two a row), as rows of half-block cells, runs
-    of cells with the same two colours merged: what a terminal needs to draw it."""
+@dataclass(frozen=True)
+class Detail:
+    """How finely a picture is drawn in cells: `columns` cells a pixel across, `rows` pixels a
+    cell down (2: half blocks; 1: one colour a cell), `mask` the bits kept of each colour channel,
+    and the picture `shrink` times smaller each way than the room it has. Coarser detail makes
+    fewer, longer runs of the same colours: fewer bytes for the terminal."""
+
+    columns: int = 1
+    rows: int = 2
+    shrink: int = 1
     # 32 levels a channel instead of 256: hardly seen in half blocks, and far fewer distinct
     # colour pairs for the terminal side to make styles for (the UI's main cost), longer runs.
-    picture = image.convert("RGB").point(lambda level: level & 0xF8)
+    mask: int = 0xF8
+
+    def pixels(self, size: tuple[int, int]) -> tuple[int, int]:
+        """The pixels drawn at this detail of a picture of `size` half-block pixels (one a
+        column, two a row)."""
+        width, height = size[0] // self.shrink, size[1] // self.shrink
+        return max(width // self.columns, 1), max(height * self.rows // 2, 1)
+
+
+FULL_DETAIL = Detail()
+
+
+def halfblock_runs(image: Image.Image, detail: Detail = FULL_DETAIL) -> list[HalfblockRow]:
+    """`image`, at its size (`detail.columns` cells a pixel across, `detail.rows` pixels a row),
+    as rows of half-block cells, runs of cells with the same two colours merged: what a terminal
+    needs to draw it."""
+    mask = detail.mask
+    picture = image.convert("RGB").point(lambda level: level & mask)
     width, height = picture.size
     data = picture.tobytes()
     stride = width * 3
     rows = []
-    for y in range(0, height, 2):
+    for y in range(0, height, detail.rows):
         top = data[y * stride : (y + 1) * stride]
         # An odd last row repeats itself rather than bleeding into the background.
-        bottom_y = min(y + 1, height - 1)
+        bottom_y = min(y + detail.rows - 1, height - 1)
         bottom = data[bottom_y * stride : (bottom_y + 1) * stride]
         row: HalfblockRow = []
         run, last = 0, b""
@@ -151,10 +175,10 @@ def halfblock_runs(image: Image.Image) -> list[HalfblockRow]:
                 run += 1
                 continue
             if run:
-                row.append((run, last))
+                row.append((run * detail.columns, last))
             run, last = 1, key
         if run:
-            row.append((run, last))
+            row.append((run * detail.columns, last))
         rows.append(row)
     return rows
 
@@ -166,7 +190,8 @@ Frame = tuple[int, float, Any]
 
 class FrameSource:
     """A video decoded ahead in a child process: `play` (re)starts it at a time and a size,
-    `next` takes a ready frame without waiting. At most `ahead` frames wait, so the child
+    `set_detail` makes its half-block pictures coarser or finer (a slow link), `next` takes a
+    ready frame without waiting. At most `ahead` frames wait, so the child
     decodes only as fast as they are taken. Frames carry the generation they were asked with,
     so frames of an earlier `play` are told apart."""
 
@@ -188,14 +213,23 @@ class FrameSource:
     def play(self, generation: int, start: float, size: tuple[int, int]) -> None:
         self._commands.put(("play", generation, start, size))
 
+    def set_detail(self, detail: Detail) -> None:
+        """Draw half-block pictures at `detail` from the next frame on (the ones already
+        waiting keep theirs), without decoding again."""
+        self._commands.put(("detail", detail))
+
     def next(self) -> Frame | None:
         try:
             return self._frames.get_nowait()
         except (queue.Empty, OSError, EOFError):
             return None
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Tell the child to end, without waiting for it (`close` waits)."""
         self._commands.put(("stop",))
+
+    def close(self) -> None:
+        self.stop()
         self._process.join(timeout=2)
         if self._process.is_alive():
             self._process.kill()
@@ -212,16 +246,28 @@ def _decode_ahead(
     frames: multiprocessing.Queue[Frame],
 ) -> None:
     """The child: wait for a command; on "play", decode from there until the end or the next
-    command; on "stop", end."""
+    command; on "detail", draw the frames that follow at that detail; on "stop", end."""
     # Frames still queued when told to stop are not worth waiting for the parent to read.
     frames.cancel_join_thread()
+    detail = FULL_DETAIL
     command: tuple[Any, ...] | None = commands.get()
-    while command is not None and command[0] == "play":
+    while command is not None and command[0] in ("play", "detail"):
+        if command[0] == "detail":
+            detail, command = command[1], commands.get()
+            continue
         _, generation, start, size = command
         command = None
         try:
             for moment, image in play_frames(path, start, max_fps, size):
-                picture = image if images else halfblock_runs(image)
+                picture: Any
+                if images:
+                    picture = image
+                else:
+                    # Decoded at full detail, so the detail can change between two frames.
+                    fewer = detail.pixels(image.size)
+                    if fewer != image.size:
+                        image = image.resize(fewer, Image.Resampling.BOX)
+                    picture = halfblock_runs(image, detail)
                 while command is None:
                     try:
                         frames.put((generation, moment, picture), timeout=0.05)
@@ -230,6 +276,8 @@ def _decode_ahead(
                         command = _pending(commands)
                 if command is None:
                     command = _pending(commands)
+                if command is not None and command[0] == "detail":
+                    detail, command = command[1], None
                 if command is not None:
                     break
         except (OSError, ValueError, av.FFmpegError):

@@ -16,9 +16,11 @@ import time
 from collections.abc import Mapping
 
 ASK_ATTRIBUTES = b"\x1b[c"
+ASK_CURSOR = b"\x1b[6n"
 # Every terminal answers a device-attributes query; these say "a VT220", without and with Sixel.
-PLAIN_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;22c"}
-SIXEL_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;4c"}
+# And where its cursor is (the app asks after it paints, to keep to the link: `tui.link`).
+PLAIN_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;22c", ASK_CURSOR: b"\x1b[1;1R"}
+SIXEL_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;4c", ASK_CURSOR: b"\x1b[1;1R"}
 
 
 class Terminal:

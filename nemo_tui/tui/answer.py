@@ -12,6 +12,10 @@ answer every append (and every key typed meanwhile, which waits for it) would co
 answer grew. A segment ends only at a paragraph break outside a code fence, where Markdown starts
 a new block anyway, so the seam does not show.
 
+Over a slow link writes wait for the terminal to take the last one (`AnswerHost.link_busy`, see
+`link`), checking every `LINK_POLL_SECONDS`: the slower the link, the more text each write
+gathers, and a key's echo never queues behind more than one of them.
+
 While the person types, writes wait: one comes right after a key is painted, at most every
 `TYPING_GAP_SECONDS` (or after `HOLD_SECONDS` without one), so the stream's work runs in the gap
 after a keystroke instead of delaying the next; and it is at most `TYPING_WRITE_CHARS` long, so a
@@ -53,6 +57,8 @@ MAX_GAP_SECONDS = 1.0
 FLUSH_CHARS = 4000
 TYPING_WRITE_CHARS = 3000
 SEGMENT_BLOCKS = 20
+# While the link is busy, a due write looks again this often.
+LINK_POLL_SECONDS = 0.02
 
 # Textual's paragraph block: `Markdown.BLOCKS` is the public way to it.
 _Paragraph = Markdown.BLOCKS["paragraph_open"]
@@ -131,6 +137,10 @@ class AnswerHost(Protocol):
         """Whether the person is typing: a write would delay the next key."""
         ...
 
+    def link_busy(self) -> bool:
+        """Whether the terminal is still being sent the last write (a slow link)."""
+        ...
+
 
 class StreamedAnswer:
     """The text of one answer and the segments that render it."""
@@ -159,6 +169,9 @@ class StreamedAnswer:
 
     async def _write_due(self) -> None:
         self._timer = None
+        if self._host.link_busy():
+            self._timer = self._host.set_timer(LINK_POLL_SECONDS, self._write_due)
+            return
         if self._host.typing() and self._clock() - self._written_at < HOLD_SECONDS:
             # `key_painted` writes after the next key; this timer again if none comes.
             self._arm()
@@ -167,7 +180,11 @@ class StreamedAnswer:
 
     async def key_painted(self) -> None:
         """A key was just painted: the moment, while typing, to write what is due."""
-        if self._unwritten and self._clock() - self._written_at >= TYPING_GAP_SECONDS:
+        if (
+            self._unwritten
+            and self._clock() - self._written_at >= TYPING_GAP_SECONDS
+            and not self._host.link_busy()
+        ):
             self._cancel_timer()
             await self.flush()
 

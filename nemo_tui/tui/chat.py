@@ -29,6 +29,7 @@ from nemo_tui.core.updates import NoticeLevel
 from nemo_tui.skills import Skill
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
+from nemo_tui.tui.link import link_of
 from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
@@ -231,6 +232,10 @@ class ChatLog(VerticalScroll):
 
     def typing(self) -> bool:
         return time.monotonic() - self._typed_at < TYPING_SECONDS
+
+    def link_busy(self) -> bool:
+        link = link_of(self.app)
+        return link is not None and link.busy()
 
     def typed(self) -> None:
         """A key changed the input; once it is painted, streaming answers write what is due."""

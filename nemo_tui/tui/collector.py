@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 
 from textual import events
-from textual.app import App
+
+from nemo_tui.tui.link import PacedApp
 
 # Full collections are owed after this many young-generation collections (CPython's default).
 OWED_AFTER = 10
@@ -61,10 +62,11 @@ class QuietCollector:
         return False
 
 
-class QuietApp(App[int]):
+class QuietApp(PacedApp):
     """An app whose full collections wait for quiet (see `QuietCollector`): started once it is
     ready, told of every key, ticked every TICK_SECONDS, stopped with it. `busy` says whether
-    the app is working on something a collection would hold up."""
+    the app is working on something a collection would hold up. It paces live panes to the
+    terminal's link (`link.PacedApp`)."""
 
     def __init__(self) -> None:
         super().__init__()

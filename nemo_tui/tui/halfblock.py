@@ -82,9 +82,12 @@ def strips_of(rows: list[HalfblockRow], width: int = 0, margin: Style | None = N
         segments = [Segment(" " * left, margin)] if left else []
         for cells, key in row:
             style = _run_styles.get(key)
+            top, bottom = key[:3], key[3:]
             if style is None:
-                style = _run_styles[key] = Style.from_color(_color(key[:3]), _color(key[3:]))
-            segments.append(Segment(UPPER_HALF * cells, style))
+                # A cell of one colour is a space on that background: half the bytes to send.
+                foreground = None if top == bottom else _color(top)
+                style = _run_styles[key] = Style.from_color(foreground, _color(bottom))
+            segments.append(Segment((" " if top == bottom else UPPER_HALF) * cells, style))
         if right:
             segments.append(Segment(" " * right, margin))
         strips.append(Strip(segments, left + picture_width + right))

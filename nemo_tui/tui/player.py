@@ -6,7 +6,9 @@ already scaled to the picture's size) and turns each frame into what the termina
 runs, or a picture for the terminal's own graphics (Sixel, kitty) where it has them. Up to AHEAD
 frames wait. A timer on the UI loop shows, at each tick, the newest frame that is due; a frame
 more than LATE behind the clock is dropped rather than shown late, so a slow terminal sees fewer
-frames, never a picture lagging behind the clock.
+frames, never a picture lagging behind the clock. Over a slow link a frame also waits while the
+terminal is still being sent the last one, and half-block pictures get coarser while each takes
+too long to arrive (`link.PicturePace`); the bar says so ("6 fps for the link").
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.graphics import cell_size
 from nemo_tui.tui.halfblock import release, strips_of
+from nemo_tui.tui.link import PicturePace, link_of
 from nemo_tui.tui.terminal_answers import CellSize
 
 MAX_FPS = 15
@@ -81,11 +84,18 @@ class FrameView(Widget):
         super().__init__(classes=classes)
         self.lines: list[Strip] = []
         self._blank = Strip.blank(0)  # the rows above and below the picture, one for all
+        self._drawn = Region()  # where the picture is, in the widget
 
     def show(self, rows: list[HalfblockRow]) -> None:
         release(self.lines)
+        before = self._drawn
         self.lines = strips_of(rows, self.size.width, self._margin())
-        self.refresh()  # same size: no layout
+        width, height = self.size
+        columns = sum(cells for cells, _ in rows[0]) if rows else 0
+        self._drawn = Region((width - columns) // 2, (height - len(rows)) // 2, columns, len(rows))
+        # Same size: no layout. The same place as the last picture: only it is sent to the
+        # terminal, not the margins around a picture made smaller for a slow link.
+        self.refresh(*([self._drawn] if self._drawn == before else []))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Textual's own path (its styles cache) would copy each line into a new Strip every
@@ -120,10 +130,12 @@ class PositionBar(Widget):
         self.position = 0.0
         self.duration = 0.0
         self.message: Text | None = None
+        self.note = ""  # how playback adapts to a slow link, if it does
 
-    def set(self, playing: bool, position: float, duration: float) -> None:
+    def set(self, playing: bool, position: float, duration: float, note: str = "") -> None:
         before = self.render()
         self.playing, self.position, self.duration = playing, position, duration
+        self.note = note
         if self.render() != before:  # most ticks change nothing a person sees
             self.refresh()
 
@@ -132,9 +144,12 @@ class PositionBar(Widget):
             return self.message
         state = "▶" if self.playing else "⏸"
         times = f" {state} {clock_text(self.position)} / {clock_text(self.duration)} "
-        room = max(self.size.width - len(times) - 1, 0)
+        note = f" {self.note} " if self.note else ""
+        room = max(self.size.width - len(times) - len(note) - 1, 0)
         done = round(room * self.position / self.duration) if self.duration else 0
-        return Text.assemble(times, ("━" * done, "bold"), ("─" * (room - done), "dim"))
+        return Text.assemble(
+            times, ("━" * done, "bold"), ("─" * (room - done), "dim"), (note, "italic")
+        )
 
 
 class VideoPlayer(Widget, can_focus=True):
@@ -180,9 +195,11 @@ class VideoPlayer(Widget, can_focus=True):
         self._bar = PositionBar(id="video-bar")
         self._source: FrameSource | None = None
         self._waiting: Frame | None = None  # a frame taken early, not yet due
+        self._held: Frame | None = None  # a frame due while the link was busy: next tick's
         self._generation = 0  # bumped by every seek and resize: older frames are stale
         self._anchoring = True  # the clock waits for the first frame after a (re)start
         self._started = 0.0  # monotonic time at which the position was 0, while playing
+        self._pace = PicturePace(None)  # the app's link, once mounted
 
     def compose(self) -> ComposeResult:
         yield self._area
@@ -196,6 +213,7 @@ class VideoPlayer(Widget, can_focus=True):
             self._bar.refresh()
             self.post_message(self.Failed(str(exc)))
             return
+        self._pace = PicturePace(link_of(self.app))
         self._source = FrameSource(self.path, MAX_FPS, AHEAD, images=self._graphics)
         # Ticks twice a frame: a tick in phase with the frames would often find two due at once.
         self.set_interval(1 / (2 * MAX_FPS), self._tick)
@@ -233,6 +251,8 @@ class VideoPlayer(Widget, can_focus=True):
         self._draw_bar()
 
     def action_close(self) -> None:
+        if self._source is not None:
+            self._source.stop()  # ends while the app closes, rather than after
         self.post_message(self.Closed())
 
     def action_seek(self, seconds: float) -> None:
@@ -251,7 +271,7 @@ class VideoPlayer(Widget, can_focus=True):
         assert self.info is not None
         self._generation += 1
         self._anchoring = True
-        self._waiting = None
+        self._waiting = self._held = None
         region = self._area.content_region
         columns, rows = max(region.width, 2), max(region.height, 1)
         if self._graphics:
@@ -277,7 +297,9 @@ class VideoPlayer(Widget, can_focus=True):
     def _next_frame(self) -> Frame | None:
         """The next decoded frame of the current generation, or None if none is ready."""
         while True:
-            item, self._waiting = self._waiting, None
+            item, self._held = self._held, None
+            if item is None:
+                item, self._waiting = self._waiting, None
             if item is None and self._source is not None:
                 item = self._source.next()
             if item is None:
@@ -316,8 +338,12 @@ class VideoPlayer(Widget, can_focus=True):
         if due is not None:
             if due[1] < now - LATE:
                 self.frames_dropped += 1  # too late to show: the next one will be on time
+            elif not self._pace.ready():
+                self._held = due  # the link still carries the last picture: maybe next tick
             else:
                 self._show(due[2])
+        if not self._graphics and self._pace.adapt() and self._source is not None:
+            self._source.set_detail(self._pace.detail)  # half blocks only: the bytes are runs
         if self.info.duration and now >= self.info.duration:  # 0: a length nobody wrote down
             self.position = self.info.duration
             self.playing = False
@@ -327,6 +353,7 @@ class VideoPlayer(Widget, can_focus=True):
 
     def _show(self, content: Any) -> None:
         self.frames_shown += 1
+        self._pace.shown()
         if self._graphics:
             self._picture.image = content  # type: ignore[attr-defined]
         else:
@@ -334,7 +361,7 @@ class VideoPlayer(Widget, can_focus=True):
 
     def _draw_bar(self) -> None:
         if self.info is not None:
-            self._bar.set(self.playing, self.position, self.info.duration)
+            self._bar.set(self.playing, self.position, self.info.duration, self._pace.note())
 
 
 class PlayerHost:

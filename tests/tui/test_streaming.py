@@ -145,6 +145,7 @@ class Host:
         self.timers: list[Callable[[], Awaitable[None]]] = []
         self.delays: list[float] = []
         self.is_typing = False
+        self.is_link_busy = False
 
     def set_timer(self, delay: float, callback: Callable[[], Awaitable[None]]) -> FakeTimer:
         self.timers.append(callback)
@@ -156,6 +157,9 @@ class Host:
 
     def typing(self) -> bool:
         return self.is_typing
+
+    def link_busy(self) -> bool:
+        return self.is_link_busy
 
     async def fire(self) -> None:
         await self.timers.pop()()
@@ -223,6 +227,30 @@ async def test_after_a_large_write_the_next_waits_longer(make_app: AppMaker) -> 
         answer.append("and the rest")
         assert answer_module.FLUSH_SECONDS < host.delays[-1] <= answer_module.MAX_GAP_SECONDS
         await pilot.pause()
+        await answer.close()
+
+
+async def test_over_a_busy_link_writes_wait_for_it_and_gather_what_came_meanwhile(
+    make_app: AppMaker,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(ChatLog)
+        markdown = AgentMarkdown(classes="agent")
+        await log.add(markdown)
+        host = Host(log)
+        answer = StreamedAnswer(markdown, host)
+        host.is_link_busy = True  # the terminal is still being sent the last write
+        answer.append("first words ")
+        await host.fire()
+        await pilot.pause()
+        assert markdown.source == ""
+        assert host.delays[-1] == answer_module.LINK_POLL_SECONDS  # looks again soon
+        answer.append("and more ")
+        host.is_link_busy = False
+        await host.fire()
+        await pilot.pause()
+        assert markdown.source == "first words and more "  # one write for both
         await answer.close()
 
 
