@@ -229,6 +229,6 @@ def frame_at(path: Path, seconds: float) -> Image.Image:
 def backend_memory(state_dir: Path) -> dict[str, Any]:
     """What the app remembers of the one backend a test used (`core.persistence`: one JSON file
     per backend identity, named after it)."""
-    (path,) = state_dir.glob("*.json")
+    (path,) = [p for p in state_dir.glob("*.json") if not p.name.startswith("sessions-")]
     memory: dict[str, Any] = json.loads(path.read_text())
     return memory

@@ -90,6 +90,9 @@ class CredentialStore(Protocol):
     Tokens are kept per backend identity: `use_backend` says which backend the token calls mean
     from then on, so two engines, or an engine and the cloud, never overwrite each other's."""
 
+    # True when other processes of the app read and write the same store (a file).
+    shared: bool
+
     def use_backend(self, identity: str) -> None: ...
     def reload(self) -> None: ...
     def get_token(self) -> str | None: ...
@@ -107,6 +110,8 @@ class MemoryCredentials:
     client_id: str | None = None
     user_id: str | None = None
     backend: str | None = None
+
+    shared = False
 
     def use_backend(self, identity: str) -> None:
         self.backend = identity
@@ -464,6 +469,8 @@ class Transport:
             return answer.token
 
     async def _token_stored_by_another_process(self) -> str | None:
+        if not self._credentials.shared:
+            return None
         for _ in range(SHARED_TOKEN_CHECKS):
             self._credentials.reload()
             if token := self._credentials.get_token():

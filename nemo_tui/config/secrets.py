@@ -67,6 +67,8 @@ class SecretsFile:
     def __repr__(self) -> str:
         return f"SecretsFile({str(self.path)!r}, {self.api_base!r})"
 
+    shared = True
+
     def reload(self) -> None:
         """Forget what was read: the next call reads the file (another process may have
         renewed the token)."""

@@ -99,11 +99,12 @@ async def test_private_files_are_0600_and_no_temp_file_is_left(
     await controller.aclose()
 
     written = files_and_modes(app_dirs / "config") | files_and_modes(app_dirs / "state")
-    # The secrets, and the memory of the one backend (named after its instance id), each with
-    # the lock file other processes of the app take to change it.
+    # The secrets, and the memory and the remembered sessions of the one backend (named after
+    # its instance id), each with the lock file other processes of the app take to change it.
     files = {name for name in written if not name.endswith(".lock")}
-    assert len(files) == 2 and "secrets.json" in files
+    assert len(files) == 3 and "secrets.json" in files
     assert any(name.startswith("instance-") and name.endswith(".json") for name in files)
+    assert any(name.startswith("sessions-instance-") for name in files)
     assert {name for name in written if name.endswith(".lock")} == {f".{f}.lock" for f in files}
     assert set(written.values()) == {0o600}
 
