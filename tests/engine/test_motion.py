@@ -51,3 +51,15 @@ def test_every_cut_is_even_so_the_colour_planes_move_with_the_picture(motion: st
         for axis in (cut.x, cut.y):
             values = (axis.start, axis.length, axis.scaled, axis.offset)
             assert all(value % 2 == 0 for value in values), (motion, axis)
+
+
+@pytest.mark.parametrize("size", [(16, 28), (28, 16), (64, 36)])
+@pytest.mark.parametrize("motion", ["zoom_in", "zoom_out", "pan_left", "pan_right"])
+def test_tiny_canvases_get_cuts_that_fill_them(motion: str, size: tuple[int, int]) -> None:
+    """A pan's margin is wider than a tiny canvas's still: it must still find a cut."""
+    source = source_of(*size)
+    for cut in plan_moves(motion, 30, size, source):
+        for axis, out, still in ((cut.x, size[0], source[0]), (cut.y, size[1], source[1])):
+            assert axis.start >= 0
+            assert axis.start + axis.length <= still + 2 * MOTION_PAD
+            assert axis.offset + out <= axis.scaled

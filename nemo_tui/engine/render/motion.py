@@ -140,7 +140,9 @@ def plan_moves(
     middle_y = MOTION_PAD + source_h / 2
     if motion in ("pan_left", "pan_right"):
         scale = MOTION_ZOOM / fit
-        scaled = width + pan_margin(scale)
+        # On a tiny canvas the margin is more than the still has: a coarser grid there.
+        widest = max(int(source_w * scale) // STEP * STEP, width)
+        scaled = min(width + pan_margin(scale), widest)
         length = min(_even(scaled / scale), source_w)
         view = width * length / scaled
         border = source_w * PAN_BORDER
