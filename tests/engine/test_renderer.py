@@ -392,12 +392,14 @@ async def test_motion_moves_the_picture_and_a_still_stays_still(
 
 def band_centre(frame: Image.Image) -> float:
     """The x of a bright vertical band on a dark picture, to a fraction of a pixel: the
-    brightness-weighted mean column of the middle rows."""
+    brightness-weighted mean column of the middle rows, above the background (the median: the
+    darkest column can be the encoder's undershoot beside the band, which would weigh the whole
+    background in)."""
     grey = frame.convert("L")
     width, height = grey.size
     strip = grey.crop((0, height // 3, width // 2, 2 * height // 3))
     row = list(strip.resize((strip.width, 1), Image.Resampling.BOX).tobytes())
-    floor = min(row)
+    floor = sorted(row)[len(row) // 2]
     weights = [max(value - floor - 8, 0) for value in row]
     return sum(x * w for x, w in enumerate(weights)) / sum(weights)
 

@@ -36,7 +36,7 @@ from nemo_tui.engine.render.ffmpeg import (
     run_ffmpeg,
 )
 from nemo_tui.engine.render.fonts import font_for
-from nemo_tui.engine.render.motion import MOTION_OVERSIZE, Cut, plan_moves
+from nemo_tui.engine.render.motion import MOTION_OVERSIZE, MOTION_PAD, Cut, plan_moves
 
 # xfade's transition names; anything else a draft asks for is drawn as a plain fade.
 _XFADE_NAMES = (
@@ -215,6 +215,14 @@ def _width_filters(width: int) -> str:
     return f"scale=w={width}:h={height},setsar=1"
 
 
+def _padded(pad: int) -> str:
+    """`pad` pixels of the picture's own edge repeated on every side."""
+    return (
+        f"pad=w=iw+{2 * pad}:h=ih+{2 * pad}:x={pad}:y={pad},"
+        f"fillborders=left={pad}:right={pad}:top={pad}:bottom={pad}:mode=smear"
+    )
+
+
 def _motion_commands(cuts: list[Cut], fps: int, crop: str, scale: str, canvas: str) -> str:
     """sendcmd lines that set each frame's cut (see `motion`), half a frame before it, and only
     the values that change."""
@@ -360,8 +368,9 @@ class _GraphBuilder:
         return self.chain(f"[{index}:v]", filters)
 
     def motion_filters(self, motion: str, frames: int, fit: str | None) -> str:
-        """A still scaled once to MOTION_OVERSIZE times the canvas, repeated, then cut frame by
-        frame (crop, bilinear scale, crop) as `motion.plan_moves` says, driven by sendcmd."""
+        """A still scaled once to MOTION_OVERSIZE times the canvas and padded with its own edges,
+        repeated, then cut frame by frame (crop, bilinear scale, crop) as `motion.plan_moves`
+        says, driven by sendcmd."""
         w, h, fps = self.width, self.height, self.fps
         big = _motion_source((w, h))
         cuts = plan_moves(motion, frames, (w, h), big)
@@ -371,10 +380,9 @@ class _GraphBuilder:
         commands = self.workdir / f"motion-{name}.txt"
         self.text_files[commands] = _motion_commands(cuts, fps, crop, scale, canvas)
         x, y = cuts[0].x, cuts[0].y
-        # exact=1: crops may start on odd pixels; the colour planes then round, which is far
-        # below what an eye sees, while the picture itself moves by fractions of a pixel.
+        # exact=1 keeps every crop where the plan put it (all even, so the colour planes follow).
         return (
-            f"trim=end_frame=1,{_fit_filters(*big, fit)},format=yuv420p,"
+            f"trim=end_frame=1,{_fit_filters(*big, fit)},format=yuv420p,{_padded(MOTION_PAD)},"
             f"loop=loop={frames - 1}:size=1:start=0,settb=1/{fps},setpts=N,"
             f"sendcmd=f={filter_value(str(commands))},"
             f"{crop}={x.length}:{y.length}:{x.start}:{y.start}:exact=1,"
