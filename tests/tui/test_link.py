@@ -256,7 +256,7 @@ def test_over_a_slow_link_the_player_says_it_adapts_draws_coarser_and_quits_on_q
         terminal.wait(ADAPTING, after=first, timeout=30)
         later = terminal.wait(re.compile(rb"fps, less detail, for the link"), first, timeout=30)
         # Coarser pictures: runs of cells of one colour (spaces on a background).
-        terminal.wait(re.compile(rb"(\x1b\[48;2;\d+;\d+;\d+m {4,}\x1b\[0m){8}"), later, 30)
+        terminal.wait(re.compile(rb"(\x1b\[48;2;\d+;\d+;\d+m {2,}\x1b\[0m){8}"), later, 30)
         terminal.send(b"q")
         assert terminal.process.wait(timeout=10) == 0
     finally:
