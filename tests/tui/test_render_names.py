@@ -60,7 +60,11 @@ async def test_the_render_history_comes_back_with_its_file_after_a_restart(
     again = engine_app(engine.base_url, "image-no-generator", media_dir, exports)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot, again)
-        await wait_until(pilot, lambda: bool(again.query(RenderRow)), "the past render")
+        await wait_until(
+            pilot,
+            lambda: bool(again.query(RenderRow)) and bool(again.query(".render-title")),
+            "the past render, drawn",
+        )
         row = again.query_one(RenderRow)
         assert row.path == saved and row.has_class("-done")
         title = str(row.query_one(".render-title").render())
