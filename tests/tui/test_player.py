@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.segment import Segment
+from textual.app import App
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -37,6 +38,11 @@ NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
 def two_seconds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2 s moving test pattern: every frame differs from the one before."""
     return samples.make_clip(tmp_path_factory.mktemp("video") / "two.mp4", seconds=2.0)
+
+
+def showing_player(app: App[object]) -> bool:
+    """The player screen is up and has mounted its player (pushing the screen comes first)."""
+    return isinstance(app.screen, PlayerScreen) and bool(app.screen.query(VideoPlayer))
 
 
 def picture_of(player: VideoPlayer) -> list[list[tuple[str, str]]]:
@@ -211,7 +217,7 @@ async def test_p_previews_the_timeline_and_enter_plays_a_finished_render(
         await core.say(SKILLS_BY_ID["image-no-generator"].typical_request)
 
         await pilot.press("f4", "p")  # from the timeline: a preview, then the player over the app
-        await wait_until(pilot, lambda: isinstance(app.screen, PlayerScreen), "the player", 120)
+        await wait_until(pilot, lambda: showing_player(app), "the player", 120)
         player = app.screen.query_one(VideoPlayer)
         await wait_until(pilot, lambda: player.frames_shown >= 2, "frames")
         assert player.path.parent.name == "previews"
@@ -230,6 +236,6 @@ async def test_p_previews_the_timeline_and_enter_plays_a_finished_render(
         finished = next(row for row in app.query(RenderRow) if row.path == app.downloads[0])
         finished.focus()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, PlayerScreen), "the player")
+        await wait_until(pilot, lambda: showing_player(app), "the player")
         assert app.screen.query_one(VideoPlayer).path == app.downloads[0]
         await pilot.press("escape")
