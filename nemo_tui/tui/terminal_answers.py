@@ -20,8 +20,10 @@ import time
 import tty
 from dataclasses import dataclass
 
-# Long enough for a terminal across a slow SSH link; paid in full only where nothing answers.
-ANSWER_WAIT = 0.3
+# Long enough for a terminal across a slow SSH link (a satellite hop is 600 ms there and back)
+# or on a loaded machine; paid in full only where nothing answers, which VT100-style terminals
+# never do. An answer that came later would be read as keys and Sixel would be missed.
+ANSWER_WAIT = 1.0
 MAX_ANSWER_BYTES = 4096  # answers are a few dozen bytes; anything past this is not theirs
 
 ASK_CELL_SIZE = b"\x1b[16t"

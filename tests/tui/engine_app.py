@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from nemo_tui.api.intents import GuiHints
 from nemo_tui.config import Settings, describe
@@ -94,9 +96,15 @@ def _position(tree: MediaTree, name: str) -> int:
 
 
 async def send(pilot: Pilot[object], app: NemoApp, text: str) -> None:
-    """Type a message in the chat input (F3) and press enter."""
+    """Put a message in the chat input (F3) the way a terminal delivers a paste, and press enter.
+
+    Pasted rather than typed: Pilot waits for the app to go idle after every key (about 70 ms),
+    so typing a 79-character request cost 5 s a test. Tests of typing itself press keys."""
     await pilot.press("f3")
-    await pilot.press(*text)
+    chat_input = app.query_one("#chat-input", Input)
+    before = chat_input.value
+    app.post_message(events.Paste(text))
+    await wait_until(pilot, lambda: chat_input.value == before + text, "the pasted message")
     await pilot.press("enter")
 
 
