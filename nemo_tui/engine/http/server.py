@@ -132,7 +132,8 @@ def serve(settings: EngineSettings, host: str = "127.0.0.1", port: int = 0) -> N
 
 class RunningEngine:
     """An engine serving in a background thread once `start()` returns; `stop()` (or leaving
-    the `with`) ends it."""
+    the `with`) ends it. `request_stop()` only asks: the thread winds down (uvicorn takes about
+    0.2 s) and gives the folder and the port back on its own."""
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
@@ -143,12 +144,14 @@ class RunningEngine:
         server: list[uvicorn.Server] = []
         server.append(uvicorn.Server(_config(settings, "error", self._lock, self.base_url, server)))
         self._server = server[0]
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            daemon=True,
-            name="nemo-engine",
-        )
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="nemo-engine")
+
+    def _serve(self) -> None:
+        try:
+            self._server.run(sockets=[self._socket])
+        finally:
+            self._socket.close()
+            self._lock.release()
 
     def start(self) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
@@ -160,10 +163,15 @@ class RunningEngine:
                 raise RuntimeError("the local engine did not start; see the log above")
             time.sleep(0.01)
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
         self._server.should_exit = True
+
+    def stop(self) -> None:
+        self.request_stop()
         if self._thread.is_alive():
             self._thread.join()
+        # The thread gives these back as it ends; one that never ran gives nothing (both repeat
+        # safely).
         self._socket.close()
         self._lock.release()
 
