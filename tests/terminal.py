@@ -63,7 +63,10 @@ class Terminal:
             self.chunks.append((time.perf_counter(), data))
             for query, answer in self._answers.items():
                 if query in data:
-                    os.write(self._master, answer)
+                    try:
+                        os.write(self._master, answer)
+                    except OSError:  # hung up meanwhile
+                        return
 
     @property
     def output(self) -> bytes:
@@ -96,6 +99,11 @@ class Terminal:
                 raise TimeoutError(f"never saw {pattern.pattern!r}: {self.output[-2000:]!r}")
             time.sleep(0.002)
         return moment
+
+    def hang_up(self) -> None:
+        """The terminal goes away as a killed terminal window does: its end of the pseudo-terminal
+        closes, and no hang-up signal is sent (the program runs in a session of its own)."""
+        os.close(self._master)
 
     def close(self) -> None:
         self.send(b"\x11")  # ctrl+q

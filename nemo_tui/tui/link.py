@@ -25,6 +25,7 @@ cursor reports) is watched by canary tests.
 from __future__ import annotations
 
 import statistics
+import sys
 import threading
 import time
 from collections import deque
@@ -37,6 +38,7 @@ from textual.driver import Driver
 from textual.message import Message
 
 from nemo_tui.frames import FULL_DETAIL, Detail
+from nemo_tui.tui.hangup import HANGUP_EXIT_CODE, HANGUP_POLL_SECONDS, hung_up
 
 PROBE = "\x1b[6n"
 # A question unanswered this long is taken as lost, and before any answer, as a terminal that
@@ -198,11 +200,21 @@ def metered(base: type[Driver], link: Link) -> type[Driver]:
 
 class PacedApp(App[int]):
     """An app that knows its link to the terminal (`terminal_link`): its driver is metered and
-    each paint is asked about. Under test (headless) nothing is written, so nothing is busy."""
+    each paint is asked about. Under test (headless) nothing is written, so nothing is busy.
+    It leaves when the terminal goes away (`hangup`)."""
 
     def __init__(self) -> None:
         self.terminal_link = Link()  # before App's own set-up, which picks the driver class
         super().__init__()
+
+    def on_mount(self) -> None:
+        stdin = sys.__stdin__
+        if not self.is_headless and stdin is not None and stdin.isatty():
+            self.set_interval(HANGUP_POLL_SECONDS, lambda: self._leave_if_hung_up(stdin.fileno()))
+
+    def _leave_if_hung_up(self, fd: int) -> None:
+        if hung_up(fd):
+            self.exit(HANGUP_EXIT_CODE)
 
     def get_driver_class(self) -> type[Driver]:
         return metered(super().get_driver_class(), self.terminal_link)

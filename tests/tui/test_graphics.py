@@ -35,12 +35,16 @@ def open_on_photo(
         {**os.environ, **env},
         answers=answers,
     )
-    # The folder listed (a worker reads it; on a busy machine after the first screen).
-    terminal.wait(re.compile(rb"photo1\.jpg"), timeout=30)
-    pressed = terminal.send(F2)
-    terminal.wait(re.compile(rb"All files"), after=pressed, timeout=30)  # the pane's own keys
-    time.sleep(0.5)
-    terminal.send(DOWN)
+    try:
+        # The folder listed (a worker reads it; on a busy machine after the first screen).
+        terminal.wait(re.compile(rb"photo1\.jpg"), timeout=30)
+        pressed = terminal.send(F2)
+        terminal.wait(re.compile(rb"All files"), after=pressed, timeout=30)  # the pane's keys
+        time.sleep(0.5)
+        terminal.send(DOWN)
+    except BaseException:
+        terminal.close()  # else the app outlives the test
+        raise
     return terminal
 
 
