@@ -131,3 +131,9 @@ def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("NEMO_TOKEN", "NEMO_API_BASE", "NEMO_SKILL", "NEMOVIDEO_API_KEY", "NEMO_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` run first, the rest in their order: with one worker per core, a long
+    test handed out last would run alone while the other cores wait for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -189,6 +189,7 @@ def test_an_export_keeps_the_clients_id_and_its_output_url_works_without_the_key
         assert "unknown or expired" in envelope_error(refused)[1]
 
 
+@pytest.mark.slow
 def test_a_download_link_expires(
     start_engine: Callable[..., RunningEngine], media_dir: Path
 ) -> None:

@@ -106,6 +106,7 @@ def test_a_rejected_key_is_one_line_and_no_renewal(
     assert not (app_dirs / "config" / "secrets.json").exists()
 
 
+@pytest.mark.slow
 def test_the_key_appears_nowhere(
     start_engine: Callable[..., RunningEngine],
     app_dirs: Path,

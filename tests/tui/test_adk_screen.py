@@ -35,6 +35,7 @@ def on_screen(app: NemoApp, widget: Widget) -> str:
     return "\n".join(row[box.x : box.x + box.width] for row in rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "chunk_bytes", [7, pytest.param(None, marks=pytest.mark.slow)], ids=["split-7", "whole"]
 )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from nemo_tui.engine.http.server import RunningEngine
@@ -28,6 +29,7 @@ async def export_a_titled_slideshow(pilot: Pilot[object], app: NemoApp) -> None:
     await pilot.press("ctrl+e")
 
 
+@pytest.mark.slow
 async def test_the_render_row_is_named_by_title_and_time(
     start_engine: Callable[..., RunningEngine], media_dir: Path, tmp_path: Path
 ) -> None:
@@ -40,6 +42,7 @@ async def test_the_render_row_is_named_by_title_and_time(
         assert re.fullmatch(r"Summer Sale · \d\d:\d\d  render_\d+", title), title
 
 
+@pytest.mark.slow
 async def test_the_render_history_comes_back_with_its_file_after_a_restart(
     start_engine: Callable[..., RunningEngine], media_dir: Path, tmp_path: Path
 ) -> None:
