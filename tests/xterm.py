@@ -91,14 +91,15 @@ def xterm(
     command += ["-b", "0", "-bw", "0", "-l", "-lf", str(log)]
     if vt340:
         command += ["-ti", "vt340"]
-    process = subprocess.Popen(
-        [*command, "-e", *argv],
-        env={**env, "DISPLAY": display},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log.with_suffix(".stderr").open("wb") as errors:  # xterm's own complaints, if any
+        process = subprocess.Popen(
+            [*command, "-e", *argv],
+            env={**env, "DISPLAY": display},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
     terminal = XTerm(process, display, log)
     try:
         yield terminal
@@ -169,4 +170,10 @@ def wait_until_shown(terminal: XTerm, settled: float = 2.0, timeout: float = 60.
         if terminal.process.poll() is not None:
             break
         time.sleep(0.3)
-    raise TimeoutError(f"no picture on the screen; the program sent {terminal.output()[-600:]!r}")
+    ended = terminal.process.poll()
+    errors = terminal.log.with_suffix(".stderr")
+    said = errors.read_text(errors="replace")[-600:] if errors.exists() else ""
+    raise TimeoutError(
+        f"no picture on the screen; the program sent {terminal.output()[-600:]!r}"
+        + (f"; xterm ended ({ended}) saying {said!r}" if ended is not None else "")
+    )
