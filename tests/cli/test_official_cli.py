@@ -3,7 +3,7 @@
 file, the key in `NEMOVIDEO_API_KEY`. Every command ends in its documented output and exit 0, and
 every video it saves is a real MP4 (opened with PyAV).
 
-The CLI is installed with npm once per test session into a temporary folder; where node or npm is
+The CLI is installed with npm once per machine (`tests/official_cli.py`); where node or npm is
 missing, or the registry cannot be reached, these tests are skipped with the reason."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,52 +21,22 @@ import pytest
 
 from tests.engine.gateway_helpers import KeyUser, new_key
 from tests.engine.helpers import EngineUser, data_of
+from tests.official_cli import Unavailable, installed_cli
 from tests.support import EngineProcess, free_port, mp4_facts, serve
 
 pytestmark = pytest.mark.slow
 
-PACKAGE = "nemovideo-tools@0.1.8"
-NPM_INSTALL_SECONDS = 300
 CLI_SECONDS = 240
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def _node_major() -> int | None:
-    node = shutil.which("node")
-    if node is None:
-        return None
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False)
-    match = re.match(r"v(\d+)", version.stdout.strip())
-    return int(match.group(1)) if match else None
-
-
 @pytest.fixture(scope="session")
-def nemovideo_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The official CLI, installed from npm once for the whole test session."""
-    major = _node_major()
-    npm = shutil.which("npm")
-    if major is None or npm is None:
-        pytest.skip("node and npm are not installed (the official CLI needs node 18+)")
-    if major < 18:
-        pytest.skip(f"node {major} is too old for the official CLI (it needs node 18+)")
-    folder = tmp_path_factory.mktemp("nemovideo-tools")
+def nemovideo_bin() -> Path:
+    """The official CLI, from the cache `tests/official_cli.py` installs it into."""
     try:
-        install = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", PACKAGE],
-            cwd=folder,
-            env={**os.environ, "npm_config_cache": str(folder / ".npm-cache")},
-            capture_output=True,
-            text=True,
-            timeout=NPM_INSTALL_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"npm install {PACKAGE} took over {NPM_INSTALL_SECONDS} s (no registry?)")
-    binary = folder / "node_modules" / ".bin" / "nemovideo"
-    if install.returncode != 0 or not binary.exists():
-        reason = (install.stderr.strip().splitlines() or ["no output"])[-1]
-        pytest.skip(f"npm could not install {PACKAGE} (is the npm registry reachable?): {reason}")
-    return binary
+        return installed_cli()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")
