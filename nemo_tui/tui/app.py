@@ -61,6 +61,7 @@ from nemo_tui.tui.files import FilePane, MediaTree, UploadRequested
 from nemo_tui.tui.footer import FittingFooter
 from nemo_tui.tui.header import SessionHeader
 from nemo_tui.tui.help import HelpScreen
+from nemo_tui.tui.pane import Pane
 from nemo_tui.tui.player import PlayerScreen
 from nemo_tui.tui.projects import ProjectList
 from nemo_tui.tui.question import QuestionCard
@@ -69,6 +70,8 @@ from nemo_tui.tui.status import FrameStrip, RenderRow, StatusPane
 from nemo_tui.tui.timeline import TimelinePane
 
 PANES = ("files", "chat", "timeline", "status")
+# Narrower than this many columns, one pane shows at a time, behind tabs.
+NARROW_BELOW = 100
 # How many finished renders of earlier runs the status pane lists at start (`nemo-tui renders`
 # lists them all).
 PAST_RENDERS_SHOWN = 10
@@ -141,7 +144,7 @@ class NemoApp(QuietApp):
     COMMANDS: ClassVar = App.COMMANDS | {NemoCommands}
     # No ClassVar: Textual declares it `ClassVar[...] | None`, which mypy reads as an instance
     # variable, and a ClassVar may not override one (ruff's RUF012 wants the opposite).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (180, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-normal"), (180, "-wide")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
@@ -211,8 +214,21 @@ class NemoApp(QuietApp):
 
     def _mark_active_pane(self, name: str) -> None:
         self.active_pane = name
-        for pane in PANES:
-            self.query_one(f"#{pane}").set_class(pane == name, "-active")
+        self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """In the narrow layout only the active pane shows, behind the tabs; otherwise all do.
+        Set on each pane's own `display`, not by a class: a class change restyles every widget
+        inside the pane (see `pane`)."""
+        narrow = self.size.width < NARROW_BELOW
+        for pane in self.query(Pane):
+            if narrow:
+                pane.display = pane.id == self.active_pane
+            else:
+                pane.styles.clear_rule("display")
+
+    def on_resize(self) -> None:
+        self._fit_panes()
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Input, Static
@@ -30,6 +30,7 @@ from nemo_tui.skills import Skill
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.answer import AgentMarkdown, StreamedAnswer
 from nemo_tui.tui.link import link_of
+from nemo_tui.tui.pane import Pane
 from nemo_tui.tui.question import QuestionCard
 from nemo_tui.tui.virtual_size import repainting_virtual_size
 
@@ -351,11 +352,11 @@ class ChatLog(VerticalScroll):
         return self._turns.setdefault(turn_id, TurnView(turn_id, time.monotonic()))
 
 
-class ChatPane(Vertical):
+class ChatPane(Pane):
     """The log, a line saying whether the agent is working, and the input."""
 
     def __init__(self, skill: Skill, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
+        super().__init__(id=id)
         self.border_title = "Chat"
         self._skill = skill
         self._ticker: Timer | None = None

@@ -33,6 +33,7 @@ from nemo_tui.frames import load_still
 from nemo_tui.skills import media_kind_of
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.halfblock import halfblock
+from nemo_tui.tui.pane import Pane
 
 KIND_MARK = {"image": "img", "video": "vid", "audio": "aud"}
 
@@ -313,13 +314,13 @@ class UploadRow(Vertical):
             name.update(Text.assemble(("✓ ", "green"), shown, (" uploaded", "dim")))
 
 
-class FilePane(Vertical):
+class FilePane(Pane):
     """The picker, the preview under it, and the uploads in flight."""
 
     def __init__(
         self, path: Path, *, picture: type[Widget] | None = None, id: str | None = None
     ) -> None:
-        super().__init__(id=id, classes="pane")
+        super().__init__(id=id)
         self.path = path
         self.border_title = "Files"
         self._picture = picture(id="picture") if picture is not None else None

@@ -24,6 +24,7 @@ from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.chat import format_elapsed
 from nemo_tui.tui.files import human_size
 from nemo_tui.tui.halfblock import halfblock, side_by_side
+from nemo_tui.tui.pane import Pane
 
 STRIP_FRAMES = 6
 # The narrowest frame worth drawing, in cells.
@@ -145,11 +146,11 @@ class FrameStrip(Static):
             self.app.call_from_thread(self.update, strip)
 
 
-class StatusPane(Vertical):
+class StatusPane(Pane):
     """Credits, render jobs, frames."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
+        super().__init__(id=id)
         self.border_title = "Status"
 
     def compose(self) -> ComposeResult:

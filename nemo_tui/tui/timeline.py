@@ -7,13 +7,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from nemo_tui.api.draft import TRACK_AUDIO, TRACK_TEXT, Draft, PlacedSegment, Track
 from nemo_tui.api.safe_text import terminal_safe
 from nemo_tui.api.summary import seconds, span
+from nemo_tui.tui.pane import Pane
 
 HIGHLIGHT_SECONDS = 2.5
 HIGHLIGHT_STYLE = "bold reverse"
@@ -129,11 +129,11 @@ class TrackBars(Widget):
         return bar
 
 
-class TimelinePane(Vertical):
+class TimelinePane(Pane):
     """Tree, bars and summary, refreshed on every TimelineChanged."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
+        super().__init__(id=id)
         self.border_title = "Timeline"
         self.draft = Draft.blank()
 
