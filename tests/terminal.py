@@ -23,6 +23,13 @@ PLAIN_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;22c", ASK_CURSOR: b"\x1b[1;1R"}
 SIXEL_TERMINAL = {ASK_ATTRIBUTES: b"\x1b[?62;4c", ASK_CURSOR: b"\x1b[1;1R"}
 
 
+def sized_by_the_terminal(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without COLUMNS and LINES, which override the terminal's own size (Textual reads
+    the size with `shutil.get_terminal_size`); pytest-xdist's workers have them set to 80x24,
+    which made every app started from a worker lay itself out for 80 columns."""
+    return {name: value for name, value in env.items() if name not in ("COLUMNS", "LINES")}
+
+
 class Terminal:
     """`argv` on a pseudo-terminal of `size` (columns, rows) with cells of 10x20 pixels, answering
     each query in `answers` when the program sends it."""
@@ -45,7 +52,7 @@ class Terminal:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            env={**env, "TERM": "xterm-256color", "COLORTERM": "truecolor"},
+            env={**sized_by_the_terminal(env), "TERM": "xterm-256color", "COLORTERM": "truecolor"},
             start_new_session=True,
         )
         os.close(slave)

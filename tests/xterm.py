@@ -17,6 +17,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.terminal import sized_by_the_terminal
+
 TOOLS = ("Xvfb", "xterm", "xwd")
 
 
@@ -94,7 +96,7 @@ def xterm(
     with log.with_suffix(".stderr").open("wb") as errors:  # xterm's own complaints, if any
         process = subprocess.Popen(
             [*command, "-e", *argv],
-            env={**env, "DISPLAY": display},
+            env={**sized_by_the_terminal(env), "DISPLAY": display},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=errors,
