@@ -93,9 +93,10 @@ def engine_settings(data_dir: Path, **overrides: Any) -> EngineSettings:
 
 @pytest.fixture(scope="session")
 def winding_down() -> Iterator[list[RunningEngine]]:
-    """Engines whose tests are over, still winding down; each is waited for at the end of the run.
-    A test asks its engines to stop and goes on: each has its own folder and port, and uvicorn
-    takes about 0.2 s to stop, which hundreds of tests would otherwise wait for in turn."""
+    """Engines of the last test to use any, still winding down: a test asks its engines to stop
+    and goes on (each has its own folder and port, and uvicorn takes about 0.2 s to stop, which
+    hundreds of tests would otherwise wait for in turn). The next such test waits for them, done
+    by then, so the list never holds more than one test's; the end of the run waits for the last."""
     engines: list[RunningEngine] = []
     yield engines
     for engine in engines:
@@ -120,7 +121,10 @@ def start_engine(
     yield start
     for engine in running:
         engine.request_stop()
-    winding_down.extend(running)
+    if running:
+        for engine in winding_down:
+            engine.stop()
+        winding_down[:] = running
 
 
 @pytest.fixture

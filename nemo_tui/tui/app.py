@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual import events, on
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -216,21 +216,19 @@ class NemoApp(QuietApp):
         self.active_pane = name
         self._fit_panes()
 
-    def _fit_panes(self, width: int | None = None) -> None:
+    def _fit_panes(self) -> None:
         """In the narrow layout only the active pane shows, behind the tabs; otherwise all do.
         Set on each pane's own `display`, not by a class: a class change restyles every widget
         inside the pane (see `pane`)."""
-        narrow = (self.size.width if width is None else width) < NARROW_BELOW
+        narrow = self.size.width < NARROW_BELOW
         for pane in self.query(Pane):
             if narrow:
                 pane.display = pane.id == self.active_pane
             else:
                 pane.styles.clear_rule("display")
 
-    def on_resize(self, event: events.Resize) -> None:
-        # The event's size: this handler runs before App's own, which updates `self.size` (on a
-        # real terminal the first one brings the size; till then `size` is a default 80x24).
-        self._fit_panes(event.size.width)
+    def on_resize(self) -> None:
+        self._fit_panes()
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:

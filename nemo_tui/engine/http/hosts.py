@@ -68,31 +68,20 @@ class HostGuard:
             await self.app(scope, receive, send)
             return
         body = json.dumps({"code": MISDIRECTED, "message": refusal, "data": None}).encode()
-        if scope["type"] == "websocket":
-            await _refuse_handshake(scope, send, body)
-            return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": MISDIRECTED,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "websocket":
+            await _send_refusal(send, "http.response", body)
+        elif "websocket.http.response" in scope.get("extensions", {}):
+            # A handshake answered as an HTTP response where the server can (an ASGI extension).
+            await _send_refusal(send, "websocket.http.response", body)
+        else:
+            await send({"type": "websocket.close", "code": 1008})  # a bare 403
 
 
-async def _refuse_handshake(scope: Scope, send: Send, body: bytes) -> None:
-    """Answer a handshake with the refusal as an HTTP response where the server can (the ASGI
-    `websocket.http.response` extension), else a plain close (a bare 403)."""
-    if "websocket.http.response" not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": 1008})
-        return
+async def _send_refusal(send: Send, kind: str, body: bytes) -> None:
+    """The refusal as a 421 JSON response, in the ASGI messages of `kind`."""
     await send(
         {
-            "type": "websocket.http.response.start",
+            "type": f"{kind}.start",
             "status": MISDIRECTED,
             "headers": [
                 (b"content-type", b"application/json"),
@@ -100,4 +89,4 @@ async def _refuse_handshake(scope: Scope, send: Send, body: bytes) -> None:
             ],
         }
     )
-    await send({"type": "websocket.http.response.body", "body": body})
+    await send({"type": f"{kind}.body", "body": body})
