@@ -183,9 +183,9 @@ def halfblock_runs(image: Image.Image, detail: Detail = FULL_DETAIL) -> list[Hal
     return rows
 
 
-# A decoded frame on its way to the player: (generation, time in seconds, picture), the picture
-# as half-block rows, or as an image for the terminal's own graphics.
-Frame = tuple[int, float, Any]
+# A decoded frame on its way to the player: (generation, time in seconds, picture, the detail it
+# is drawn at), the picture as half-block rows, or as an image for the terminal's own graphics.
+Frame = tuple[int, float, Any, Detail]
 
 
 class FrameSource:
@@ -270,7 +270,7 @@ def _decode_ahead(
                     picture = halfblock_runs(image, detail)
                 while command is None:
                     try:
-                        frames.put((generation, moment, picture), timeout=0.05)
+                        frames.put((generation, moment, picture, detail), timeout=0.05)
                         break
                     except queue.Full:
                         command = _pending(commands)

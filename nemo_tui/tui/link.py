@@ -51,6 +51,9 @@ ROUND_TRIP_EVERY = 1.0
 # Answers it takes to judge what the output costs, unless one took this long (seconds).
 SAMPLES = 3
 FAR_TOO_SLOW = 0.3
+# Updates at least this long (characters) time the link's rate: shorter ones mostly time the
+# round trip. The first screen's paint is one.
+MEASURABLE = 4_000
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,17 @@ class Link:
         rate = sum(size for _, _, size in largest) / seconds  # characters a second
         update = statistics.median(size for _, _, size in largest)
         return (self._written - self._covered + update) / rate <= budget
+
+    def rate(self) -> float | None:
+        """Characters a second the link carried lately, from the answers about updates of at
+        least `MEASURABLE` characters; None before one came."""
+        with self._lock:
+            timed = [(lag, size) for _, lag, size in self._lags if size >= MEASURABLE]
+            round_trip = min(self._round_trips, default=0.0)
+        if not timed:
+            return None
+        seconds = sum(max(lag - round_trip, 0.001) for lag, _ in timed)
+        return sum(size for _, size in timed) / seconds
 
     def _largest(self, since: float = float("-inf")) -> list[tuple[float, float, int]]:
         """The answers about the largest updates asked after `since` (at least half the size
@@ -280,6 +294,26 @@ class PicturePace:
 
     def shown(self) -> None:
         self._shown.append(self._clock())
+
+    def fits(self, characters: int, detail: Detail) -> bool:
+        """Whether a picture of `characters` drawn at `detail` would reach the terminal within
+        `FRAME_BUDGET` at the rate the link was measured at (before any picture: the first
+        screen's paint). If not, it is not sent: the detail steps down at once by as many steps
+        as that takes (the caller asks for coarser pictures), or a picture drawn finer than the
+        current detail (decoded before it changed) is dropped. What cannot be drawn coarser, or
+        goes out on a link not measured yet, fits."""
+        rate = self._link.rate() if self._link is not None else None
+        if rate is None or detail not in DETAILS:
+            return True
+        seconds, level = characters / rate, DETAILS.index(detail)
+        if seconds <= FRAME_BUDGET or level == len(DETAILS) - 1:
+            return True
+        if level < self.level:
+            return False  # coarser ones are on their way
+        while seconds > FRAME_BUDGET and level < len(DETAILS) - 1:
+            seconds, level = seconds / 2, level + 1
+        self.level, self._changed_at = level, self._clock()
+        return False
 
     def adapt(self) -> bool:
         """Change the detail if the link asks for it; True if it changed (decode again)."""

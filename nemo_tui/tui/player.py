@@ -39,7 +39,7 @@ from nemo_tui.frames import (
 from nemo_tui.tui.actions import bindings
 from nemo_tui.tui.collector import QuietApp
 from nemo_tui.tui.graphics import cell_size
-from nemo_tui.tui.halfblock import release, strips_of
+from nemo_tui.tui.halfblock import drawn_characters, release, strips_of
 from nemo_tui.tui.link import PicturePace, link_of
 from nemo_tui.tui.terminal_answers import CellSize
 
@@ -317,9 +317,12 @@ class VideoPlayer(Widget, can_focus=True):
                 self._show(first[2])
             return
         if self._anchoring:
-            # Since a start or a seek the clock waits for the decoder's first frame: a slow
-            # seek shows late, rather than every frame after it being dropped as late.
+            # Since a start or a seek the clock waits for the decoder's first frame (that the
+            # link can carry): a slow seek shows late, rather than every frame after it being
+            # dropped as late.
             first = self._next_frame()
+            while first is not None and not self._fits(first):
+                first = self._next_frame()
             if first is None:
                 self._started = time.monotonic() - self.position
                 return
@@ -336,8 +339,8 @@ class VideoPlayer(Widget, can_focus=True):
                 self.frames_dropped += 1
             due = item
         if due is not None:
-            if due[1] < now - LATE:
-                self.frames_dropped += 1  # too late to show: the next one will be on time
+            if due[1] < now - LATE or not self._fits(due):
+                self.frames_dropped += 1  # too late to show, or too much for the link
             elif not self._pace.ready():
                 self._held = due  # the link still carries the last picture: maybe next tick
             else:
@@ -350,6 +353,15 @@ class VideoPlayer(Widget, can_focus=True):
         else:
             self.position = now
         self._draw_bar()
+
+    def _fits(self, frame: Frame) -> bool:
+        """Whether the link carries `frame`'s picture in time; if it would not, coarser ones
+        are asked for from here on."""
+        if self._graphics or self._pace.fits(drawn_characters(frame[2]), frame[3]):
+            return True
+        if self._source is not None:
+            self._source.set_detail(self._pace.detail)
+        return False
 
     def _show(self, content: Any) -> None:
         self.frames_shown += 1

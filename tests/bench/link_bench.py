@@ -55,6 +55,9 @@ KEY_GOAL, LAG_GOAL, EXIT_GOAL = 0.2, 0.5, 0.5
 WARMUP = 3.0
 MISSED = 10.0  # a key whose effect never came
 LINE_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
+# A picture on its way: half blocks or, drawn coarser for a slow link (from the first picture
+# on, once the first screen's paint timed the link), runs of coloured spaces.
+PICTURE = re.compile(HALF_BLOCK + rb"|(?:\x1b\[48;2;[0-9;]+m +\x1b\[0m){6}")
 
 
 def pictures_in(text: bytes) -> int:
@@ -123,7 +126,7 @@ def player_row(video: Path, size: tuple[int, int], rate: float, seconds: float, 
         [NEMO_TUI, "play", str(video)], os.environ, rate, size=size, answers=SYNC_TERMINAL
     )
     try:
-        first_picture = terminal.wait(re.compile(HALF_BLOCK), timeout=60)
+        first_picture = terminal.wait(PICTURE, timeout=60)
         time.sleep(WARMUP)
         started = time.perf_counter()
         time.sleep(seconds)

@@ -20,6 +20,7 @@ from textual.drivers.linux_driver import LinuxDriver
 
 from nemo_tui.engine.media import samples
 from nemo_tui.frames import Detail, halfblock_runs
+from nemo_tui.tui.halfblock import drawn_characters, strips_of
 from nemo_tui.tui.link import (
     DETAILS,
     FRAME_BUDGET,
@@ -38,6 +39,7 @@ from tests.terminal import Terminal
 
 NEMO_TUI = str(Path(sys.executable).parent / "nemo-tui")
 ADAPTING = re.compile(rb"\d+ fps[^\x1b]*for the link")
+PICTURE = re.compile("▀".encode() + rb"|(?:\x1b\[48;2;[0-9;]+m +\x1b\[0m){6}")
 
 
 class FakeTerminal:
@@ -212,6 +214,67 @@ def test_coarser_detail_sends_fewer_runs_for_the_same_picture(tmp_path: Path) ->
     assert Detail().pixels((200, 112)) == (200, 112)
 
 
+def test_what_a_picture_costs_the_link_is_known_before_it_is_sent(tmp_path: Path) -> None:
+    """`drawn_characters` estimates what Textual writes for a half-block picture, at every
+    detail, within 15% of what it does write."""
+    from PIL import Image
+    from rich.console import Console
+
+    from nemo_tui.frames import decode_frames
+
+    clip = samples.make_clip(tmp_path / "pattern.mp4", seconds=1.0, audio=False)
+    image = decode_frames(clip, 1)[0]
+    console = Console(color_system="truecolor", force_terminal=True)
+    for detail in DETAILS:
+        picture = image.resize(detail.pixels((200, 112)), Image.Resampling.BILINEAR)
+        rows = halfblock_runs(picture, detail)
+        written = sum(len(strip.render(console)) + 8 for strip in strips_of(rows))  # + a move
+        assert 0.85 * written < drawn_characters(rows) < 1.15 * written, detail
+
+
+def test_the_links_rate_is_timed_on_large_updates_beyond_the_round_trip() -> None:
+    link, terminal = attached_link()
+    assert link.rate() is None
+    link.wrote(30_000)  # the first screen: 0.3 s on the way at 100,000 characters a second
+    link.painted()
+    terminal.now += 0.3
+    link.answered(terminal.now)
+    assert link.rate() == pytest.approx(100_000)
+    link.wrote(400)  # the bar alone mostly times the round trip: not counted
+    link.painted()
+    terminal.now += 0.05
+    link.answered(terminal.now)
+    assert link.rate() == pytest.approx(100_000)
+
+
+class RateOf:
+    """A link measured at the rate the test says."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.value = rate
+
+    def rate(self) -> float | None:
+        return self.value
+
+
+def test_a_picture_the_measured_link_cannot_carry_in_time_is_not_sent_and_detail_drops() -> None:
+    link = RateOf(None)
+    pace = PicturePace(link)  # type: ignore[arg-type]
+    assert pace.fits(80_000, DETAILS[0])  # not measured yet: the first picture goes out
+    link.value = 100_000.0  # characters a second: 80,000 would take 0.8 s
+    assert not pace.fits(80_000, DETAILS[0])
+    assert pace.level == 3  # 0.8 s halved three times: within the budget
+    assert pace.note() == "0 fps, less detail, for the link"
+    assert not pace.fits(40_000, DETAILS[1])  # decoded before the change: coarser ones come
+    assert pace.level == 3
+    assert pace.fits(9_000, DETAILS[3])
+    assert not pace.fits(12_000, DETAILS[3])  # the estimate was short: one more step
+    assert pace.level == 4
+    assert pace.fits(10**6, DETAILS[-1])  # nothing coarser: it goes out as it is
+    link.value = 10**8
+    assert pace.fits(80_000, DETAILS[0])  # a fast link carries anything
+
+
 def test_canary_textual_reads_a_cursor_report_as_a_cursor_position_event() -> None:
     """The link's answers: Textual's input parser turns the terminal's cursor position report
     into `events.CursorPosition`, which the metered driver takes before the app sees it."""
@@ -252,7 +315,8 @@ def test_over_a_slow_link_the_player_says_it_adapts_draws_coarser_and_quits_on_q
         [NEMO_TUI, "play", str(pattern)], os.environ, 100_000, size=(120, 40)
     )
     try:
-        first = terminal.wait(re.compile("▀".encode()), timeout=60)
+        # The first picture may already be coarse: the first screen's paint timed the link.
+        first = terminal.wait(PICTURE, timeout=60)
         terminal.wait(ADAPTING, after=first, timeout=30)
         later = terminal.wait(re.compile(rb"fps, less detail, for the link"), first, timeout=30)
         # Coarser pictures: runs of cells of one colour (spaces on a background).
