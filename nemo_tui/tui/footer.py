@@ -3,11 +3,19 @@
 Textual's footer lays its keys out in one row and cuts the row where the screen ends, so at 120
 columns the last key read "f5 S". This one leaves out, from the end, the keys that would not fit
 whole (F1 last of all); the footer lists the most used first, and F1's help has every key.
+
+Textual's footer also builds its keys again on every change of the screen's bindings, which is
+every move of the focus, though most moves show the same keys: each build restyles a dozen
+widgets (at start-up it happened 11 times). This one builds them only when what it would show
+changed.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -27,9 +35,31 @@ def _cells(widget: Widget) -> int:
 
 
 class FittingFooter(Footer):
-    """A footer that never shows a key cut short: what does not fit is left out."""
+    """A footer that never shows a key cut short: what does not fit is left out, and built again
+    only when the keys it shows change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._built_for: tuple[object, ...] | None = None
+
+    def _shown(self, screen: Screen[object]) -> tuple[object, ...]:
+        """What the footer shows of `screen`'s bindings: a key, its words, whether it works."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip, binding.group)
+            for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == palette
+        )
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        unchanged = screen is self.screen and self._shown(screen) == self._built_for
+        if self._built_for is not None and unchanged:
+            return
+        super().bindings_changed(screen)
 
     async def recompose(self) -> None:
+        if self._bindings_ready and self.is_attached:
+            self._built_for = self._shown(self.screen)
         await super().recompose()
         self._fit()
 

@@ -116,3 +116,22 @@ async def test_the_footer_shows_only_whole_keys_and_always_f1(
             words = " ".join(entries).split()
             assert footer.replace("▏", " ").split() == words, (pane, footer)
             assert "f1 Help" in entries and "^p palette" in entries, (pane, footer)
+
+
+async def test_the_footer_is_built_again_only_when_its_keys_change(
+    make_app: Callable[..., NemoApp],
+) -> None:
+    """Textual rebuilt the footer's keys on every change of the bindings (each move of the
+    focus, 11 times at start-up), restyling a dozen widgets each time; the same keys stay."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f2")
+        footer = app.query_one(Footer)
+        keys = list(footer.query("FooterKey"))
+        before = [str(key.render()) for key in keys]
+        app.refresh_bindings()  # bindings changed, but not what the footer shows
+        await pilot.pause()
+        assert all(a is b for a, b in zip(footer.query("FooterKey"), keys, strict=True))
+        await pilot.press("f3")  # the chat shows other keys than the file pane
+        assert [str(key.render()) for key in footer.query("FooterKey")] != before
+        assert not any(key.is_attached for key in keys)
