@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -38,6 +39,14 @@ async def shown(pilot: Pilot[object], rounds: int = 40) -> str:
             return text
         text = again
     return text
+
+
+async def paste(pilot: Pilot[object], text: str) -> None:
+    """Give the focused widget `text` the way a terminal delivers a paste. Pilot waits for the
+    app to go idle after every key it presses (about 70 ms a key, more in the palette, which
+    searches on each), so typing cost a second or two a phrase; tests of typing press keys."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 async def wait_for_text(

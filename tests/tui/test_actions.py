@@ -13,7 +13,7 @@ from nemo_tui.tui.commands import palette_commands
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.slash import usage
 
-from .helpers import shown, wait_for_text
+from .helpers import paste, shown, wait_for_text
 from .test_panes import AppMaker
 
 # Tall enough that the whole help and the whole palette list fit on the screen: F1 help lists every
@@ -67,7 +67,7 @@ async def test_a_palette_entry_runs_its_action(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.press(*"Go to timeline")
+        await paste(pilot, "Go to timeline")
         await shown(pilot)
         await pilot.press("enter")
         await shown(pilot)

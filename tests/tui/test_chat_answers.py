@@ -21,6 +21,7 @@ from nemo_tui.tui.chat import ChatLog
 from tests.terminal import Terminal
 
 from .engine_app import engine_app, send, wait_ready, wait_until
+from .helpers import paste
 
 # An SGR parameter naming one of the six ANSI hues (red .. cyan), foreground or background.
 ANSI_HUE = re.compile(rb"\x1b\[(?:\d+;)*(?:3[1-6]|4[1-6]|9[1-6]|10[1-6])(?:;\d+)*m")
@@ -46,7 +47,8 @@ async def test_slash_credits_and_status_are_answered_in_the_chat(
 async def test_show_config_says_what_is_true_now(make_app: Callable[..., NemoApp]) -> None:
     app = make_app(config_lines=["api_base: http://127.0.0.1:9"])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"/skill image-no-generator", "enter")
+        await paste(pilot, "/skill image-no-generator")
+        await pilot.press("enter")
         await app.run_action("config")
         await pilot.pause()
         said = " ".join(markdown.source for markdown in app.query(AgentMarkdown))
@@ -64,7 +66,8 @@ async def test_sending_brings_the_chat_back_to_the_bottom(make_app: Callable[...
         log.scroll_home(animate=False)
         await pilot.pause()
         assert log.scroll_y < log.max_scroll_y
-        await pilot.press(*"/help", "enter")
+        await paste(pilot, "/help")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: log.scroll_y >= log.max_scroll_y > 0, "the bottom")
 
 

@@ -17,7 +17,7 @@ from nemo_tui.tui.chat import ChatInput, ChatLog
 from nemo_tui.tui.help import HelpScreen
 from nemo_tui.tui.keymap import check_keymap
 
-from .helpers import shown, wait_for_text
+from .helpers import paste, shown, wait_for_text
 
 AppMaker = Callable[..., NemoApp]
 
@@ -54,7 +54,7 @@ async def test_palette_copies_the_last_answer(make_app: AppMaker) -> None:
         app.emit(TurnFinished("t1", "Added a **crossfade**."))
         await shown(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"Copy last")
+        await paste(pilot, "Copy last")
         await shown(pilot)
         await pilot.press("enter")
         await shown(pilot)
@@ -65,7 +65,7 @@ async def test_palette_says_how_to_switch_backend(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.press(*"Switch backend")
+        await paste(pilot, "Switch backend")
         await shown(pilot)
         await pilot.press("enter")
         text = await shown(pilot)

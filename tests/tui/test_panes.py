@@ -36,7 +36,7 @@ from nemo_tui.tui.files import MediaTree, UploadRow
 from nemo_tui.tui.status import RenderRow
 from nemo_tui.tui.timeline import TimelineTree
 
-from .helpers import PROMO_SUMMARY, promo_draft, shown, wait_for_text
+from .helpers import PROMO_SUMMARY, paste, promo_draft, shown, wait_for_text
 
 AppMaker = Callable[..., NemoApp]
 WIDE = (200, 60)
@@ -242,7 +242,8 @@ async def test_input_history_and_slash_commands(make_app: AppMaker) -> None:
         assert chat_input.value == app.skill.examples[0]
         await pilot.press("down")
         assert chat_input.value == ""
-        await pilot.press(*"/bogus", "enter")
+        await paste(pilot, "/bogus")
+        await pilot.press("enter")
         text = await shown(pilot)
         assert "Unknown command /bogus: type /help for the list." in text, text
         await pilot.press("up")
