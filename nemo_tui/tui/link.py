@@ -52,8 +52,10 @@ ROUND_TRIP_EVERY = 1.0
 SAMPLES = 3
 FAR_TOO_SLOW = 0.3
 # Updates at least this long (characters) time the link's rate: shorter ones mostly time the
-# round trip. The first screen's paint is one.
+# round trip. The first screen's paint is one. One that arrived within `QUICK` seconds beyond
+# the round trip says only that the link is fast: a busy machine's scheduling is of that order.
 MEASURABLE = 4_000
+QUICK = 0.05
 
 
 @dataclass(frozen=True)
@@ -159,14 +161,18 @@ class Link:
 
     def rate(self) -> float | None:
         """Characters a second the link carried lately, from the answers about updates of at
-        least `MEASURABLE` characters; None before one came."""
+        least `MEASURABLE` characters that took longer than `QUICK` beyond the round trip; None
+        before one did (the link is not known to be slow)."""
         with self._lock:
-            timed = [(lag, size) for _, lag, size in self._lags if size >= MEASURABLE]
             round_trip = min(self._round_trips, default=0.0)
+            timed = [
+                (lag - round_trip, size)
+                for _, lag, size in self._lags
+                if size >= MEASURABLE and lag - round_trip > QUICK
+            ]
         if not timed:
             return None
-        seconds = sum(max(lag - round_trip, 0.001) for lag, _ in timed)
-        return sum(size for _, size in timed) / seconds
+        return sum(size for _, size in timed) / sum(seconds for seconds, _ in timed)
 
     def _largest(self, since: float = float("-inf")) -> list[tuple[float, float, int]]:
         """The answers about the largest updates asked after `since` (at least half the size
