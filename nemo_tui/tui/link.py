@@ -14,7 +14,9 @@ next picture only if it and what is still on its way would arrive within `FRAME_
 rate recent pictures did (`room`), else it drops frames, then draws them coarser. So a key's
 effect waits behind at most that much output. What an answer took, less the round trip of a
 question asked with nothing before it (timed every `ROUND_TRIP_EVERY` while live panes ask), is
-what the output before it cost.
+what the output before it cost. On a slow link the first screen's paint already times it
+(`rate`), and a picture it would not carry within the budget is not sent at all: the detail
+steps down first (`PicturePace.fits`), so even the first picture is one the link carries.
 
 A terminal that does not answer is left alone: after `SILENT_SECONDS` without a first answer
 nothing is asked or held back again (the player's picture stands still until then). What this

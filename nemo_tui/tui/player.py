@@ -357,9 +357,10 @@ class VideoPlayer(Widget, can_focus=True):
     def _fits(self, frame: Frame) -> bool:
         """Whether the link carries `frame`'s picture in time; if it would not, coarser ones
         are asked for from here on."""
+        level = self._pace.level
         if self._graphics or self._pace.fits(drawn_characters(frame[2]), frame[3]):
             return True
-        if self._source is not None:
+        if self._pace.level != level and self._source is not None:
             self._source.set_detail(self._pace.detail)
         return False
 
