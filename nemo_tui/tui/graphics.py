@@ -13,6 +13,7 @@ everywhere.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Mapping
 
@@ -60,30 +61,35 @@ def picture_widget(choice: GraphicsChoice) -> type[Widget] | None:
     if choice != "off" and said.get("TERM", "") not in SILENT_TERMS:
         answers = ask_terminal(stdin.fileno(), stdout.fileno(), graphics=graphics)
     _measured = answers.cell
-    if not graphics or not (answers.sixel or answers.kitty or choice == "on"):
+    if not graphics or not (answers.sixel or answers.kitty):
         return None
-    return _textual_image_widget(cell_size())
+    return _textual_image_widget(cell_size(), sixel=answers.sixel)
 
 
-def _textual_image_widget(cell: CellSize) -> type[Widget] | None:
-    """textual-image's widget for what the terminal has, asking it again (it answered us)."""
+def _textual_image_widget(cell: CellSize, *, sixel: bool) -> type[Widget] | None:
+    """textual-image's widget for the graphics the terminal said it draws: Sixel where it
+    draws both, as textual-image prefers, else kitty's."""
     try:
         from textual_image import _terminal
 
         # textual-image measures the cell itself on import, waiting again on a terminal that
         # has said all it will: it is told what the terminal said, so pictures agree with ours.
         setattr(_terminal.get_cell_size, "_result", _terminal.CellSize(cell.width, cell.height))  # noqa: B010
-        # Importing these asks the terminal what it supports.
-        from textual_image import renderable, widget
+        # And it asks the terminal again what it draws as it loads, waiting 0.1 s for each
+        # answer: on a loaded machine it missed them (half blocks on a terminal that had said
+        # Sixel, and the late answer read as keys). It loads seeing an output that is not a
+        # terminal, so it asks nothing; which of its widgets to use is said here (the player's
+        # Sixel test counts the questions the terminal gets: one).
+        terminal = sys.__stdout__
+        setattr(sys, "__stdout__", io.StringIO())  # noqa: B010
+        try:
+            from textual_image import widget
+        finally:
+            setattr(sys, "__stdout__", terminal)  # noqa: B010
     except Exception:  # a terminal that cannot be asked is one without graphics
         return None
-
-    if renderable.Image is renderable.SixelImage:
-        from nemo_tui.tui.sixel_picture import (
-            SixelPicture,
-        )  # asks nothing more: textual-image is in
+    if sixel:
+        from nemo_tui.tui.sixel_picture import SixelPicture
 
         return SixelPicture
-    if renderable.Image is renderable.TGPImage:
-        return widget.TGPImage
-    return None
+    return widget.TGPImage

@@ -26,7 +26,7 @@ from nemo_tui.tui.halfblock import UPPER_HALF, release
 from nemo_tui.tui.player import PlayerApp, PlayerScreen, VideoPlayer
 from nemo_tui.tui.status import RenderRow
 from tests.support import mp4_facts
-from tests.terminal import SIXEL_TERMINAL, Terminal
+from tests.terminal import ASK_ATTRIBUTES, SIXEL_TERMINAL, Terminal
 
 from .engine_app import engine_app, wait_ready, wait_until
 
@@ -198,6 +198,9 @@ def test_nemo_tui_play_uses_sixel_where_the_terminal_has_it(two_seconds: Path) -
     )
     try:
         terminal.wait(SIXEL_DATA, timeout=30)
+        # Asked once: textual-image's own second question waited 0.1 s for the answer, which a
+        # loaded machine missed (half blocks then, the late answer read as keys).
+        assert terminal.output.count(ASK_ATTRIBUTES) == 1
     finally:
         terminal.close()
 
