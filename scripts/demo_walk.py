@@ -105,6 +105,8 @@ def walk(output: Path, scratch: Path) -> None:
 
         keys("F3", PROMO, "Enter")
         wait_for(r"export when you|满意", "the promo answer")
+        # The turn is over once the timeline shows what it built (the answer ends before that).
+        wait_for(r"▼ Video", "the promo's timeline")
         save("promo", "the agent builds a promo", output)
 
         keys(TITLE, "Enter")

@@ -39,6 +39,9 @@ async def shoot(state: State, size: tuple[int, int], folder: Path, output: Path)
     app = state_app(folder)
     async with app.run_test(size=size, notifications=True) as pilot:
         await arrange(state, size[0])(pilot)
+        # The narrow layout's tab underline slides to the active tab: shot where it comes to rest
+        # (as the snapshot tests see it), not midway.
+        await pilot.wait_for_scheduled_animations()
         svg = app.export_screenshot(title=f"nemo-tui: {state.name.replace('_', ' ')}")
     path = output / f"{state.name}-{size[0]}x{size[1]}.svg"
     path.write_text(svg, encoding="utf-8")
@@ -49,6 +52,7 @@ async def shoot_project_list(size: tuple[int, int], folder: Path, output: Path) 
     app = state_app(folder)
     async with app.run_test(size=size, notifications=True) as pilot:
         await arrange_project_list(size[0])(pilot)
+        await pilot.wait_for_scheduled_animations()
         svg = app.export_screenshot(title="nemo-tui: open project")
     path = output / f"project_list-{size[0]}x{size[1]}.svg"
     path.write_text(svg, encoding="utf-8")
