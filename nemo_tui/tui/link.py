@@ -303,17 +303,18 @@ class PicturePace:
     def shown(self) -> None:
         self._shown.append(self._clock())
 
-    def fits(self, characters: int, detail: Detail) -> bool:
-        """Whether a picture of `characters` drawn at `detail` would reach the terminal within
-        `FRAME_BUDGET` at the rate the link was measured at (before any picture: the first
-        screen's paint). If not, it is not sent: the detail steps down at once by as many steps
-        as that takes (the caller asks for coarser pictures), or a picture drawn finer than the
-        current detail (decoded before it changed) is dropped. What cannot be drawn coarser, or
-        goes out on a link not measured yet, fits."""
+    def fits(self, characters: Callable[[], int], detail: Detail) -> bool:
+        """Whether a picture drawn at `detail`, `characters()` long, would reach the terminal
+        within `FRAME_BUDGET` at the rate the link was measured at (before any picture: the
+        first screen's paint). If not, it is not sent: the detail steps down at once by as many
+        steps as that takes (the caller asks for coarser pictures), or a picture drawn finer
+        than the current detail (decoded before it changed) is dropped. What cannot be drawn
+        coarser, or goes out on a link not measured slow, fits; only then is the picture
+        counted (it is counted run by run, on the UI thread)."""
         rate = self._link.rate() if self._link is not None else None
         if rate is None or detail not in DETAILS:
             return True
-        seconds, level = characters / rate, DETAILS.index(detail)
+        seconds, level = characters() / rate, DETAILS.index(detail)
         if seconds <= FRAME_BUDGET or level == len(DETAILS) - 1:
             return True
         if level < self.level:

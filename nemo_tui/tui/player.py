@@ -358,7 +358,7 @@ class VideoPlayer(Widget, can_focus=True):
         """Whether the link carries `frame`'s picture in time; if it would not, coarser ones
         are asked for from here on."""
         level = self._pace.level
-        if self._graphics or self._pace.fits(drawn_characters(frame[2]), frame[3]):
+        if self._graphics or self._pace.fits(lambda: drawn_characters(frame[2]), frame[3]):
             return True
         if self._pace.level != level and self._source is not None:
             self._source.set_detail(self._pace.detail)

@@ -265,19 +265,22 @@ class RateOf:
 def test_a_picture_the_measured_link_cannot_carry_in_time_is_not_sent_and_detail_drops() -> None:
     link = RateOf(None)
     pace = PicturePace(link)  # type: ignore[arg-type]
-    assert pace.fits(80_000, DETAILS[0])  # not measured yet: the first picture goes out
+    counted: list[int] = []
+    # Not measured yet: the first picture goes out, not even counted (a fast link never is).
+    assert pace.fits(lambda: counted.append(1) or 80_000, DETAILS[0])
+    assert counted == []
     link.value = 100_000.0  # characters a second: 80,000 would take 0.8 s
-    assert not pace.fits(80_000, DETAILS[0])
+    assert not pace.fits(lambda: 80_000, DETAILS[0])
     assert pace.level == 3  # 0.8 s halved three times: within the budget
     assert pace.note() == "0 fps, less detail, for the link"
-    assert not pace.fits(40_000, DETAILS[1])  # decoded before the change: coarser ones come
+    assert not pace.fits(lambda: 40_000, DETAILS[1])  # decoded before the change: coarser come
     assert pace.level == 3
-    assert pace.fits(9_000, DETAILS[3])
-    assert not pace.fits(12_000, DETAILS[3])  # the estimate was short: one more step
+    assert pace.fits(lambda: 9_000, DETAILS[3])
+    assert not pace.fits(lambda: 12_000, DETAILS[3])  # the estimate was short: one more step
     assert pace.level == 4
-    assert pace.fits(10**6, DETAILS[-1])  # nothing coarser: it goes out as it is
+    assert pace.fits(lambda: 10**6, DETAILS[-1])  # nothing coarser: it goes out as it is
     link.value = 10**8
-    assert pace.fits(80_000, DETAILS[0])  # a fast link carries anything
+    assert pace.fits(lambda: 80_000, DETAILS[0])  # a fast link carries anything
 
 
 def test_canary_textual_reads_a_cursor_report_as_a_cursor_position_event() -> None:
